@@ -1,0 +1,53 @@
+import type { DependencyContainer } from 'tsyringe';
+
+// tsyringe's `constructor<T>` type, widened so one loop can register classes of different shapes.
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are resolved by tsyringe.
+type InjectableClass = new (...args: any[]) => object;
+import { createSystemIds } from './defaults/system-ids.js';
+import { systemClock } from './defaults/system-clock.js';
+import { type Clock, ClockToken } from './ports/clock.js';
+import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
+import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
+import { type Store, StoreToken } from './ports/store.js';
+import { AdmissionWebhookService } from './services/admission-webhook-service.js';
+import { AgentSettingService } from './services/agent-setting-service.js';
+import { ConfigMapService } from './services/configmap-service.js';
+import { CustomResourceService } from './services/custom-resource-service.js';
+import { SecretService } from './services/secret-service.js';
+import { ServiceService } from './services/service-service.js';
+
+/** What `registerCore` needs from the caller. Only the store is required. */
+export interface CoreOverrides {
+  readonly store: Store;
+  /** Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Default: nanosecond ids from the clock and random UUIDs. */
+  readonly ids?: IdGenerator;
+  /** Default: a logger that drops everything. */
+  readonly logger?: Logger;
+}
+
+/** Every service class core registers; transports resolve these. */
+export const coreServices = [
+  ConfigMapService,
+  SecretService,
+  ServiceService,
+  AgentSettingService,
+  CustomResourceService,
+  AdmissionWebhookService,
+] as const;
+
+/**
+ * The only DI wiring of core: registers the ports as values and every service as a singleton in `container`.
+ * Pass a child container (`container.createChildContainer()`), never tsyringe's global one, so that two
+ * schedulers (or two tests) in one process never share state.
+ */
+export function registerCore(container: DependencyContainer, overrides: CoreOverrides): DependencyContainer {
+  const clock = overrides.clock ?? systemClock;
+  container.register(StoreToken, { useValue: overrides.store });
+  container.register(ClockToken, { useValue: clock });
+  container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
+  container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
+  for (const service of coreServices) container.registerSingleton(service as InjectableClass);
+  return container;
+}

@@ -1,0 +1,4 @@
+export * from './clock.js';
+export * from './id-generator.js';
+export * from './logger.js';
+export * from './store.js';

@@ -1,0 +1,130 @@
+import { createToken } from '../tokens.js';
+
+/**
+ * What a store can do. Core and the conformance suites branch on this manifest, never on `instanceof`.
+ */
+export interface StoreCapabilities {
+  /** Data survives `close()` and reopening (and a SIGKILL once a write has been answered). */
+  readonly persistent: boolean;
+  /** `batch()` applies all of its operations or none of them. */
+  readonly atomicBatch: boolean;
+  /** `changes()` returns every change after a revision, until `compact()` drops it. */
+  readonly changeFeed: boolean;
+}
+
+/** One stored object with the store revision that last wrote it. */
+export interface Entry<T = unknown> {
+  readonly key: string;
+  readonly value: T;
+  /** The store revision of the write that last changed this key (its "mod revision"). Always ≥ 1. */
+  readonly revision: number;
+}
+
+/**
+ * A condition a write needs to hold, checked atomically with it. A failed condition rejects with
+ * `BcsError` code `Conflict` and writes nothing.
+ *  - `{ revision: n }`: the key exists and was last written at revision `n`;
+ *  - `{ absent: true }`: the key does not exist.
+ */
+export type Precondition = { readonly revision: number } | { readonly absent: true };
+
+/** One operation of a {@link Store.batch}. */
+export type BatchOp =
+  | {
+      readonly type: 'put';
+      readonly collection: string;
+      readonly key: string;
+      readonly value: unknown;
+      readonly expect?: Precondition;
+    }
+  | { readonly type: 'delete'; readonly collection: string; readonly key: string; readonly expect?: Precondition };
+
+/** One entry of the change feed. Operations of one batch share a revision and keep their batch order. */
+export interface Change {
+  readonly revision: number;
+  readonly type: 'put' | 'delete';
+  readonly collection: string;
+  readonly key: string;
+  /** The value written (puts only). */
+  readonly value?: unknown;
+}
+
+/** Options of {@link Store.list}. Keys are compared as UTF-16 code units, ascending. */
+export interface ListOptions {
+  /** Only keys that start with this string. Namespaced collections use `<namespace>/` as the prefix. */
+  readonly prefix?: string;
+  /** Only keys strictly greater than this one: the last key of the previous page. */
+  readonly after?: string;
+  /** At most this many entries (a positive integer). Default: all. */
+  readonly limit?: number;
+}
+
+/** Options of {@link Store.changes}. */
+export interface ChangesOptions {
+  /** Only changes with a revision strictly greater than this (0 for all retained history). */
+  readonly after: number;
+  /** At most this many changes. Default: all. A batch is never split across pages. */
+  readonly limit?: number;
+}
+
+/** A page of the change feed. */
+export interface ChangePage {
+  readonly changes: readonly Change[];
+  /** The store's revision when the page was read. */
+  readonly revision: number;
+}
+
+/** Options of {@link Store.put} and {@link Store.delete}. */
+export interface WriteOptions {
+  readonly expect?: Precondition;
+}
+
+/**
+ * Persistent, namespaced key-value storage with optimistic concurrency and a change feed.
+ *
+ * - A *collection* is a kind of object (`configmap`, `agentsetting`, …); its name is `[a-z0-9-]+`.
+ * - Keys are non-empty strings; namespaced kinds use `<namespace>/<name>`.
+ * - Values are JSON-compatible. A value read back equals the value written; it is never the same object.
+ * - The store has one revision counter. Every write that changes something increments it by one, and all
+ *   operations of one batch share the new revision. A write that changes nothing (deleting a missing key)
+ *   does not increment it.
+ * - Absence is `undefined` (get) or `false` (delete); the caller decides whether that is an error.
+ * - Operations on a store that is not open reject with `BcsError` code `StoreNotOpen`.
+ */
+export interface Store extends AsyncDisposable {
+  readonly capabilities: StoreCapabilities;
+  /** `opening`, `open`, `closing` or `closed`. Operations issued while opening wait for the open. */
+  readonly status: StoreStatus;
+
+  /** Opens the store. Idempotent; resolves once it is usable. */
+  open(): Promise<void>;
+  /** Closes the store; pending writes finish first. Idempotent. */
+  close(): Promise<void>;
+  /** Same as `close()`: long-lived parts are disposable. */
+  dispose(): Promise<void>;
+
+  get<T>(collection: string, key: string): Promise<Entry<T> | undefined>;
+  list<T>(collection: string, options?: ListOptions): Promise<Entry<T>[]>;
+  /** Writes one value and resolves to the new store revision. */
+  put<T>(collection: string, key: string, value: T, options?: WriteOptions): Promise<number>;
+  /** Deletes one key; resolves `true` when it existed. */
+  delete(collection: string, key: string, options?: WriteOptions): Promise<boolean>;
+  /** Applies all operations atomically and resolves to the new store revision (unchanged if nothing changed). */
+  batch(ops: readonly BatchOp[]): Promise<number>;
+  /** The current store revision (0 for a new store). */
+  revision(): Promise<number>;
+  /**
+   * Every change after `options.after`, oldest first. If `after` is older than the retained history (see
+   * `compact`), rejects with `BcsError` code `Compacted`, so a reader never silently misses changes.
+   */
+  changes(options: ChangesOptions): Promise<ChangePage>;
+  /** Drops change-feed history at or below `throughRevision`. Objects are not affected. */
+  compact(throughRevision: number): Promise<void>;
+}
+
+export type StoreStatus = 'opening' | 'open' | 'closing' | 'closed';
+
+export const StoreToken = createToken<Store>('Store');
+
+/** Collection names are lowercase letters, digits and `-`. */
+export const COLLECTION_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -1,0 +1,41 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { ApiVersion, KindLiteral, NamespacedMeta } from './rules.js';
+
+const OneOf = (values: string[], errorMessage?: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    errorMessage === undefined ? {} : { errorMessage },
+  );
+
+export const AdmissionWebhookSchema = Type.Object({
+  apiVersion: ApiVersion(),
+  kind: KindLiteral('admissionwebhook'),
+  metadata: NamespacedMeta(),
+  resourcesRef: Type.Object({
+    operation: OneOf(['Create', 'Update']),
+    /** The document writes `Application`; the original matched only lowercase (spec/bcs-behaviour.md §15.16). */
+    kind: Type.String({
+      pattern: '^([Aa][Pp][Pp][Ll][Ii][Cc][Aa][Tt][Ii][Oo][Nn]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt])$',
+      errorMessage: 'must be application or deployment (any case)',
+    }),
+  }),
+  admissionWebhooks: Type.Array(
+    Type.Object({
+      name: Type.String({ minLength: 1 }),
+      failurePolicy: OneOf(['Ignore', 'Fail']),
+      clientConfig: Type.Object({
+        url: Type.Optional(Type.String({ pattern: '^https?://', errorMessage: 'must be an http(s) URL' })),
+        caBundle: Type.Optional(Type.String()),
+        namespace: Type.Optional(Type.String()),
+        name: Type.Optional(Type.String()),
+        path: Type.Optional(Type.String()),
+        port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+      }),
+      namespaceSelector: Type.Optional(
+        Type.Object({ operator: OneOf(['In', 'NotIn']), values: Type.Array(Type.String()) }),
+      ),
+    }),
+  ),
+});
+
+export type AdmissionWebhookDefinition = Static<typeof AdmissionWebhookSchema>;
