@@ -8,20 +8,53 @@ export * from './errors.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';
+export { AGENT_SETTING_COLLECTION, compareIpv4, newAgentSetting } from './resources/agent-setting.js';
+export * from './resources/application.js';
+export * from './resources/command.js';
 export type { ConfigMap } from './resources/configmap.js';
-export type { CustomResource, CustomResourceDefinition, CustomResourceRef } from './resources/custom-resource.js';
+export {
+  CRD_COLLECTION,
+  CRD_PLURAL_COLLECTION,
+  type CrdScope,
+  CUSTOM_RESOURCE_COLLECTION,
+  type CustomResource,
+  type CustomResourceDefinition,
+  type CustomResourceRef,
+  customResourceKey,
+  customResourcePrefix,
+  resolveCustomResourcePath,
+} from './resources/custom-resource.js';
+export * from './resources/deployment.js';
 export type { NamespacedKind } from './resources/kind.js';
 export * from './resources/meta.js';
 export type { Secret } from './resources/secret.js';
 export type { Service } from './resources/service.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
-export { AgentSettingService } from './services/agent-setting-service.js';
+export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
-export { CustomResourceService } from './services/custom-resource-service.js';
+export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';
 export { ServiceService } from './services/service-service.js';
+export * from './tokens.js';
+export {
+  type AgentSettingDefinition,
+  type AgentSettingUpdateDefinition,
+  type AgentTaintDefinition,
+  AgentValueType,
+  checkIpList,
+  parseIpList,
+} from './validation/agent-setting.js';
+export * from './validation/application.js';
 export { isPlainObject } from './validation/canonical-keys.js';
+export * from './validation/command.js';
+export * from './validation/constraint.js';
+export type {
+  CustomResourceDefinitionInput,
+  CustomResourceInput,
+  CustomResourceTarget,
+} from './validation/custom-resource.js';
+export * from './validation/deployment.js';
+export * from './validation/pod-template.js';
 export * from './validation/rules.js';
 export { createValidator, type Validator } from './validation/validate.js';
-export * from './tokens.js';

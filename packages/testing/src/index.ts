@@ -1,1 +1,2 @@
-export {};
+export * from './conformance/index.js';
+export * from './fakes/index.js';

@@ -63,7 +63,10 @@ export interface ListOptions {
 export interface ChangesOptions {
   /** Only changes with a revision strictly greater than this (0 for all retained history). */
   readonly after: number;
-  /** At most this many changes. Default: all. A batch is never split across pages. */
+  /**
+   * At most this many changes. Default: all. A batch is never split across pages: a single batch larger than
+   * `limit` comes back whole, so paging always progresses.
+   */
   readonly limit?: number;
 }
 
@@ -90,6 +93,8 @@ export interface WriteOptions {
  *   does not increment it.
  * - Absence is `undefined` (get) or `false` (delete); the caller decides whether that is an error.
  * - Operations on a store that is not open reject with `BcsError` code `StoreNotOpen`.
+ * - Invalid arguments (a collection name not matching {@link COLLECTION_NAME}, an empty key, an `undefined`
+ *   value, a `limit` that is not a positive integer, a negative revision) reject with code `ParameterError`.
  */
 export interface Store extends AsyncDisposable {
   readonly capabilities: StoreCapabilities;
@@ -109,7 +114,10 @@ export interface Store extends AsyncDisposable {
   put<T>(collection: string, key: string, value: T, options?: WriteOptions): Promise<number>;
   /** Deletes one key; resolves `true` when it existed. */
   delete(collection: string, key: string, options?: WriteOptions): Promise<boolean>;
-  /** Applies all operations atomically and resolves to the new store revision (unchanged if nothing changed). */
+  /**
+   * Applies all operations atomically and resolves to the new store revision (unchanged if nothing changed).
+   * Operations apply in order, and each one (its precondition included) sees the effects of the earlier ones.
+   */
   batch(ops: readonly BatchOp[]): Promise<number>;
   /** The current store revision (0 for a new store). */
   revision(): Promise<number>;
@@ -118,7 +126,10 @@ export interface Store extends AsyncDisposable {
    * `compact`), rejects with `BcsError` code `Compacted`, so a reader never silently misses changes.
    */
   changes(options: ChangesOptions): Promise<ChangePage>;
-  /** Drops change-feed history at or below `throughRevision`. Objects are not affected. */
+  /**
+   * Drops change-feed history at or below `throughRevision` (clamped to the current revision). Objects are not
+   * affected.
+   */
   compact(throughRevision: number): Promise<void>;
 }
 

@@ -1,67 +1,163 @@
 import { inject, injectable } from 'tsyringe';
-import { type Clock, ClockToken } from '../ports/clock.js';
-import { type Store, StoreToken } from '../ports/store.js';
-import type { AgentSetting } from '../resources/agent-setting.js';
+import { ConflictError, ErrorCode, isBcsError, NotFoundError, ValidationError } from '../errors.js';
+import { type BatchOp, type Entry, type Store, StoreToken } from '../ports/store.js';
+import {
+  AGENT_SETTING_COLLECTION,
+  type AgentSetting,
+  applyAttribute,
+  compareIpv4,
+  newAgentSetting,
+  toAgentSetting,
+} from '../resources/agent-setting.js';
+import {
+  checkIpList,
+  parseAgentSettings,
+  parseAgentSettingUpdate,
+  parseAgentTaints,
+} from '../validation/agent-setting.js';
+import { isIpv4 } from '../validation/rules.js';
+
+/** How often a read-modify-write is retried after a `Conflict` before the conflict is reported. */
+export const AGENT_SETTING_RETRIES = 3;
+
+/** Computes the new setting of one IP from its current one (a fresh default when it has none yet). */
+type Change = (current: AgentSetting) => AgentSetting;
 
 /**
  * Agent settings, keyed by InnerIP (spec/api-v4.md AgentSetting, spec/bcs-behaviour.md §13.3). Unlike the
  * original, a write for an IP that has no setting yet creates it. Every batch operation is all-or-nothing:
  * one invalid IP or body entry rejects the whole request and writes nothing.
+ *
+ * Concurrency: each multi-IP write reads the current settings, then writes all of them in one `store.batch`
+ * whose preconditions are the revisions read (`absent` for new IPs). A concurrent writer makes the batch fail
+ * with `Conflict`; the read-modify-write is then redone, at most {@link AGENT_SETTING_RETRIES} more times,
+ * before the `Conflict` (HTTP 409) reaches the caller. So no update is lost.
  */
 @injectable()
 export class AgentSettingService {
-  constructor(
-    @inject(StoreToken) private readonly store: Store,
-    @inject(ClockToken) private readonly clock: Clock,
-  ) {}
+  constructor(@inject(StoreToken) private readonly store: Store) {}
 
   /** Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. */
   async list(ips: readonly string[]): Promise<AgentSetting[]> {
-    void this.store;
-    void this.clock;
-    void ips;
-    throw new Error('TODO');
+    const wanted = checkIpList(ips, { required: false });
+    const entries =
+      wanted.length === 0
+        ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION)
+        : (await this.read(wanted)).filter((entry) => entry !== undefined);
+    return entries.map((entry) => entry.value).sort((a, b) => compareIpv4(a.innerIP, b.innerIP));
   }
 
-  /** One setting; `NotFound` when the IP has none. */
+  /** One setting; `NotFound` when the IP has none, `BadParams` when `ip` is not IPv4. */
   async get(ip: string): Promise<AgentSetting> {
-    void ip;
-    throw new Error('TODO');
+    if (!isIpv4(ip))
+      throw new ValidationError('ip', [{ path: 'ip', rule: 'must be an IPv4 address' }], ErrorCode.BadParams);
+    const entry = await this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip);
+    if (entry === undefined) throw new NotFoundError(`agentsetting ${ip}`);
+    return entry.value;
   }
 
-  /** `POST /agentsettings`: body is `AgentSetting[]`; each replaces the stored setting of its IP entirely. */
+  /**
+   * `POST /agentsettings`: body is `AgentSetting[]` with distinct IPs; each entry replaces the stored setting
+   * of its IP entirely ("全量更新"): left-out fields are reset to their defaults (`disabled: false`, `{}`).
+   */
   async set(body: unknown): Promise<void> {
-    void body;
-    throw new Error('TODO');
+    const settings = parseAgentSettings(body).map(toAgentSetting);
+    await this.apply(new Map(settings.map((setting) => [setting.innerIP, () => setting])));
   }
 
-  /** `DELETE /agentsettings?ips=`: deletes the settings; `NotFound` (and nothing deleted) if any is missing. */
+  /** `DELETE /agentsettings?ips=`: deletes the settings; `NotFound` (nothing deleted) if any is missing. */
   async delete(ips: readonly string[]): Promise<void> {
-    void ips;
-    throw new Error('TODO');
+    const wanted = checkIpList(ips, { required: true });
+    await this.retrying(async () => {
+      const entries = await this.read(wanted);
+      const missing = wanted.filter((_, index) => entries[index] === undefined);
+      if (missing.length > 0) throw new NotFoundError(`agentsetting ${missing.join(',')}`);
+      await this.store.batch(
+        (entries as Entry<AgentSetting>[]).map((entry) => ({
+          type: 'delete',
+          collection: AGENT_SETTING_COLLECTION,
+          key: entry.key,
+          expect: { revision: entry.revision },
+        })),
+      );
+    });
   }
 
-  /** `POST /agentsettings/update`: merges one attribute (`{ips, name, valuetype, text|scalar}`) into each IP. */
+  /**
+   * `POST /agentsettings/update`: sets one attribute (`{ips, name, valuetype, text|scalar}`) on each IP,
+   * keeping the other attributes ("增量更新"). Valuetype 101 is a scalar, 103 a text; 102/104 are refused.
+   */
   async update(body: unknown): Promise<void> {
-    void body;
-    throw new Error('TODO');
+    const update = parseAgentSettingUpdate(body);
+    const change: Change = (current) => applyAttribute(current, update);
+    await this.apply(new Map(update.ips.map((ip) => [ip, change])));
   }
 
-  /** `POST /agentsettings/disable?ips=`: no new placements on these agents. */
+  /** `POST /agentsettings/disable?ips=`: no new placements on these agents; running pods stay. */
   async disable(ips: readonly string[]): Promise<void> {
-    void ips;
-    throw new Error('TODO');
+    await this.setDisabled(ips, true);
   }
 
-  /** `POST /agentsettings/enable?ips=`. */
+  /** `POST /agentsettings/enable?ips=`: agents take new placements again (the default). */
   async enable(ips: readonly string[]): Promise<void> {
-    void ips;
-    throw new Error('TODO');
+    await this.setDisabled(ips, false);
   }
 
-  /** `PUT /agentsettings/taint`: body `[{innerIP, noSchedule}]`; replaces each IP's taints. */
+  /** `PUT /agentsettings/taint`: body `[{innerIP, noSchedule}]`, distinct IPs; replaces each IP's taints. */
   async taint(body: unknown): Promise<void> {
-    void body;
-    throw new Error('TODO');
+    const taints = parseAgentTaints(body);
+    await this.apply(
+      new Map(
+        taints.map((taint) => [
+          taint.innerIP,
+          (current) => ({ ...current, noSchedule: { ...taint.noSchedule } }),
+        ]),
+      ),
+    );
+  }
+
+  private async setDisabled(ips: readonly string[], disabled: boolean): Promise<void> {
+    const wanted = checkIpList(ips, { required: true });
+    const change: Change = (current) => ({ ...current, disabled });
+    await this.apply(new Map(wanted.map((ip) => [ip, change])));
+  }
+
+  /** Reads the settings of `changes`' IPs, applies each change, writes all of them in one guarded batch. */
+  private async apply(changes: ReadonlyMap<string, Change>): Promise<void> {
+    if (changes.size === 0) return;
+    const ips = [...changes.keys()];
+    await this.retrying(async () => {
+      const entries = await this.read(ips);
+      const ops: BatchOp[] = ips.map((ip, index) => {
+        const entry = entries[index];
+        const next = changes.get(ip)!(entry?.value ?? newAgentSetting(ip));
+        return {
+          type: 'put',
+          collection: AGENT_SETTING_COLLECTION,
+          key: ip,
+          value: next,
+          expect: entry === undefined ? { absent: true } : { revision: entry.revision },
+        };
+      });
+      await this.store.batch(ops);
+    });
+  }
+
+  private read(ips: readonly string[]): Promise<(Entry<AgentSetting> | undefined)[]> {
+    return Promise.all(ips.map((ip) => this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip)));
+  }
+
+  /** Runs `attempt`, redoing it after a `Conflict` up to {@link AGENT_SETTING_RETRIES} times. */
+  private async retrying(attempt: () => Promise<void>): Promise<void> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isBcsError(error) || error.code !== ErrorCode.Conflict) throw error;
+        if (retry >= AGENT_SETTING_RETRIES) {
+          throw new ConflictError('agent settings changed concurrently; retry the request', { cause: error });
+        }
+      }
+    }
   }
 }

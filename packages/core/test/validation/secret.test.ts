@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { SecretSchema } from '../../src/validation/secret.js';
+import { createValidator } from '../../src/validation/validate.js';
+
+/** spec/api-v4.md createSecret. */
+const docExample = () => ({
+  apiVersion: 'v4',
+  kind: 'secret',
+  metadata: { name: 'secret-test', namespace: 'defaultGroup', labels: {} },
+  type: '',
+  datas: { 'secret-subkey': { path: 'SECRET_ENV_TEST', content: 'Y29uZmlnIGNvbnRleHQ=' } },
+});
+
+const validator = createValidator('secret', SecretSchema);
+
+describe('secret schema', () => {
+  it("accepts the document's example", () => {
+    expect(validator.parse(docExample())).toEqual(docExample());
+  });
+
+  it('takes an item without path and a secret without type', () => {
+    const { type: _, ...body } = docExample();
+    expect(validator.issues({ ...body, datas: { a: { content: 'x' } } })).toEqual([]);
+  });
+
+  it.each([
+    ['kind', { kind: 'Secret' }],
+    ['metadata.name', { metadata: { name: '' } }],
+    ['datas.secret-subkey.content', { datas: { 'secret-subkey': { path: 'P' } } }],
+    ['datas.secret-subkey.content', { datas: { 'secret-subkey': { content: 42 } } }],
+    ['type', { type: 1 }],
+  ])('names %s', (path, patch) => {
+    const issues = validator.issues({ ...docExample(), ...patch });
+    expect(issues.map((issue) => issue.path)).toEqual([path]);
+  });
+
+  it('never puts a secret value into an issue', () => {
+    const issues = validator.issues({ ...docExample(), datas: { a: { content: ['s3cr3t'] } } });
+    expect(JSON.stringify(issues)).not.toContain('s3cr3t');
+  });
+});

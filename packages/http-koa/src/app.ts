@@ -1,0 +1,68 @@
+import { BcsError, ErrorCode, type Logger, silentLogger } from '@bcs/core';
+import Koa from 'koa';
+import type { DependencyContainer } from 'tsyringe';
+import { DEFAULT_BODY_LIMIT } from './body.js';
+import { requireClusterId } from './middleware/cluster-header.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { requestLog } from './middleware/request-log.js';
+import { V4_PREFIXES, createV4Routes } from './routes/index.js';
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  /** A container on which `registerCore` has run (use a child container, never tsyringe's global one). */
+  readonly container: DependencyContainer;
+  /** The cluster id every request's `BCS-ClusterID` header must equal, e.g. `BCS-LOCAL-00001`. */
+  readonly clusterId: string;
+  /** Request lines and unexpected errors go here. Default: dropped. */
+  readonly logger?: Logger;
+  /** The largest request body accepted, in bytes. Default 1 MiB; larger bodies get HTTP 413. */
+  readonly bodyLimit?: number;
+}
+
+/** The v4 REST API as a koa application you can mount or listen on. */
+export interface HttpApp extends AsyncDisposable {
+  readonly koa: Koa;
+  /** A Node `http` request listener: `http.createServer(app.callback())`. */
+  callback(): ReturnType<Koa['callback']>;
+  /** Releases what the app holds (nothing today but listeners); the store and server stay yours. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds the v4 REST API over core's services in `options.container`, under both `/v4/scheduler/mesos` and
+ * `/bcsapi/v4/scheduler/mesos`. Middleware order: error mapping (outermost) → request log → cluster header
+ * (v4 paths only) → routes, each family with its own 405 for a known path with another method; a request no
+ * route answered becomes a 404.
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  if (options.container === undefined) throw new TypeError('createHttpApp: options.container is required');
+  if (typeof options.clusterId !== 'string' || options.clusterId === '') {
+    throw new TypeError('createHttpApp: options.clusterId must be a non-empty string');
+  }
+  const logger = options.logger ?? silentLogger;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const koa = new Koa();
+  koa.on('error', (error: unknown) => logger.error({ err: error }, 'unexpected error'));
+  koa.use(errorHandler());
+  // Runs after everything downstream: a request no route answered becomes a 404 envelope. (It cannot be the
+  // last middleware: @koa/router's allowedMethods must see the unanswered request first to answer 405.)
+  koa.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body == null) {
+      throw new BcsError(ErrorCode.NotFound, `no route for ${ctx.method} ${ctx.path}`);
+    }
+  });
+  koa.use(requestLog(logger));
+  const checkCluster = requireClusterId(options.clusterId);
+  koa.use((ctx, next) => (V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next()));
+  for (const prefix of V4_PREFIXES) {
+    for (const router of createV4Routes({ container: options.container, bodyLimit, prefix })) {
+      koa.use(router.routes());
+      koa.use(router.allowedMethods({ throw: true }));
+    }
+  }
+  const dispose = async () => {
+    koa.removeAllListeners();
+  };
+  return { koa, callback: () => koa.callback(), dispose, [Symbol.asyncDispose]: dispose };
+}

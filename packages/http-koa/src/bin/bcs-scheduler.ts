@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { parseCliConfig, usage } from '../server/cli-config.js';
+import { startServer } from '../server/start-server.js';
+
+/**
+ * `bcs-scheduler`: the v4 REST API on LevelDB. Prints `listening on http://HOST:PORT` once it answers;
+ * SIGTERM or SIGINT closes the listener, finishes open requests and closes the store, then exits 0.
+ * Bad flags exit 2; a failure to start (port taken, data dir locked by another process) exits 1.
+ */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseCliConfig>;
+  try {
+    config = parseCliConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`bcs-scheduler: ${(error as Error).message}\n${usage()}\n`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ ...config, logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);
+    process.exit(1);
+  }
+  if (config.simAgents > 0) {
+    logger.warn({ simAgents: config.simAgents }, 'the simulated cluster arrives with the scheduler; ignored for now');
+  }
+  process.stdout.write(`listening on ${server.url}\n`);
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function describeStartError(error: unknown, dataDir: string): string {
+  const text = String((error as Error)?.message ?? error);
+  const cause = String(((error as Error)?.cause as Error | undefined)?.message ?? '');
+  if (/lock/i.test(text + cause)) return `data dir ${dataDir} is in use by another process (${text})`;
+  return text;
+}
+
+await main();

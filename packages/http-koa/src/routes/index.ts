@@ -1,0 +1,25 @@
+import { ConfigMapService, SecretService, ServiceService } from '@bcs/core';
+import Router from '@koa/router';
+import { createAdmissionWebhookRoutes } from './admission-webhooks.js';
+import { createAgentSettingRoutes } from './agent-settings.js';
+import { createCustomResourceRoutes } from './custom-resources.js';
+import type { RouteDeps } from './deps.js';
+import { createNamespacedRoutes } from './namespaced.js';
+import { createNotImplementedRoutes } from './not-implemented.js';
+
+/** The prefixes the v4 API is served under: direct, and behind the bcs-api gateway. */
+export const V4_PREFIXES = ['/v4/scheduler/mesos', '/bcsapi/v4/scheduler/mesos'] as const;
+
+/** Every v4 route family under `deps.prefix`. Families are mounted in this order; the 501 table comes last. */
+export function createV4Routes(deps: RouteDeps): Router[] {
+  const { container } = deps;
+  return [
+    createNamespacedRoutes('configmaps', container.resolve(ConfigMapService), deps),
+    createNamespacedRoutes('secrets', container.resolve(SecretService), deps),
+    createNamespacedRoutes('services', container.resolve(ServiceService), deps),
+    createAgentSettingRoutes(deps),
+    createCustomResourceRoutes(deps),
+    createAdmissionWebhookRoutes(deps),
+    createNotImplementedRoutes(deps),
+  ];
+}

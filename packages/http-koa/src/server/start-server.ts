@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Logger, type Store, registerCore, silentLogger } from '@bcs/core';
+import { createLevelStore } from '@bcs/store-level';
+import { container as rootContainer } from 'tsyringe';
+import { type HttpApp, createHttpApp } from '../app.js';
+
+/** Options of {@link startServer}; the defaults are the `bcs-scheduler` command's. */
+export interface ServerOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** TCP port; 0 picks a free one. Default 8899. */
+  readonly port?: number;
+  /** Where the LevelDB store lives (created if missing). Default `./data`. */
+  readonly dataDir?: string;
+  /** The `BCS-ClusterID` requests must carry. Default `BCS-LOCAL-00001`. */
+  readonly clusterId?: string;
+  /** Agents of the simulated local Mesos cluster; 0 for none. Used from the scheduler issue (#3) on. */
+  readonly simAgents?: number;
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number;
+  readonly logger?: Logger;
+  /** Bring your own store instead of LevelDB in `dataDir` (it is opened, and closed on `close()`). */
+  readonly store?: Store;
+}
+
+/** A running server. */
+export interface RunningServer extends AsyncDisposable {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly app: HttpApp;
+  readonly server: Server;
+  /** Stops accepting connections, ends open ones, then closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The defaults of {@link ServerOptions}. */
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8899,
+  dataDir: './data',
+  clusterId: 'BCS-LOCAL-00001',
+  simAgents: 0,
+} as const;
+
+/**
+ * The composition root: LevelDB store in `dataDir`, core, and the v4 HTTP app on `host:port`.
+ * This module (the `@bcs/http-koa/server` entry) is the one place http-koa imports another adapter.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? SERVER_DEFAULTS.host;
+  const dataDir = options.dataDir ?? SERVER_DEFAULTS.dataDir;
+  const logger = options.logger ?? silentLogger;
+  let store = options.store;
+  if (store === undefined) {
+    await mkdir(dataDir, { recursive: true });
+    store = createLevelStore({ location: join(dataDir, 'store') });
+  }
+  await store.open();
+  const container = registerCore(rootContainer.createChildContainer(), { store, logger });
+  const app = createHttpApp({
+    container,
+    clusterId: options.clusterId ?? SERVER_DEFAULTS.clusterId,
+    logger,
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
+  const server = createServer(app.callback());
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? SERVER_DEFAULTS.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await app.dispose();
+      await container.dispose();
+      await store.close();
+    })();
+    return closing;
+  };
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${displayHost}:${port}`, port, store, app, server, close, [Symbol.asyncDispose]: close };
+}

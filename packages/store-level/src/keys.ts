@@ -1,0 +1,132 @@
+/**
+ * The LevelDB key layout of a LevelStore. One database holds one store; `!` is abstract-level's sublevel
+ * separator, so the fully qualified keys are:
+ *
+ * ```text
+ * !objects!!<collection>!<encodeKey(key)>   → {"revision":7,"value":…}        one sublevel per collection
+ * !meta!revision                            → "7"                             the store revision counter
+ * !meta!compacted                           → "3"                             change feed compacted through 3
+ * !changes!0000000000000007.00000000        → {"type":"put","collection":…,"key":…,"value":…}
+ * !changes!0000000000000007.00000001        → {"type":"delete","collection":…,"key":…}
+ * ```
+ *
+ * - Collections live one level down, under `objects`, so a collection named `meta` or `changes` cannot collide
+ *   with the bookkeeping sublevels. Collection names (`[a-z0-9-]+`) are valid sublevel names: ASCII, and all
+ *   after the `!` separator.
+ * - Change keys are the zero-padded revision (16 digits: `Number.MAX_SAFE_INTEGER` has 16) and the index of
+ *   the operation within its batch (8 digits), so lexicographic key order is revision order, then batch order.
+ * - Values are JSON text. Every write (put, delete or batch) is one atomic `batch()` holding the object
+ *   operations, the change entries and the new `!meta!revision`.
+ * - Entries at or below `!meta!compacted` may linger briefly after `compact()` (the marker is written first,
+ *   then the range is cleared); readers never look below the marker.
+ */
+
+/** The names of the three top-level sublevels. */
+export const SUBLEVELS = { objects: 'objects', meta: 'meta', changes: 'changes' } as const;
+
+/** The keys inside the `meta` sublevel. */
+export const META_KEYS = { revision: 'revision', compacted: 'compacted' } as const;
+
+/** Digits of the zero-padded revision in a change key. */
+export const REVISION_DIGITS = 16;
+/** Digits of the zero-padded operation index in a change key; a batch holds at most 10^8 operations. */
+export const INDEX_DIGITS = 8;
+/** The largest operation index a change key can hold. */
+export const MAX_OP_INDEX = 10 ** INDEX_DIGITS - 1;
+
+/** Code units from 0xD800 up (surrogates and the rest of the BMP) move to code points from 0x10000 up. */
+const SHIFT_FROM = 0xd800;
+const SHIFT_TO = 0x10000;
+
+/**
+ * Encodes a store key so that LevelDB's byte order (UTF-8) equals the port's UTF-16 code-unit order.
+ *
+ * UTF-8 orders by code point, which disagrees with UTF-16 for one range: `'\uFFFF'` (one unit 0xFFFF) sorts
+ * after `'😀'` (units 0xD83D 0xDE00) in UTF-16, but before it by code point (0xFFFF < 0x1F600). Lone
+ * surrogates also cannot be written as UTF-8 at all. So each code unit `u ≥ 0xD800` becomes the code point
+ * `0x10000 + (u − 0xD800)` (a valid, non-surrogate code point up to 0x127FF); units below 0xD800 are kept.
+ * The mapping is per unit and increasing, so it keeps order and prefixes, and ordinary keys stay readable.
+ *
+ * Examples: `'ns/web'` → `'ns/web'`; `'\uFFFF'` → `'\u{127FF}'`; `'😀'` (0xD83D 0xDE00) → `'\u{1003D}\u{10600}'`.
+ */
+export function encodeKey(key: string): string {
+  let out = '';
+  let plain = 0;
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    if (unit < SHIFT_FROM) continue;
+    out += key.slice(plain, i) + String.fromCodePoint(SHIFT_TO + unit - SHIFT_FROM);
+    plain = i + 1;
+  }
+  return plain === 0 ? key : out + key.slice(plain);
+}
+
+/** Reverses {@link encodeKey}: code points from 0x10000 up become the code unit `0xD800 + (cp − 0x10000)`. */
+export function decodeKey(stored: string): string {
+  let out = '';
+  for (const char of stored) {
+    const point = char.codePointAt(0) as number;
+    out += point >= SHIFT_TO ? String.fromCharCode(SHIFT_FROM + point - SHIFT_TO) : char;
+  }
+  return out;
+}
+
+/**
+ * An exclusive upper bound for encoded keys that start with `encodedPrefix`: the prefix followed by U+10FFFF,
+ * which sorts above every character `encodeKey` produces (at most U+127FF). `''` has no bound (`undefined`).
+ */
+export function prefixUpperBound(encodedPrefix: string): string | undefined {
+  return encodedPrefix === '' ? undefined : `${encodedPrefix}\u{10FFFF}`;
+}
+
+/**
+ * The key of operation `index` of the write at `revision`: `changeKey(7, 1)` → `'0000000000000007.00000001'`.
+ * Throws `RangeError` outside 0 ≤ revision ≤ `Number.MAX_SAFE_INTEGER` or 0 ≤ index ≤ {@link MAX_OP_INDEX}.
+ */
+export function changeKey(revision: number, index: number): string {
+  if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid revision ${revision}`);
+  if (!Number.isInteger(index) || index < 0 || index > MAX_OP_INDEX) throw new RangeError(`invalid index ${index}`);
+  return `${String(revision).padStart(REVISION_DIGITS, '0')}.${String(index).padStart(INDEX_DIGITS, '0')}`;
+}
+
+/** Reverses {@link changeKey}: `'0000000000000007.00000001'` → `{ revision: 7, index: 1 }`. */
+export function parseChangeKey(key: string): { revision: number; index: number } {
+  const match = /^(\d{16})\.(\d{8})$/.exec(key);
+  if (match === null) throw new RangeError(`not a change key: ${JSON.stringify(key)}`);
+  return { revision: Number(match[1]), index: Number(match[2]) };
+}
+
+/** The stored form of an object: the revision that last wrote it and its value. */
+export interface StoredObject {
+  readonly revision: number;
+  readonly value: unknown;
+}
+
+/** The stored form of a change; its revision and batch position are in the key. */
+export interface StoredChange {
+  readonly type: 'put' | 'delete';
+  readonly collection: string;
+  readonly key: string;
+  readonly value?: unknown;
+}
+
+/** JSON text of an object record: `encodeObject(7, '{"a":1}')` → `'{"revision":7,"value":{"a":1}}'`. */
+export function encodeObject(revision: number, valueJson: string): string {
+  return `{"revision":${revision},"value":${valueJson}}`;
+}
+
+/** Parses an object record written by {@link encodeObject}. */
+export function decodeObject(text: string): StoredObject {
+  return JSON.parse(text) as StoredObject;
+}
+
+/** JSON text of a change record; `valueJson` is omitted for deletes. */
+export function encodeChange(change: Omit<StoredChange, 'value'>, valueJson?: string): string {
+  const head = `{"type":${JSON.stringify(change.type)},"collection":${JSON.stringify(change.collection)},"key":${JSON.stringify(change.key)}`;
+  return valueJson === undefined ? `${head}}` : `${head},"value":${valueJson}}`;
+}
+
+/** Parses a change record written by {@link encodeChange}. */
+export function decodeChange(text: string): StoredChange {
+  return JSON.parse(text) as StoredChange;
+}

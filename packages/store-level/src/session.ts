@@ -1,0 +1,122 @@
+import type { Change } from '@bcs/core';
+import type { AbstractLevel, AbstractSublevel } from 'abstract-level';
+import {
+  changeKey,
+  decodeChange,
+  decodeKey,
+  decodeObject,
+  encodeKey,
+  META_KEYS,
+  MAX_OP_INDEX,
+  parseChangeKey,
+  prefixUpperBound,
+  type StoredObject,
+  SUBLEVELS,
+} from './keys.js';
+
+/**
+ * Any abstract-level database: `classic-level`'s `ClassicLevel`, `level`'s `Level`, `memory-level`'s
+ * `MemoryLevel`, … The store only uses its own sublevels (string keys, string values), so the database's own
+ * default encodings do not matter.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: abstract-level's type parameters are invariant in practice.
+export type LevelDatabase = AbstractLevel<any, any, any>;
+
+/** A sublevel with UTF-8 keys and UTF-8 (JSON text) values. */
+export type TextSublevel = AbstractSublevel<LevelDatabase, unknown, string, string>;
+
+const TEXT = { keyEncoding: 'utf8', valueEncoding: 'utf8' } as const;
+
+/**
+ * The sublevels and cached counters of one open period of the database. Sublevels are closed together with
+ * their database, so every `open()` makes a new session. `revision` and `compacted` mirror `!meta!…`: writes
+ * are serialized in-process, so the cache is authoritative while the store is open.
+ */
+export class Session {
+  readonly meta: TextSublevel;
+  readonly changes: TextSublevel;
+  readonly #objects: AbstractSublevel<LevelDatabase, unknown, string, string>;
+  readonly #collections = new Map<string, TextSublevel>();
+  revision = 0;
+  compacted = 0;
+
+  private constructor(db: LevelDatabase) {
+    this.#objects = db.sublevel(SUBLEVELS.objects, TEXT) as TextSublevel;
+    this.meta = db.sublevel(SUBLEVELS.meta, TEXT) as TextSublevel;
+    this.changes = db.sublevel(SUBLEVELS.changes, TEXT) as TextSublevel;
+  }
+
+  /** Makes the sublevels of an open database and loads the revision counter and compaction marker. */
+  static async load(db: LevelDatabase): Promise<Session> {
+    const session = new Session(db);
+    const [revision, compacted] = await session.meta.getMany([META_KEYS.revision, META_KEYS.compacted]);
+    session.revision = revision === undefined ? 0 : Number(revision);
+    session.compacted = compacted === undefined ? 0 : Number(compacted);
+    return session;
+  }
+
+  /** The sublevel of one collection (created on first use, then cached). */
+  collection(name: string): TextSublevel {
+    let sublevel = this.#collections.get(name);
+    if (sublevel === undefined) {
+      sublevel = this.#objects.sublevel(name, TEXT) as TextSublevel;
+      this.#collections.set(name, sublevel);
+    }
+    return sublevel;
+  }
+
+  /** The stored record of a key, or `undefined`. */
+  async read(collection: string, key: string): Promise<StoredObject | undefined> {
+    const text = await this.collection(collection).get(encodeKey(key));
+    return text === undefined ? undefined : decodeObject(text);
+  }
+
+  /** Records of one collection in key order: `[key, record]` pairs, range-limited by prefix/after/limit. */
+  async scan(
+    collection: string,
+    prefix: string,
+    after: string | undefined,
+    limit: number | undefined,
+  ): Promise<[string, StoredObject][]> {
+    const encodedPrefix = encodeKey(prefix);
+    const upper = prefixUpperBound(encodedPrefix);
+    // Both ends compare the same way before and after encoding (encodeKey keeps UTF-16 order).
+    const range = {
+      ...(after !== undefined && after >= prefix ? { gt: encodeKey(after) } : { gte: encodedPrefix }),
+      ...(upper === undefined ? {} : { lt: upper }),
+      ...(limit === undefined ? {} : { limit }),
+    };
+    const rows = await this.collection(collection).iterator(range).all();
+    return rows.map(([key, text]) => [decodeKey(key), decodeObject(text)]);
+  }
+
+  /**
+   * Changes with a revision in (after, through], oldest first, cut like `pageOfChanges`: whole revisions
+   * while they fit in `limit`, and a first batch larger than `limit` whole.
+   */
+  async readChanges(after: number, through: number, limit: number | undefined): Promise<Change[]> {
+    const out: Change[] = [];
+    if (after >= through) return out;
+    const iterator = this.changes.iterator({ gte: changeKey(after + 1, 0), lte: changeKey(through, MAX_OP_INDEX) });
+    let groupStart = 0;
+    try {
+      for await (const [key, text] of iterator) {
+        const { revision } = parseChangeKey(key);
+        const previous = out.at(-1);
+        if (previous !== undefined && previous.revision !== revision) {
+          if (limit !== undefined && out.length >= limit) break;
+          groupStart = out.length;
+        }
+        if (limit !== undefined && out.length >= limit && groupStart > 0) {
+          out.length = groupStart;
+          break;
+        }
+        // Delete records carry no `value` key (encodeChange omits it), so none appears here either.
+        out.push({ revision, ...decodeChange(text) });
+      }
+    } finally {
+      await iterator.close();
+    }
+    return out;
+  }
+}

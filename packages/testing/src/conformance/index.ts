@@ -1,0 +1,1 @@
+export { type StoreConformanceOptions, storeConformance } from './store/index.js';

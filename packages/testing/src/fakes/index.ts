@@ -1,0 +1,3 @@
+export { ManualClock } from './manual-clock.js';
+export { createMemoryStore } from './memory-store.js';
+export { SequentialIds, type SequentialIdsOptions } from './sequential-ids.js';
