@@ -1,4 +1,11 @@
-import { type BatchOp, COLLECTION_NAME, type ChangesOptions, ConflictError, type ListOptions, type Precondition } from '@bcs/core';
+import {
+  type BatchOp,
+  type ChangesOptions,
+  COLLECTION_NAME,
+  ConflictError,
+  type ListOptions,
+  type Precondition,
+} from '@bcs/core';
 import { invalidArgument } from './errors.js';
 
 /**
@@ -45,8 +52,10 @@ export function checkRevision(name: string, value: unknown): void {
 
 /** Checks the options of `list`. */
 export function checkListOptions(options: ListOptions): void {
-  if (options.prefix !== undefined && typeof options.prefix !== 'string') throw invalidArgument('prefix must be a string');
-  if (options.after !== undefined && typeof options.after !== 'string') throw invalidArgument('after must be a string');
+  if (options.prefix !== undefined && typeof options.prefix !== 'string')
+    throw invalidArgument('prefix must be a string');
+  if (options.after !== undefined && typeof options.after !== 'string')
+    throw invalidArgument('after must be a string');
   checkLimit(options.limit);
 }
 
@@ -71,7 +80,8 @@ export function checkPrecondition(expect: Precondition | undefined): void {
 export function checkBatch(ops: readonly BatchOp[]): void {
   if (!Array.isArray(ops)) throw invalidArgument('batch expects an array of operations');
   for (const op of ops) {
-    if (op?.type !== 'put' && op?.type !== 'delete') throw invalidArgument('batch op type must be put or delete');
+    if (op?.type !== 'put' && op?.type !== 'delete')
+      throw invalidArgument('batch op type must be put or delete');
     checkTarget(op.collection, op.key);
     checkPrecondition(op.expect);
   }
@@ -81,13 +91,19 @@ export function checkBatch(ops: readonly BatchOp[]): void {
  * Throws `ConflictError` unless the key's current revision (`undefined` when absent) satisfies `expect`:
  * `{ revision: 3 }` holds only for a key last written at revision 3, `{ absent: true }` only for a missing key.
  */
-export function assertPrecondition(expect: Precondition | undefined, current: number | undefined, where: string): void {
+export function assertPrecondition(
+  expect: Precondition | undefined,
+  current: number | undefined,
+  where: string,
+): void {
   if (expect === undefined) return;
   if ('absent' in expect) {
     if (current !== undefined) throw new ConflictError(`store-level: ${where} exists (revision ${current})`);
     return;
   }
   if (current !== expect.revision) {
-    throw new ConflictError(`store-level: ${where} is at revision ${current ?? 'none'}, expected ${expect.revision}`);
+    throw new ConflictError(
+      `store-level: ${where} is at revision ${current ?? 'none'}, expected ${expect.revision}`,
+    );
   }
 }

@@ -12,7 +12,8 @@ const NOT_OPEN_CODES = new Set(['LEVEL_DATABASE_NOT_OPEN', 'LEVEL_LOCKED', 'LEVE
 export function wrapLevelError(action: string, error: unknown): BcsError {
   if (isBcsError(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
-  const bcsCode = typeof code === 'string' && NOT_OPEN_CODES.has(code) ? ErrorCode.StoreNotOpen : ErrorCode.Internal;
+  const bcsCode =
+    typeof code === 'string' && NOT_OPEN_CODES.has(code) ? ErrorCode.StoreNotOpen : ErrorCode.Internal;
   return new BcsError(bcsCode, `store-level: ${action} failed`, { cause: error });
 }
 
@@ -32,5 +33,8 @@ export function invalidArgument(message: string, cause?: unknown): BcsError {
 
 /** `Compacted`: the change feed after `after` is no longer retained (compacted through `through`). */
 export function compactedError(after: number, through: number): BcsError {
-  return new BcsError(ErrorCode.Compacted, `store-level: changes after ${after} are compacted (through ${through})`);
+  return new BcsError(
+    ErrorCode.Compacted,
+    `store-level: changes after ${after} are compacted (through ${through})`,
+  );
 }

@@ -85,7 +85,8 @@ export function prefixUpperBound(encodedPrefix: string): string | undefined {
  */
 export function changeKey(revision: number, index: number): string {
   if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`invalid revision ${revision}`);
-  if (!Number.isInteger(index) || index < 0 || index > MAX_OP_INDEX) throw new RangeError(`invalid index ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index > MAX_OP_INDEX)
+    throw new RangeError(`invalid index ${index}`);
   return `${String(revision).padStart(REVISION_DIGITS, '0')}.${String(index).padStart(INDEX_DIGITS, '0')}`;
 }
 

@@ -21,7 +21,7 @@ import {
   valueJson,
 } from './args.js';
 import { compactedError, invalidArgument, notOpenError, wrapLevelError } from './errors.js';
-import { changeKey, encodeChange, encodeKey, encodeObject, META_KEYS, MAX_OP_INDEX } from './keys.js';
+import { changeKey, encodeChange, encodeKey, encodeObject, MAX_OP_INDEX, META_KEYS } from './keys.js';
 import { type LevelDatabase, Session } from './session.js';
 
 /** Where the data lives: a LevelDB directory, or an abstract-level database you bring. */
@@ -58,7 +58,8 @@ export interface LevelStoreExtraOptions {
  */
 export function createLevelStore(options: LevelStoreOptions, extra: LevelStoreExtraOptions = {}): Store {
   const db = databaseFrom(options);
-  if (extra?.sync !== undefined && typeof extra.sync !== 'boolean') throw invalidArgument('sync must be a boolean');
+  if (extra?.sync !== undefined && typeof extra.sync !== 'boolean')
+    throw invalidArgument('sync must be a boolean');
   const store = new LevelStore(db, extra.sync === true);
   // Open eagerly, as abstract-level does; a failure is reported by open() and by every operation.
   store.open().catch(() => undefined);
@@ -66,7 +67,8 @@ export function createLevelStore(options: LevelStoreOptions, extra: LevelStoreEx
 }
 
 function databaseFrom(options: LevelStoreOptions): LevelDatabase {
-  if (typeof options !== 'object' || options === null) throw invalidArgument('options { location } or { db } required');
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('options { location } or { db } required');
   const hasLocation = 'location' in options;
   const hasDb = 'db' in options;
   if (hasLocation === hasDb) throw invalidArgument('pass exactly one of options.location and options.db');
@@ -193,12 +195,15 @@ class LevelStore implements Store {
   async delete(collection: string, key: string, options: WriteOptions = {}): Promise<boolean> {
     const ops: BatchOp[] = [{ type: 'delete', collection, key, ...options }];
     checkBatch(ops);
-    return this.#run('delete', (session) => this.#exclusive(async () => (await this.#apply(session, ops)).changed));
+    return this.#run('delete', (session) =>
+      this.#exclusive(async () => (await this.#apply(session, ops)).changed),
+    );
   }
 
   async batch(ops: readonly BatchOp[]): Promise<number> {
     checkBatch(ops);
-    if (ops.length > MAX_OP_INDEX + 1) throw invalidArgument(`a batch holds at most ${MAX_OP_INDEX + 1} operations`);
+    if (ops.length > MAX_OP_INDEX + 1)
+      throw invalidArgument(`a batch holds at most ${MAX_OP_INDEX + 1} operations`);
     const values = ops.map((op) => (op.type === 'put' ? valueJson(op.value) : undefined));
     return this.#run('batch', (session) =>
       this.#exclusive(async () => (await this.#apply(session, ops, values)).revision),
@@ -231,7 +236,12 @@ class LevelStore implements Store {
         const through = Math.min(throughRevision, session.revision);
         if (through <= session.compacted) return;
         // The marker first: entries at or below it are never read again, even if the clear below is cut short.
-        const marker = { type: 'put', sublevel: session.meta, key: META_KEYS.compacted, value: String(through) } as const;
+        const marker = {
+          type: 'put',
+          sublevel: session.meta,
+          key: META_KEYS.compacted,
+          value: String(through),
+        } as const;
         await this.#db.batch([marker], this.#batchOptions);
         session.compacted = through;
         await session.changes.clear({ lt: changeKey(through + 1, 0) });
@@ -269,11 +279,21 @@ class LevelStore implements Store {
         const json = values[i] as string;
         staged.set(id, revision);
         writes.push({ type: 'put', sublevel, key, value: encodeObject(revision, json) });
-        writes.push({ type: 'put', sublevel: session.changes, key: changeKey(revision, index++), value: encodeChange(op, json) });
+        writes.push({
+          type: 'put',
+          sublevel: session.changes,
+          key: changeKey(revision, index++),
+          value: encodeChange(op, json),
+        });
       } else if (current !== undefined) {
         staged.set(id, undefined);
         writes.push({ type: 'del', sublevel, key });
-        writes.push({ type: 'put', sublevel: session.changes, key: changeKey(revision, index++), value: encodeChange(op) });
+        writes.push({
+          type: 'put',
+          sublevel: session.changes,
+          key: changeKey(revision, index++),
+          value: encodeChange(op),
+        });
       }
     }
     if (index === 0) return { revision: session.revision, changed: false };

@@ -6,8 +6,8 @@ import {
   decodeKey,
   decodeObject,
   encodeKey,
-  META_KEYS,
   MAX_OP_INDEX,
+  META_KEYS,
   parseChangeKey,
   prefixUpperBound,
   type StoredObject,
@@ -97,7 +97,10 @@ export class Session {
   async readChanges(after: number, through: number, limit: number | undefined): Promise<Change[]> {
     const out: Change[] = [];
     if (after >= through) return out;
-    const iterator = this.changes.iterator({ gte: changeKey(after + 1, 0), lte: changeKey(through, MAX_OP_INDEX) });
+    const iterator = this.changes.iterator({
+      gte: changeKey(after + 1, 0),
+      lte: changeKey(through, MAX_OP_INDEX),
+    });
     let groupStart = 0;
     try {
       for await (const [key, text] of iterator) {

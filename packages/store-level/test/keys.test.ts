@@ -131,8 +131,16 @@ describe('records', () => {
   });
 
   it.each([
-    [{ type: 'put', collection: 'c', key: 'k' } as const, '[1]', '{"type":"put","collection":"c","key":"k","value":[1]}'],
-    [{ type: 'delete', collection: 'c', key: 'a"b' } as const, undefined, '{"type":"delete","collection":"c","key":"a\\"b"}'],
+    [
+      { type: 'put', collection: 'c', key: 'k' } as const,
+      '[1]',
+      '{"type":"put","collection":"c","key":"k","value":[1]}',
+    ],
+    [
+      { type: 'delete', collection: 'c', key: 'a"b' } as const,
+      undefined,
+      '{"type":"delete","collection":"c","key":"a\\"b"}',
+    ],
   ])('encodeChange(%j) is %s', (change, json, text) => {
     expect(encodeChange(change, json)).toBe(text);
     expect(decodeChange(text)).toEqual(json === undefined ? change : { ...change, value: JSON.parse(json) });

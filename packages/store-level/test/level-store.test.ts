@@ -51,8 +51,14 @@ describe('key layout (keys.ts)', () => {
     await store.close();
     await db.open();
     expect(await db.iterator().all()).toEqual([
-      ['!changes!0000000000000001.00000000', '{"type":"put","collection":"configmap","key":"ns/a","value":{"n":1}}'],
-      ['!changes!0000000000000002.00000000', '{"type":"put","collection":"configmap","key":"ns/b","value":2}'],
+      [
+        '!changes!0000000000000001.00000000',
+        '{"type":"put","collection":"configmap","key":"ns/a","value":{"n":1}}',
+      ],
+      [
+        '!changes!0000000000000002.00000000',
+        '{"type":"put","collection":"configmap","key":"ns/b","value":2}',
+      ],
       ['!changes!0000000000000002.00000001', '{"type":"delete","collection":"configmap","key":"ns/a"}'],
       ['!meta!revision', '2'],
       ['!objects!!configmap!ns/b', '{"revision":2,"value":2}'],
@@ -60,15 +66,18 @@ describe('key layout (keys.ts)', () => {
     await db.close();
   });
 
-  it.each(['meta', 'changes', 'objects'])('a collection named %s does not collide with bookkeeping', async (name) => {
-    const { store } = await openStore();
-    await store.put(name, 'revision', 'not a counter');
-    await store.put(name, 'compacted', 'not a marker');
-    expect(await store.revision()).toBe(2);
-    expect((await store.changes({ after: 0 })).changes).toHaveLength(2);
-    expect((await store.list(name)).map((entry) => entry.key)).toEqual(['compacted', 'revision']);
-    await store.close();
-  });
+  it.each(['meta', 'changes', 'objects'])(
+    'a collection named %s does not collide with bookkeeping',
+    async (name) => {
+      const { store } = await openStore();
+      await store.put(name, 'revision', 'not a counter');
+      await store.put(name, 'compacted', 'not a marker');
+      expect(await store.revision()).toBe(2);
+      expect((await store.changes({ after: 0 })).changes).toHaveLength(2);
+      expect((await store.list(name)).map((entry) => entry.key)).toEqual(['compacted', 'revision']);
+      await store.close();
+    },
+  );
 
   it('compact removes the change entries at or below the marker', async () => {
     const { store, db } = await openStore();
@@ -111,11 +120,14 @@ describe('errors', () => {
 
   it.each([
     ['a BigInt', { n: 1n }],
-    ['a cycle', (() => {
-      const cycle: Record<string, unknown> = {};
-      cycle.self = cycle;
-      return cycle;
-    })()],
+    [
+      'a cycle',
+      (() => {
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        return cycle;
+      })(),
+    ],
     ['a function', () => 1],
   ])('rejects %s value with ParameterError and writes nothing', async (_label, value) => {
     const { store } = await openStore();
@@ -136,7 +148,7 @@ describe('sync option', () => {
     await store.put('thing', 'k', 1);
     await store.compact(1);
     expect(spy).toHaveBeenCalledTimes(2);
-    for (const call of spy.mock.calls) expect(call[1]).toMatchObject({ sync });
+    for (const call of spy.mock.calls as unknown as unknown[][]) expect(call[1]).toMatchObject({ sync });
     await store.close();
   });
 });

@@ -147,7 +147,7 @@ function readingsOf(segments: readonly string[]): Reading[] {
   }
 }
 
-/** True when the reading fits the scope: Cluster takes no namespace; Namespaced needs one to name an object. */
+/** True when the reading fits `scope`: Cluster takes no namespace; Namespaced needs one to name an object. */
 function fitsScope(reading: Reading, scope: CrdScope): boolean {
   if (scope === 'Cluster') return reading.namespace === undefined;
   return reading.namespace !== undefined || reading.name === undefined;
@@ -160,8 +160,8 @@ function fitsScope(reading: Reading, scope: CrdScope): boolean {
  *
  * - `NotFound` when no reading names a plural of the group;
  * - `BadParams` (a `ValidationError`) when the form is malformed (0 or more than 4 segments), only
- *   readings of the wrong scope match (a namespace for a Cluster CRD, a name without namespace for a Namespaced one), the
- *   version is not served, or a namespace or name segment breaks the name rule.
+ *   readings of the wrong scope match (a namespace for a Cluster CRD, a name without namespace for a
+ *   Namespaced one), the version is not served, or a namespace or name segment breaks the name rule.
  *
  * Example: CRD `bklogconfigs` (Namespaced, v2 served): `['global', 'bklogconfigs']` → namespace `global`;
  * `['namespaces', 'global', 'bklogconfigs', 'a']` → namespace `global`, name `a`; `['bklogconfigs']` → all

@@ -125,7 +125,8 @@ export class CustomResourceService {
   /**
    * Deletes the CRD, its plural claim and every custom resource under it, in one atomic batch guarded by the
    * revisions read (a resource changed meanwhile makes it conflict, and the delete is redone); `NotFound`
-   * when absent. A resource whose create raced with the delete is removed again by that create (see `create`).
+   * when absent. A resource whose create raced with the delete is removed again by that create (see
+   * `create`).
    */
   async deleteDefinition(name: string): Promise<void> {
     await this.retrying(async () => {
@@ -290,7 +291,7 @@ function toStoredResource(
   };
 }
 
-/** The key of the object a reference names. `BadParams` without a name, or a Namespaced one without namespace. */
+/** The key of the object a reference names. `BadParams` without a name, or Namespaced without namespace. */
 function objectKey(ref: CustomResourceRef): string {
   const issues: Issue[] = [];
   if (ref.name === undefined) issues.push({ path: 'name', rule: 'is required' });

@@ -14,8 +14,7 @@ const AttributeName = () =>
 // `additionalProperties: false` makes TypeBox check record keys against the key pattern: without it a
 // pattern-keyed record accepts any key. The rule covers both failures TypeBox reports on the map itself: a
 // value that is not an object (path `strings`) and a bad key (path `strings.<key>`).
-// No `default: {}` here: Value.Default merges a given value into an object default with Object.assign, so
-// `["k"]` would become `{ "0": "k" }` and pass. Left-out maps are filled in by `toAgentSetting` instead.
+// Left-out maps are filled in by `toAgentSetting`, which also serves settings created implicitly.
 const AttributeMap = <T extends TSchema>(value: T) =>
   Type.Record(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN }), value, {
     additionalProperties: false,

@@ -25,6 +25,7 @@ export const ConfigMapSchema = Type.Object({
   kind: KindLiteral('configmap'),
   metadata: NamespacedMeta(),
   datas: Type.Record(Type.String({ pattern: DATA_KEY_PATTERN }), ConfigMapItemSchema, {
+    additionalProperties: false,
     errorMessage: 'keys must be 1-253 letters, digits, ".", "_" or "-"',
   }),
 });

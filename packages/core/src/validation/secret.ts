@@ -16,6 +16,7 @@ export const SecretSchema = Type.Object({
   metadata: NamespacedMeta(),
   type: Type.Optional(Type.String()),
   datas: Type.Record(Type.String({ pattern: DATA_KEY_PATTERN }), SecretItemSchema, {
+    additionalProperties: false,
     errorMessage: 'keys must be 1-253 letters, digits, ".", "_" or "-"',
   }),
 });

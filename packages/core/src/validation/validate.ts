@@ -1,8 +1,9 @@
 import { type Static, type TSchema, Kind } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { Value, type ValueError, ValueErrorType } from '@sinclair/typebox/value';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/value';
 import { ErrorCode, type Issue, ValidationError } from '../errors.js';
 import { canonicalizeKeys, isPlainObject } from './canonical-keys.js';
+import { applyDefaults } from './defaults.js';
 
 /**
  * A compiled validator for one definition shape. `parse` canonicalises key case, applies the schema's
@@ -25,8 +26,7 @@ export interface Validator<S extends TSchema> {
 export function createValidator<S extends TSchema>(subject: string, schema: S): Validator<S> {
   const check: TypeCheck<S> = TypeCompiler.Compile(schema);
   const prepare = (input: unknown): unknown => {
-    const canonical = canonicalizeKeys(schema, input);
-    return Value.Default(schema, canonical);
+    return applyDefaults(schema, canonicalizeKeys(schema, input));
   };
   const issuesOf = (prepared: unknown): Issue[] => {
     if (check.Check(prepared)) return [];

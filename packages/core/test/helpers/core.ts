@@ -13,7 +13,7 @@ export interface TestCore {
   readonly container: DependencyContainer;
 }
 
-/** Registers core in a child container over `store` (default: a new memory store), the clock at {@link T0}. */
+/** Registers core in a child container over `store` (default: a new memory store), clock at {@link T0}. */
 export function createTestCore(store: Store = createMemoryStore()): TestCore {
   const clock = new ManualClock(T0);
   return { store, clock, container: registerCore(container.createChildContainer(), { store, clock }) };

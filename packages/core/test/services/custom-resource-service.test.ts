@@ -235,7 +235,7 @@ describe('resolve', () => {
     ['v1', 'crontabs', { crd: 'logcollector.bkbcs.tencent.com', plural: 'crontabs', kind: 'CronTab' }],
     ['v1', 'policies', { ...policies }],
     ['v1', 'policies/p1', { ...policies, name: 'p1' }],
-    // Both readings fit (crontabs of namespace "policies", or the Cluster policy "crontabs"): namespaced wins.
+    // Both readings fit (crontabs of namespace "policies", or Cluster policy "crontabs"): namespaced wins.
     [
       'v1',
       'policies/crontabs',

@@ -23,9 +23,8 @@ describe('configmap schema', () => {
     expect(configMapIssues(definition)).toEqual([]);
   });
 
-  // Known bug (reported): TypeBox's Value.Default visits record values only when the value schema itself has
-  // a `default`, so `datas.<key>.type` is never defaulted. Flip to `it` once ConfigMapItemSchema is fixed.
-  it.fails('defaults an item type to file', () => {
+  // Regression: TypeBox's Value.Default never reached record values, so `datas.<key>.type` stayed unset.
+  it('defaults an item type to file', () => {
     const body = { ...docExample(), datas: { a: { content: 'YQ==' } } };
     expect(validator.parse(body).datas.a?.type).toBe('file');
   });
@@ -39,9 +38,8 @@ describe('configmap schema', () => {
     expect(validator.parse(body).datas).toEqual({ 'Item-One': { type: 'file', content: 'YQ==' } });
   });
 
-  // Known bug (reported): a pattern-keyed Type.Record without `additionalProperties: false` accepts any key,
-  // so DATA_KEY_PATTERN is never checked. Flip to `it` once the schema is fixed.
-  it.fails('refuses a data key with a space', () => {
+  // Regression: a pattern-keyed Type.Record without `additionalProperties: false` accepted any key.
+  it('refuses a data key with a space', () => {
     const body = { ...docExample(), datas: { 'a b': { type: 'file', content: 'YQ==' } } };
     expect(validator.issues(body).map((issue) => issue.path)).toEqual(['datas.a b']);
   });

@@ -48,11 +48,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
+/** Explains a start failure in one line; a LevelDB lock means another process has the data dir open. */
 function describeStartError(error: unknown, dataDir: string): string {
-  const text = String((error as Error)?.message ?? error);
-  const cause = String(((error as Error)?.cause as Error | undefined)?.message ?? '');
-  if (/lock/i.test(text + cause)) return `data dir ${dataDir} is in use by another process (${text})`;
-  return text;
+  const chain: { message?: unknown; code?: unknown }[] = [];
+  for (let e = error as { cause?: unknown } | undefined; e && chain.length < 10; e = e.cause as typeof e) {
+    chain.push(e as { message?: unknown; code?: unknown });
+  }
+  const text = String(chain[0]?.message ?? error);
+  const locked = chain.some((e) => e.code === 'LEVEL_LOCKED' || /\block\b/i.test(String(e.message)));
+  return locked ? `data dir ${dataDir} is in use by another process (${text})` : text;
 }
 
 await main();

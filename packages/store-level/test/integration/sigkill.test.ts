@@ -30,7 +30,9 @@ async function writeThenKill(location: string): Promise<{ answers: Answer[]; sig
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<string | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
   const answers: Answer[] = [];
   for await (const line of createInterface({ input: child.stdout })) {
     const record = JSON.parse(line) as Answer | { kind: 'ready' };
@@ -46,7 +48,9 @@ async function writeThenKill(location: string): Promise<{ answers: Answer[]; sig
 
 describe('durability across SIGKILL', () => {
   it('every answered write survives with its revision, and the change feed is intact', async () => {
-    expect(existsSync(built), 'build first: pnpm exec tsc -b (the fixture runs the built package)').toBe(true);
+    expect(existsSync(built), 'build first: pnpm exec tsc -b (the fixture runs the built package)').toBe(
+      true,
+    );
     const location = mkdtempSync(join(tmpdir(), 'bcs-sigkill-'));
     directories.push(location);
 
@@ -82,8 +86,12 @@ describe('durability across SIGKILL', () => {
       const revisions = [...new Set(feed.changes.map((change) => change.revision))];
       expect(revisions).toEqual(Array.from({ length: revision }, (_, index) => index + 1));
       for (const answer of answers) {
-        const keys = feed.changes.filter((change) => change.revision === answer.revision).map((change) => change.key);
-        expect(keys).toEqual(answer.kind === 'put' ? [`p-${answer.i}`] : [`b-${answer.i}-0`, `b-${answer.i}-1`]);
+        const keys = feed.changes
+          .filter((change) => change.revision === answer.revision)
+          .map((change) => change.key);
+        expect(keys).toEqual(
+          answer.kind === 'put' ? [`p-${answer.i}`] : [`b-${answer.i}-0`, `b-${answer.i}-1`],
+        );
       }
       // The store carries on from where the killed process stopped.
       expect(await store.put('thing', 'after-restart', true)).toBe(revision + 1);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliConfig, usage } from '../../src/server/cli-config.js';
+
+describe('parseCliConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(parseCliConfig([], {})).toEqual({
+      host: '127.0.0.1',
+      port: 8899,
+      dataDir: './data',
+      clusterId: 'BCS-LOCAL-00001',
+      simAgents: 0,
+      logLevel: 'info',
+      help: false,
+    });
+  });
+
+  it.each([
+    [['--host', '0.0.0.0'], {}, { host: '0.0.0.0' }],
+    [['--port', '9000'], {}, { port: 9000 }],
+    [['--port', '0'], {}, { port: 0 }],
+    [['--data-dir', '/var/lib/bcs'], {}, { dataDir: '/var/lib/bcs' }],
+    [['--cluster-id', 'BCS-MESOS-10001'], {}, { clusterId: 'BCS-MESOS-10001' }],
+    [['--sim-agents', '3'], {}, { simAgents: 3 }],
+    [['--', '--port', '9001'], {}, { port: 9001 }],
+    [[], { BCS_PORT: '7000', BCS_HOST: '::1' }, { port: 7000, host: '::1' }],
+    [[], { BCS_DATA_DIR: 'd', BCS_CLUSTER_ID: 'C', BCS_SIM_AGENTS: '5' }, { dataDir: 'd', clusterId: 'C', simAgents: 5 }],
+    [['--port', '9002'], { BCS_PORT: '7000' }, { port: 9002 }],
+    [['--log-level', 'silent'], {}, { logLevel: 'silent' }],
+    [['--help'], {}, { help: true }],
+  ] as const)('%j with env %j gives %j', (argv, env, expected) => {
+    expect(parseCliConfig(argv, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [['--port', '65536'], {}, '--port'],
+    [['--port', 'http'], {}, '--port'],
+    [['--port', '-1'], {}, '--port'],
+    [[], { BCS_PORT: '1.5' }, '--port'],
+    [['--sim-agents', 'many'], {}, '--sim-agents'],
+    [['--cluster-id', ' '], {}, '--cluster-id'],
+    [['--log-level', 'loud'], {}, '--log-level'],
+    [['--frobnicate'], {}, 'frobnicate'],
+    [['positional'], {}, 'positional'],
+  ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
+    expect(() => parseCliConfig(argv, env)).toThrow(flag);
+  });
+
+  it('lists every flag with its environment variable in the usage text', () => {
+    for (const text of ['--host', 'BCS_HOST', '--port', 'BCS_PORT', '--data-dir', '--cluster-id', '--sim-agents']) {
+      expect(usage()).toContain(text);
+    }
+  });
+});
