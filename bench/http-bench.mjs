@@ -22,10 +22,14 @@ function configMap(name) {
 }
 
 async function startServer(dataDir) {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
+    },
+  );
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -35,7 +39,12 @@ async function startServer(dataDir) {
     });
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  return { url, stop: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))) };
+  const stop = () =>
+    new Promise((done) => {
+      child.once('exit', done);
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
 }
 
 function load(options) {
@@ -58,7 +67,11 @@ export async function runHttpBench({ runs = 5, seconds = 5, connections = 16 } =
     const samples = { create: [], get: [] };
     let seq = 0;
     // A configmap for the GETs to read.
-    await fetch(`${server.url}${BASE}/configmaps`, { method: 'POST', headers: HEADERS, body: configMap('read-me') });
+    await fetch(`${server.url}${BASE}/configmaps`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: configMap('read-me'),
+    });
     for (let run = 0; run < runs; run++) {
       const create = await load({
         url: server.url,
@@ -99,6 +112,9 @@ export async function runHttpBench({ runs = 5, seconds = 5, connections = 16 } =
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const rows = await runHttpBench({ runs: Number(process.env.RUNS ?? 5), seconds: Number(process.env.SECONDS ?? 5) });
+  const rows = await runHttpBench({
+    runs: Number(process.env.RUNS ?? 5),
+    seconds: Number(process.env.SECONDS ?? 5),
+  });
   console.table(rows);
 }

@@ -13,7 +13,8 @@ const only = process.argv.slice(2).filter((a) => a !== '--');
 const machine = () =>
   `nproc ${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const today = () => new Date().toISOString().slice(0, 10);
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const benches = {
   store: {

@@ -3,8 +3,9 @@ import type { DependencyContainer } from 'tsyringe';
 // tsyringe's `constructor<T>` type, widened so one loop can register classes of different shapes.
 // biome-ignore lint/suspicious/noExplicitAny: constructor parameters are resolved by tsyringe.
 type InjectableClass = new (...args: any[]) => object;
-import { createSystemIds } from './defaults/system-ids.js';
+
 import { systemClock } from './defaults/system-clock.js';
+import { createSystemIds } from './defaults/system-ids.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';

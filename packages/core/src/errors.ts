@@ -132,5 +132,7 @@ export function formatIssue(issue: Issue): string {
 
 /** True for a `BcsError`, also across duplicate module copies. */
 export function isBcsError(value: unknown): value is BcsError {
-  return value instanceof BcsError || (value instanceof Error && typeof (value as BcsError).code === 'number');
+  return (
+    value instanceof BcsError || (value instanceof Error && typeof (value as BcsError).code === 'number')
+  );
 }

@@ -5,7 +5,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js';
 import { requireClusterId } from './middleware/cluster-header.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
-import { V4_PREFIXES, createV4Routes } from './routes/index.js';
+import { createV4Routes, V4_PREFIXES } from './routes/index.js';
 
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
@@ -54,7 +54,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
   koa.use(requestLog(logger));
   const checkCluster = requireClusterId(options.clusterId);
-  koa.use((ctx, next) => (V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next()));
+  koa.use((ctx, next) =>
+    V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next(),
+  );
   for (const prefix of V4_PREFIXES) {
     for (const router of createV4Routes({ container: options.container, bodyLimit, prefix })) {
       koa.use(router.routes());

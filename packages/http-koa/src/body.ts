@@ -26,7 +26,8 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new BcsError(ErrorCode.JsonDecode, 'request body is required (a JSON document)');
+  if (text.trim() === '')
+    throw new BcsError(ErrorCode.JsonDecode, 'request body is required (a JSON document)');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -37,5 +38,7 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
 }
 
 function tooLarge(limit: number): BcsError {
-  return new BcsError(ErrorCode.ReadBody, `request body exceeds the limit of ${limit} bytes`, { status: 413 });
+  return new BcsError(ErrorCode.ReadBody, `request body exceeds the limit of ${limit} bytes`, {
+    status: 413,
+  });
 }

@@ -1,2 +1,3 @@
+export * from './builders/index.js';
 export * from './conformance/index.js';
 export * from './fakes/index.js';

@@ -37,7 +37,12 @@ export type BatchOp =
       readonly value: unknown;
       readonly expect?: Precondition;
     }
-  | { readonly type: 'delete'; readonly collection: string; readonly key: string; readonly expect?: Precondition };
+  | {
+      readonly type: 'delete';
+      readonly collection: string;
+      readonly key: string;
+      readonly expect?: Precondition;
+    };
 
 /** One entry of the change feed. Operations of one batch share a revision and keep their batch order. */
 export interface Change {

@@ -1,5 +1,5 @@
-import { createValidator } from '../validation/validate.js';
 import { type ConfigMapDefinition, ConfigMapSchema, configMapIssues } from '../validation/configmap.js';
+import { createValidator } from '../validation/validate.js';
 import type { NamespacedKind } from './kind.js';
 import type { ObjectMeta } from './meta.js';
 

@@ -2,7 +2,14 @@ import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } fro
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import type { NamespacedKind } from '../resources/kind.js';
-import { type ObjectMeta, type ObjectMetaInput, namespacedKey, namespacePrefix, rfc3339, stampMeta } from '../resources/meta.js';
+import {
+  namespacedKey,
+  namespacePrefix,
+  type ObjectMeta,
+  type ObjectMetaInput,
+  rfc3339,
+  stampMeta,
+} from '../resources/meta.js';
 import { nameIssues, namespaceIssues } from '../validation/rules.js';
 
 /** A stored namespaced object: its definition with stamped metadata. */
@@ -42,7 +49,8 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
     try {
       await this.store.put(this.kind.collection, key, stored, { expect: { absent: true } });
     } catch (error) {
-      if (error instanceof ConflictError) throw new AlreadyExistsError(this.describe(namespace, definition.metadata.name));
+      if (error instanceof ConflictError)
+        throw new AlreadyExistsError(this.describe(namespace, definition.metadata.name));
       throw error;
     }
     return stored;
@@ -58,7 +66,9 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
       await this.store.put(this.kind.collection, key, stored, { expect: { revision: current.revision } });
     } catch (error) {
       if (error instanceof ConflictError) {
-        throw new ConflictError(`${this.describe(namespace, definition.metadata.name)} changed concurrently; retry`);
+        throw new ConflictError(
+          `${this.describe(namespace, definition.metadata.name)} changed concurrently; retry`,
+        );
       }
       throw error;
     }
@@ -78,7 +88,9 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
 
   /** Every object of the namespace, ordered by name. */
   async list(namespace: string): Promise<Stored<D>[]> {
-    const entries = await this.store.list<Stored<D>>(this.kind.collection, { prefix: namespacePrefix(namespace) });
+    const entries = await this.store.list<Stored<D>>(this.kind.collection, {
+      prefix: namespacePrefix(namespace),
+    });
     return entries.map((entry) => entry.value);
   }
 
@@ -96,5 +108,3 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
     return `${this.kind.kind} ${namespace}/${name}`;
   }
 }
-
-

@@ -26,7 +26,10 @@ export function canonicalizeKeys(schema: TSchema, value: unknown): unknown {
   return walkObject(properties, value);
 }
 
-function walkObject(properties: Record<string, TSchema>, value: Record<string, unknown>): Record<string, unknown> {
+function walkObject(
+  properties: Record<string, TSchema>,
+  value: Record<string, unknown>,
+): Record<string, unknown> {
   const byLowerCase = new Map<string, string>();
   for (const name of Object.keys(properties)) byLowerCase.set(name.toLowerCase(), name);
   const out: Record<string, unknown> = {};

@@ -41,8 +41,14 @@ export function configMapIssues(definition: ConfigMapDefinition): Issue[] {
   for (const [key, item] of Object.entries(definition.datas)) {
     if (item.type === 'file' && !BASE64.test(item.content)) {
       issues.push({ path: `datas.${key}.content`, rule: 'must be base64 for type "file"' });
-    } else if (item.type !== 'file' && !(REMOTE.test(item.content) && item.content.startsWith(`${item.type}:`))) {
-      issues.push({ path: `datas.${key}.content`, rule: `must be a ${item.type}:// URL for type "${item.type}"` });
+    } else if (
+      item.type !== 'file' &&
+      !(REMOTE.test(item.content) && item.content.startsWith(`${item.type}:`))
+    ) {
+      issues.push({
+        path: `datas.${key}.content`,
+        rule: `must be a ${item.type}:// URL for type "${item.type}"`,
+      });
     }
   }
   return issues;

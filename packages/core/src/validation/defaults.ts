@@ -12,11 +12,15 @@ import { isPlainObject } from './canonical-keys.js';
 export function applyDefaults(schema: TSchema, value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = (schema as { items?: TSchema }).items;
-    return items === undefined || Array.isArray(items) ? value : value.map((item) => applyDefaults(items, item));
+    return items === undefined || Array.isArray(items)
+      ? value
+      : value.map((item) => applyDefaults(items, item));
   }
   if (!isPlainObject(value)) return value;
   if (schema[Kind] === 'Record') {
-    const itemSchema = Object.values((schema as { patternProperties?: Record<string, TSchema> }).patternProperties ?? {})[0];
+    const itemSchema = Object.values(
+      (schema as { patternProperties?: Record<string, TSchema> }).patternProperties ?? {},
+    )[0];
     if (itemSchema === undefined) return value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, applyDefaults(itemSchema, v)]));
   }

@@ -11,7 +11,8 @@ export const NAME_MAX_LENGTH = 63;
 
 /** Letters, digits and `-`, starting and ending with a letter or digit, 1–63 characters. `defaultGroup` passes. */
 export const NAME_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$';
-const NAME_RULE = 'must be 1-63 letters, digits or "-", start and end with a letter or digit, and contain no "."';
+const NAME_RULE =
+  'must be 1-63 letters, digits or "-", start and end with a letter or digit, and contain no "."';
 
 /** An object name: see {@link NAME_PATTERN}. */
 export const Name = (options: { description?: string } = {}) =>

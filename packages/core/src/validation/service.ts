@@ -40,7 +40,8 @@ export function serviceIssues(definition: ServiceDefinition): Issue[] {
   const seen = new Set<string>();
   const issues: Issue[] = [];
   definition.spec.ports.forEach((port, index) => {
-    if (seen.has(port.name)) issues.push({ path: `spec.ports[${index}].name`, rule: 'must be unique in the service' });
+    if (seen.has(port.name))
+      issues.push({ path: `spec.ports[${index}].name`, rule: 'must be unique in the service' });
     seen.add(port.name);
   });
   return issues;

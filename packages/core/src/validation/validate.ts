@@ -1,5 +1,5 @@
-import { type Static, type TSchema, Kind } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { Kind, type Static, type TSchema } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/value';
 import { ErrorCode, type Issue, ValidationError } from '../errors.js';
 import { canonicalizeKeys, isPlainObject } from './canonical-keys.js';
@@ -35,7 +35,8 @@ export function createValidator<S extends TSchema>(subject: string, schema: S): 
   return {
     schema,
     parse(input) {
-      if (!isPlainObject(input)) throw new ValidationError(subject, [{ path: '', rule: 'body must be a JSON object' }]);
+      if (!isPlainObject(input))
+        throw new ValidationError(subject, [{ path: '', rule: 'body must be a JSON object' }]);
       const prepared = prepare(input);
       const issues = issuesOf(prepared);
       if (issues.length > 0) throw new ValidationError(subject, issues, ErrorCode.InvalidData);

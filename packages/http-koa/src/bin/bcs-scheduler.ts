@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (config.simAgents > 0) {
-    logger.warn({ simAgents: config.simAgents }, 'the simulated cluster arrives with the scheduler; ignored for now');
+    logger.warn(
+      { simAgents: config.simAgents },
+      'the simulated cluster arrives with the scheduler; ignored for now',
+    );
   }
   process.stdout.write(`listening on ${server.url}\n`);
   const stop = (signal: string) => {

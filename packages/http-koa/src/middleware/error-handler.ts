@@ -34,7 +34,8 @@ function toBcsError(caught: unknown): BcsError {
   if (isBcsError(caught)) return caught;
   const http = caught as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof http.status === 'number' && http.expose === true && http.status < 600) {
-    const code = codeOfHttpStatus[http.status] ?? (http.status >= 500 ? ErrorCode.Internal : ErrorCode.BadParams);
+    const code =
+      codeOfHttpStatus[http.status] ?? (http.status >= 500 ? ErrorCode.Internal : ErrorCode.BadParams);
     return new BcsError(code as ErrorCode, String(http.message), { status: http.status, cause: caught });
   }
   return new BcsError(ErrorCode.Internal, 'internal error; see the scheduler log', { cause: caught });

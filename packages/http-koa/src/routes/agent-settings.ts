@@ -1,4 +1,4 @@
-import { AgentSettingService, ErrorCode, ValidationError, isIpv4, parseIpList } from '@bcs/core';
+import { AgentSettingService, ErrorCode, isIpv4, parseIpList, ValidationError } from '@bcs/core';
 import Router from '@koa/router';
 import { readJson } from '../body.js';
 import { success } from '../envelope.js';
@@ -45,7 +45,11 @@ export function createAgentSettingRoutes(deps: RouteDeps): Router {
   router.get('/agentsettings/:ip', async (ctx) => {
     const ip = ctx.params.ip!;
     if (!isIpv4(ip)) {
-      throw new ValidationError('URL', [{ path: 'ip', rule: 'must be an IPv4 address' }], ErrorCode.BadParams);
+      throw new ValidationError(
+        'URL',
+        [{ path: 'ip', rule: 'must be an IPv4 address' }],
+        ErrorCode.BadParams,
+      );
     }
     ctx.body = success(await service.get(ip));
   });

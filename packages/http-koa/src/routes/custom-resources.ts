@@ -24,7 +24,9 @@ export function createCustomResourceRoutes(deps: RouteDeps): Router {
       ctx.body = success(await service.getDefinition(ctx.params.name!));
     });
     router.put(`${base}/:name`, async (ctx) => {
-      ctx.body = success(await service.updateDefinition(ctx.params.name!, await readJson(ctx, deps.bodyLimit)));
+      ctx.body = success(
+        await service.updateDefinition(ctx.params.name!, await readJson(ctx, deps.bodyLimit)),
+      );
     });
     router.delete(`${base}/:name`, async (ctx) => {
       await service.deleteDefinition(ctx.params.name!);
@@ -34,7 +36,11 @@ export function createCustomResourceRoutes(deps: RouteDeps): Router {
 
   const path = '/customresources/:group/:version/*rest';
   const refOf = (params: Record<string, string | undefined>) =>
-    service.resolve(params.group!, params.version!, (params.rest ?? '').split('/').filter((s) => s !== ''));
+    service.resolve(
+      params.group!,
+      params.version!,
+      (params.rest ?? '').split('/').filter((s) => s !== ''),
+    );
   router.post(path, async (ctx) => {
     const ref = await refOf(ctx.params);
     ctx.body = success(await service.create(ref, await readJson(ctx, deps.bodyLimit)));

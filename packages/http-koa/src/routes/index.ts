@@ -1,5 +1,5 @@
 import { ConfigMapService, SecretService, ServiceService } from '@bcs/core';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { createAdmissionWebhookRoutes } from './admission-webhooks.js';
 import { createAgentSettingRoutes } from './agent-settings.js';
 import { createCustomResourceRoutes } from './custom-resources.js';

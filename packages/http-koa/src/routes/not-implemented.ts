@@ -49,7 +49,10 @@ export function createNotImplementedRoutes(deps: Pick<RouteDeps, 'prefix'>): Rou
   const router = new Router({ prefix: deps.prefix });
   for (const [method, path, owner] of NOT_YET_IMPLEMENTED) {
     router[method](path, () => {
-      throw new BcsError(ErrorCode.NotImplemented, `${method.toUpperCase()} ${path} is not implemented yet: ${owner}`);
+      throw new BcsError(
+        ErrorCode.NotImplemented,
+        `${method.toUpperCase()} ${path} is not implemented yet: ${owner}`,
+      );
     });
   }
   return router;

@@ -17,9 +17,15 @@ export const CLI_FLAGS = {
   host: { env: 'BCS_HOST', help: `interface to listen on (default ${SERVER_DEFAULTS.host})` },
   port: { env: 'BCS_PORT', help: `TCP port, 0 for any free one (default ${SERVER_DEFAULTS.port})` },
   'data-dir': { env: 'BCS_DATA_DIR', help: `LevelDB data directory (default ${SERVER_DEFAULTS.dataDir})` },
-  'cluster-id': { env: 'BCS_CLUSTER_ID', help: `required BCS-ClusterID header (default ${SERVER_DEFAULTS.clusterId})` },
+  'cluster-id': {
+    env: 'BCS_CLUSTER_ID',
+    help: `required BCS-ClusterID header (default ${SERVER_DEFAULTS.clusterId})`,
+  },
   'sim-agents': { env: 'BCS_SIM_AGENTS', help: 'agents of the simulated local Mesos cluster (default 0)' },
-  'log-level': { env: 'BCS_LOG_LEVEL', help: 'pino level: debug, info, warn, error or silent (default info)' },
+  'log-level': {
+    env: 'BCS_LOG_LEVEL',
+    help: 'pino level: debug, info, warn, error or silent (default info)',
+  },
 } as const;
 
 /** `bcs-scheduler --help`. */
@@ -32,7 +38,10 @@ export function usage(): string {
  * Merges flags over environment over defaults. Throws a `TypeError` naming the flag for an unknown flag,
  * a port outside 0–65535, a negative or non-integer agent count, or an empty value.
  */
-export function parseCliConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliConfig {
+export function parseCliConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliConfig {
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   const { values } = parseArgs({
     args: [...args],
@@ -57,7 +66,8 @@ export function parseCliConfig(argv: readonly string[], env: Readonly<Record<str
     const raw = pick(flag);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n > max) throw new TypeError(`--${flag} must be an integer from 0 to ${max}`);
+    if (!/^\d+$/.test(raw.trim()) || n > max)
+      throw new TypeError(`--${flag} must be an integer from 0 to ${max}`);
     return n;
   };
   const logLevel = pick('log-level') ?? 'info';

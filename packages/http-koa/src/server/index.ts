@@ -1,2 +1,2 @@
-export { type RunningServer, SERVER_DEFAULTS, type ServerOptions, startServer } from './start-server.js';
 export { type CliConfig, parseCliConfig } from './cli-config.js';
+export { type RunningServer, SERVER_DEFAULTS, type ServerOptions, startServer } from './start-server.js';

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Logger, type Store, registerCore, silentLogger } from '@bcs/core';
+import { type Logger, registerCore, type Store, silentLogger } from '@bcs/core';
 import { createLevelStore } from '@bcs/store-level';
 import { container as rootContainer } from 'tsyringe';
-import { type HttpApp, createHttpApp } from '../app.js';
+import { createHttpApp, type HttpApp } from '../app.js';
 
 /** Options of {@link startServer}; the defaults are the `bcs-scheduler` command's. */
 export interface ServerOptions {
@@ -96,5 +96,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return closing;
   };
   const displayHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${displayHost}:${port}`, port, store, app, server, close, [Symbol.asyncDispose]: close };
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    store,
+    app,
+    server,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

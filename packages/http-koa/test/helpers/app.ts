@@ -1,7 +1,7 @@
-import { type Store, registerCore } from '@bcs/core';
-import { ManualClock, createMemoryStore } from '@bcs/testing';
+import { registerCore, type Store } from '@bcs/core';
+import { createMemoryStore, ManualClock } from '@bcs/testing';
 import { container as rootContainer } from 'tsyringe';
-import { type HttpApp, createHttpApp } from '../../src/index.js';
+import { createHttpApp, type HttpApp } from '../../src/index.js';
 
 export const CLUSTER_ID = 'BCS-TEST-00001';
 export const V4 = '/v4/scheduler/mesos';

@@ -57,14 +57,20 @@ describe('bcs-scheduler', () => {
     server = await ServerProcess.start(['--log-level', 'info']);
     const secret = aSecret({ datas: { 'secret-subkey': { content: 'dG9wLXNlY3JldC12YWx1ZQ==' } } });
     expect((await server.call('POST', '/namespaces/defaultGroup/secrets', secret)).status).toBe(200);
-    const refused = aSecret({ kind: 'Secret', datas: { 'secret-subkey': { content: 'dG9wLXNlY3JldC12YWx1ZQ==' } } });
+    const refused = aSecret({
+      kind: 'Secret',
+      datas: { 'secret-subkey': { content: 'dG9wLXNlY3JldC12YWx1ZQ==' } },
+    });
     expect((await server.call('POST', '/namespaces/defaultGroup/secrets', refused)).status).toBe(400);
     await server.stop('SIGTERM');
     const lines = server.log.split('\n').filter((l) => l.includes('"msg":"request"'));
     expect(lines).toHaveLength(2);
     for (const line of lines) {
       const entry = JSON.parse(line);
-      expect(entry).toMatchObject({ method: 'POST', path: '/v4/scheduler/mesos/namespaces/defaultGroup/secrets' });
+      expect(entry).toMatchObject({
+        method: 'POST',
+        path: '/v4/scheduler/mesos/namespaces/defaultGroup/secrets',
+      });
       expect(typeof entry.ms).toBe('number');
     }
     expect(server.log).not.toContain('dG9wLXNlY3JldC12YWx1ZQ==');

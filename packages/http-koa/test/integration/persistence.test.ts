@@ -3,12 +3,12 @@ import {
   aBkLogConfigDefinition,
   aConfigMap,
   aCustomResourceDefinition,
-  aSecret,
-  aService,
   anAdmissionWebhook,
   anAgentSetting,
   anAgentSettingUpdate,
   anAgentTaintList,
+  aSecret,
+  aService,
 } from '@bcs/testing/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerProcess } from './helpers/server-process.js';
@@ -52,7 +52,11 @@ async function snapshot(): Promise<Record<string, unknown>> {
 }
 
 /** One write, answered with success; then SIGKILL, restart, and the state must be unchanged. */
-async function writeThenCrash(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function writeThenCrash(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const res = await server.call(method, path, body);
   expect(res.body.message).toBe('success');
   expect(res.status).toBe(200);
@@ -72,7 +76,11 @@ describe('declarative resources survive SIGKILL right after each answered write'
     const got = await server.call('GET', `/namespaces/${NS}/configmaps/configmap-test`);
     expect(got.body.data.datas['item-one'].content).toBe('bmV3IGNvbnRlbnQ=');
     expect(got.body.data.metadata.creationTimestamp).toEqual(expect.any(String));
-    await writeThenCrash('POST', `/namespaces/${NS}/configmaps`, aConfigMap({ metadata: { name: 'doomed' } }));
+    await writeThenCrash(
+      'POST',
+      `/namespaces/${NS}/configmaps`,
+      aConfigMap({ metadata: { name: 'doomed' } }),
+    );
     state = await writeThenCrash('DELETE', `/namespaces/${NS}/configmaps/doomed`);
     expect((state.configmaps as unknown[]).length).toBe(1);
     expect((await server.call('GET', `/namespaces/${NS}/configmaps/doomed`)).status).toBe(404);
@@ -89,7 +97,11 @@ describe('declarative resources survive SIGKILL right after each answered write'
 
   it('services: create, update, delete', async () => {
     await writeThenCrash('POST', `/namespaces/${NS}/services`, aService());
-    await writeThenCrash('PUT', `/namespaces/${NS}/services`, aService({ metadata: { labels: { BCSGROUP: 'inner' } } }));
+    await writeThenCrash(
+      'PUT',
+      `/namespaces/${NS}/services`,
+      aService({ metadata: { labels: { BCSGROUP: 'inner' } } }),
+    );
     const got = await server.call('GET', `/namespaces/${NS}/services/service-test`);
     expect(got.body.data.metadata.labels).toEqual({ BCSGROUP: 'inner' });
     await writeThenCrash('POST', `/namespaces/${NS}/services`, aService({ metadata: { name: 'doomed' } }));
@@ -144,14 +156,20 @@ describe('declarative resources survive SIGKILL right after each answered write'
     );
     const got = await server.call('GET', `/crd/namespaces/${NS}/admissionwebhook/webhook-test`);
     expect(got.body.data.resourcesRef.operation).toBe('Update');
-    await writeThenCrash('POST', `/namespaces/${NS}/admissionwebhook`, anAdmissionWebhook({ metadata: { name: 'doomed' } }));
+    await writeThenCrash(
+      'POST',
+      `/namespaces/${NS}/admissionwebhook`,
+      anAdmissionWebhook({ metadata: { name: 'doomed' } }),
+    );
     const state = await writeThenCrash('DELETE', `/crd/namespaces/${NS}/admissionwebhook/doomed`);
     expect(state.webhooks).toHaveLength(1);
   });
 
   it('deleting a CRD removes its custom resources, durably', async () => {
     // The document's other CRD example: logcollector.bkbcs.tencent.com serving crontabs (kind CronTab) at v1.
-    expect((await server.call('POST', '/customresourcedefinitions', aCustomResourceDefinition())).status).toBe(200);
+    expect(
+      (await server.call('POST', '/customresourcedefinitions', aCustomResourceDefinition())).status,
+    ).toBe(200);
     const cron = aBkLogConfig({ apiVersion: 'bkbcs.tencent.com/v1', kind: 'CronTab' });
     const created = await server.call('POST', '/customresources/bkbcs.tencent.com/v1/global/crontabs', cron);
     expect(created.status).toBe(200);
@@ -168,7 +186,10 @@ describe('declarative resources survive SIGKILL right after each answered write'
 
   it('serves the same data under /bcsapi', async () => {
     const direct = await server.call('GET', `/v4/scheduler/mesos/namespaces/${NS}/configmaps/configmap-test`);
-    const gateway = await server.call('GET', `/bcsapi/v4/scheduler/mesos/namespaces/${NS}/configmaps/configmap-test`);
+    const gateway = await server.call(
+      'GET',
+      `/bcsapi/v4/scheduler/mesos/namespaces/${NS}/configmaps/configmap-test`,
+    );
     expect(gateway.status).toBe(200);
     expect(gateway.body).toEqual(direct.body);
   });

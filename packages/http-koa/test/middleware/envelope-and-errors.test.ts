@@ -2,7 +2,7 @@ import { ErrorCode } from '@bcs/core';
 import { aConfigMap } from '@bcs/testing/builders';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLUSTER_ID, type TestApp, V4, createTestApp } from '../helpers/app.js';
+import { CLUSTER_ID, createTestApp, type TestApp, V4 } from '../helpers/app.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -28,7 +28,9 @@ describe('cluster header', () => {
   });
   it('accepts the right id under both prefixes', async () => {
     for (const prefix of [V4, `/bcsapi${V4}`]) {
-      const res = await api().get(`${prefix}/namespaces/defaultGroup/configmaps`).set('BCS-ClusterID', CLUSTER_ID);
+      const res = await api()
+        .get(`${prefix}/namespaces/defaultGroup/configmaps`)
+        .set('BCS-ClusterID', CLUSTER_ID);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ result: true, code: 0, message: 'success', data: [] });
     }
@@ -83,7 +85,9 @@ describe('routing', () => {
     expectFailure(outside.body, ErrorCode.NotFound);
   });
   it('answers 405 code 1405903 for a known path with another method', async () => {
-    const res = await api().patch(`${V4}/namespaces/defaultGroup/configmaps`).set('BCS-ClusterID', CLUSTER_ID);
+    const res = await api()
+      .patch(`${V4}/namespaces/defaultGroup/configmaps`)
+      .set('BCS-ClusterID', CLUSTER_ID);
     expect(res.status).toBe(405);
     expectFailure(res.body, ErrorCode.MethodNotAllowed);
   });

@@ -23,7 +23,11 @@ describe('parseCliConfig', () => {
     [['--sim-agents', '3'], {}, { simAgents: 3 }],
     [['--', '--port', '9001'], {}, { port: 9001 }],
     [[], { BCS_PORT: '7000', BCS_HOST: '::1' }, { port: 7000, host: '::1' }],
-    [[], { BCS_DATA_DIR: 'd', BCS_CLUSTER_ID: 'C', BCS_SIM_AGENTS: '5' }, { dataDir: 'd', clusterId: 'C', simAgents: 5 }],
+    [
+      [],
+      { BCS_DATA_DIR: 'd', BCS_CLUSTER_ID: 'C', BCS_SIM_AGENTS: '5' },
+      { dataDir: 'd', clusterId: 'C', simAgents: 5 },
+    ],
     [['--port', '9002'], { BCS_PORT: '7000' }, { port: 9002 }],
     [['--log-level', 'silent'], {}, { logLevel: 'silent' }],
     [['--help'], {}, { help: true }],
@@ -46,7 +50,15 @@ describe('parseCliConfig', () => {
   });
 
   it('lists every flag with its environment variable in the usage text', () => {
-    for (const text of ['--host', 'BCS_HOST', '--port', 'BCS_PORT', '--data-dir', '--cluster-id', '--sim-agents']) {
+    for (const text of [
+      '--host',
+      'BCS_HOST',
+      '--port',
+      'BCS_PORT',
+      '--data-dir',
+      '--cluster-id',
+      '--sim-agents',
+    ]) {
       expect(usage()).toContain(text);
     }
   });

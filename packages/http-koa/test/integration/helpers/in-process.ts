@@ -2,12 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../../src/server/index.js';
-import { CLUSTER_ID, type Envelope, callApi } from './server-process.js';
+import { CLUSTER_ID, callApi, type Envelope } from './server-process.js';
 
 /** The real server in this process: LevelDB on disk, HTTP on a loopback port. Exposes its store. */
 export interface InProcessServer {
   readonly server: RunningServer;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Envelope }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Envelope }>;
   close(): Promise<void>;
 }
 

@@ -66,7 +66,8 @@ export class ServerProcess {
   /** Sends `signal` and waits for the process to exit; resolves to its exit code (null when killed). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.kill(signal);
     const code = await exited;
@@ -120,7 +121,10 @@ export async function callApi(
 ): Promise<{ status: number; body: Envelope }> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await fetch(`${baseUrl}${path.startsWith('/v4') || path.startsWith('/bcsapi') ? '' : V4}${path}`, init);
+  const res = await fetch(
+    `${baseUrl}${path.startsWith('/v4') || path.startsWith('/bcsapi') ? '' : V4}${path}`,
+    init,
+  );
   const text = await res.text();
   let parsed: Envelope;
   try {

@@ -41,9 +41,10 @@ function plain(changes: readonly Change[]): Change[] {
   );
 }
 
-/** changes() and compact(). Skipped unless `capabilities.changeFeed`. */
+/** changes() and compact(). Registered only when `capabilities.changeFeed`. */
 export function registerChangesTests(suite: StoreSuite): void {
-  describe.skipIf(!suite.capabilities.changeFeed)('changes', () => {
+  if (!suite.capabilities.changeFeed) return;
+  describe('changes', () => {
     it('a new store has an empty feed at revision 0', async () => {
       const store = await suite.fresh();
       expect(await store.changes({ after: 0 })).toEqual({ changes: [], revision: 0 });

@@ -18,7 +18,8 @@ export type { StoreConformanceOptions } from './options.js';
  * - `factory` resolves to a fresh, isolated, open store on every call. The suite disposes every store it made
  *   after each test; the caller removes anything else (temporary directories) in its own `afterAll`.
  * - Capabilities come from `store.capabilities` of one probe store made (and disposed) while vitest collects
- *   the suite; tests of missing capabilities are registered with `it.skipIf`, so they show as skipped.
+ *   the suite; tests of a capability the store lacks are not registered at all (a store without a change
+ *   feed has no change-feed tests), so a run never reports skipped tests.
  * - `options.reopen` proves persistence across a restart (see {@link StoreConformanceOptions}).
  *
  * @example
@@ -29,8 +30,8 @@ export function storeConformance(
   factory: () => Promise<Store>,
   options: StoreConformanceOptions = {},
 ): void {
-  // vitest awaits an async describe callback while collecting, which lets the probe's capabilities drive
-  // `it.skipIf` (they are only known once the async factory resolves).
+  // vitest awaits an async describe callback while collecting, which lets the probe's capabilities decide
+  // which tests to register (they are only known once the async factory resolves).
   describe(name, async () => {
     const capabilities = await probeCapabilities(factory);
     const suite = createStoreSuite(factory, capabilities, options);
