@@ -30,7 +30,7 @@ export interface HttpApp extends AsyncDisposable {
 
 /**
  * Builds the v4 REST API over core's services in `options.container`, under both `/v4/scheduler/mesos` and
- * `/bcsapi/v4/scheduler/mesos`. Middleware order: error mapping (outermost) → request log → cluster header
+ * `/bcsapi/v4/scheduler/mesos`. Middleware order: request log (outermost) → error mapping → cluster header
  * (v4 paths only) → routes, each family with its own 405 for a known path with another method; a request no
  * route answered becomes a 404.
  */
@@ -43,6 +43,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const koa = new Koa();
   koa.on('error', (error: unknown) => logger.error({ err: error }, 'unexpected error'));
+  // Outermost, so it logs the status and code the client actually got (errors are already mapped below it).
+  koa.use(requestLog(logger));
   koa.use(errorHandler());
   // Runs after everything downstream: a request no route answered becomes a 404 envelope. (It cannot be the
   // last middleware: @koa/router's allowedMethods must see the unanswered request first to answer 405.)
@@ -52,7 +54,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       throw new BcsError(ErrorCode.NotFound, `no route for ${ctx.method} ${ctx.path}`);
     }
   });
-  koa.use(requestLog(logger));
   const checkCluster = requireClusterId(options.clusterId);
   koa.use((ctx, next) =>
     V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next(),
