@@ -9,6 +9,7 @@ export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';
 export { AGENT_SETTING_COLLECTION, compareIpv4, newAgentSetting } from './resources/agent-setting.js';
+export type { Application, ApplicationStatus, AppOperation } from './resources/app.js';
 export * from './resources/application.js';
 export * from './resources/command.js';
 export type { ConfigMap } from './resources/configmap.js';
@@ -29,6 +30,15 @@ export type { NamespacedKind } from './resources/kind.js';
 export * from './resources/meta.js';
 export type { Secret } from './resources/secret.js';
 export type { Service } from './resources/service.js';
+export type {
+  CapturedAttributes,
+  PortMapping,
+  Task,
+  TaskGroup,
+  TaskGroupStatus,
+  TaskStatus,
+} from './resources/taskgroup.js';
+export type { ContainerSpec, PortSpec, RestartPolicySpec, Version } from './resources/version.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
 export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
 export { ConfigMapService } from './services/configmap-service.js';

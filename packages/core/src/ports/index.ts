@@ -1,4 +1,5 @@
 export * from './clock.js';
 export * from './id-generator.js';
 export * from './logger.js';
+export * from './mesos-driver.js';
 export * from './store.js';
