@@ -6,12 +6,16 @@ type InjectableClass = new (...args: any[]) => object;
 
 import { systemClock } from './defaults/system-clock.js';
 import { createSystemIds } from './defaults/system-ids.js';
+import { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
+import { type MesosDriver, MesosDriverToken } from './ports/mesos-driver.js';
 import { type Store, StoreToken } from './ports/store.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
 import { AgentSettingService } from './services/agent-setting-service.js';
+import { ApplicationService } from './services/application-service.js';
+import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
 import { SecretService } from './services/secret-service.js';
@@ -26,7 +30,17 @@ export interface CoreOverrides {
   readonly ids?: IdGenerator;
   /** Default: a logger that drops everything. */
   readonly logger?: Logger;
+  /**
+   * The Mesos driver (a real master or a `SimulatedCluster`). Without one, the declarative resources work but
+   * the scheduler (`SchedulerEngine`, `ApplicationService`, `ClusterService`) is not registered.
+   */
+  readonly driver?: MesosDriver;
+  /** Settings of the scheduler engine (cluster name, tick, reconcile period). */
+  readonly engine?: EngineOptions;
 }
+
+/** The services that need a Mesos driver; registered only when `driver` is given. */
+export const schedulerServices = [SchedulerEngine, ApplicationService, ClusterService] as const;
 
 /** Every service class core registers; transports resolve these. */
 export const coreServices = [
@@ -50,5 +64,10 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
+  if (overrides.driver !== undefined) {
+    container.register(MesosDriverToken, { useValue: overrides.driver });
+    container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
+    for (const service of schedulerServices) container.registerSingleton(service as InjectableClass);
+  }
   return container;
 }

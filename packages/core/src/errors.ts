@@ -36,6 +36,8 @@ export const ErrorCode = {
   MethodNotAllowed: 1405903,
   /** The requested change-feed history has been compacted away. */
   Compacted: 1405904,
+  /** The scheduler has no Mesos cluster to run applications on. */
+  NoCluster: 1405905,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -58,6 +60,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.NotImplemented]: 501,
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.Compacted]: 410,
+  [ErrorCode.NoCluster]: 503,
 };
 
 /** One broken rule of a validation: the dotted field path (`metadata.name`, `datas.a.type`) and the rule. */

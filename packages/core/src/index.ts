@@ -2,8 +2,13 @@
 import 'reflect-metadata';
 
 export * from './container.js';
+export * from './convert/index.js';
 export { systemClock } from './defaults/system-clock.js';
 export { createSystemIds } from './defaults/system-ids.js';
+export * from './engine/app-controller.js';
+export { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
+export * from './engine/keys.js';
+export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
@@ -26,6 +31,7 @@ export {
   resolveCustomResourcePath,
 } from './resources/custom-resource.js';
 export * from './resources/deployment.js';
+export * from './resources/ids.js';
 export type { NamespacedKind } from './resources/kind.js';
 export * from './resources/meta.js';
 export type { Secret } from './resources/secret.js';
@@ -39,13 +45,18 @@ export type {
   TaskStatus,
 } from './resources/taskgroup.js';
 export type { ContainerSpec, PortSpec, RestartPolicySpec, Version } from './resources/version.js';
+export * from './scheduler/index.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
 export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
+export { ApplicationService, type ApplicationView } from './services/application-service.js';
+export { type AgentResources, type ClusterResources, ClusterService } from './services/cluster-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';
 export { ServiceService } from './services/service-service.js';
+export * from './status/index.js';
+export * from './store/index.js';
 export * from './tokens.js';
 export {
   type AgentSettingDefinition,

@@ -1,6 +1,7 @@
 export { createHttpApp, type HttpApp, type HttpAppOptions } from './app.js';
 export { DEFAULT_BODY_LIMIT, readJson } from './body.js';
 export { type Envelope, failure, success } from './envelope.js';
+export * from './mappers/index.js';
 export { CLUSTER_HEADER, requireClusterId } from './middleware/cluster-header.js';
 export { errorHandler } from './middleware/error-handler.js';
 export { requestLog } from './middleware/request-log.js';

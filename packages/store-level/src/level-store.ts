@@ -1,25 +1,20 @@
-import type {
-  BatchOp,
-  ChangePage,
-  ChangesOptions,
-  Entry,
-  ListOptions,
-  Store,
-  StoreCapabilities,
-  StoreStatus,
-  WriteOptions,
+import {
+  type BatchOp,
+  type ChangePage,
+  type ChangesOptions,
+  type Entry,
+  type ListOptions,
+  needsStoredRevision,
+  planBatch,
+  type Store,
+  type StoreCapabilities,
+  StoreLifecycle,
+  type StoreStatus,
+  storeArgs,
+  type WriteOptions,
 } from '@bcs/core';
 import type { AbstractBatchOperation, AbstractBatchOptions } from 'abstract-level';
 import { Level } from 'level';
-import {
-  assertPrecondition,
-  checkBatch,
-  checkChangesOptions,
-  checkListOptions,
-  checkRevision,
-  checkTarget,
-  valueJson,
-} from './args.js';
 import { compactedError, invalidArgument, notOpenError, wrapLevelError } from './errors.js';
 import { changeKey, encodeChange, encodeKey, encodeObject, MAX_OP_INDEX, META_KEYS } from './keys.js';
 import { type LevelDatabase, Session } from './session.js';
@@ -90,12 +85,9 @@ class LevelStore implements Store {
   readonly #db: LevelDatabase;
   /** classic-level's `sync` option; abstract-level's types do not list implementation options. */
   readonly #batchOptions: AbstractBatchOptions<string, string>;
-  #status: StoreStatus = 'closed';
+  /** The open/close state machine; it opens the database and loads a session, and closes the database. */
+  readonly #lifecycle: StoreLifecycle;
   #session: Session | undefined;
-  #opening: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
-  /** Operations accepted but not finished; `close()` waits for them. */
-  readonly #pending = new Set<Promise<unknown>>();
   /** The tail of the write queue: a promise-chain mutex that never rejects. */
   #writes: Promise<unknown> = Promise.resolve();
 
@@ -107,60 +99,38 @@ class LevelStore implements Store {
       atomicBatch: true,
       changeFeed: true,
     });
+    this.#lifecycle = new StoreLifecycle({
+      open: async () => {
+        try {
+          await this.#db.open();
+          this.#session = await Session.load(this.#db);
+        } catch (error) {
+          throw wrapLevelError('open', error);
+        }
+      },
+      close: async () => {
+        try {
+          await this.#db.close();
+        } catch (error) {
+          throw wrapLevelError('close', error);
+        } finally {
+          this.#session = undefined;
+        }
+      },
+      notOpen: notOpenError,
+    });
   }
 
   get status(): StoreStatus {
-    return this.#status;
+    return this.#lifecycle.status;
   }
 
   open(): Promise<void> {
-    switch (this.#status) {
-      case 'open':
-        return Promise.resolve();
-      case 'opening':
-        return this.#opening as Promise<void>;
-      case 'closing':
-        return (this.#closing as Promise<void>).then(() => this.open());
-      case 'closed':
-        this.#status = 'opening';
-        this.#opening = this.#doOpen();
-        return this.#opening;
-    }
-  }
-
-  async #doOpen(): Promise<void> {
-    try {
-      await this.#db.open();
-      this.#session = await Session.load(this.#db);
-      // A close() issued while opening has already moved the status on.
-      if (this.#status === 'opening') this.#status = 'open';
-    } catch (error) {
-      this.#status = 'closed';
-      throw wrapLevelError('open', error);
-    } finally {
-      this.#opening = undefined;
-    }
+    return this.#lifecycle.open();
   }
 
   close(): Promise<void> {
-    if (this.#status === 'closed') return Promise.resolve();
-    if (this.#status === 'closing') return this.#closing as Promise<void>;
-    const opening = this.#opening;
-    this.#status = 'closing';
-    this.#closing = (async () => {
-      try {
-        await opening?.catch(() => undefined);
-        while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-        await this.#db.close();
-      } catch (error) {
-        throw wrapLevelError('close', error);
-      } finally {
-        this.#status = 'closed';
-        this.#session = undefined;
-        this.#closing = undefined;
-      }
-    })();
-    return this.#closing;
+    return this.#lifecycle.close();
   }
 
   dispose(): Promise<void> {
@@ -172,7 +142,7 @@ class LevelStore implements Store {
   }
 
   async get<T>(collection: string, key: string): Promise<Entry<T> | undefined> {
-    checkTarget(collection, key);
+    storeArgs.checkTarget(collection, key);
     return this.#run('get', async (session) => {
       const stored = await session.read(collection, key);
       return stored === undefined ? undefined : { key, value: stored.value as T, revision: stored.revision };
@@ -180,8 +150,8 @@ class LevelStore implements Store {
   }
 
   async list<T>(collection: string, options: ListOptions = {}): Promise<Entry<T>[]> {
-    checkTarget(collection, 'list');
-    checkListOptions(options);
+    storeArgs.checkTarget(collection, 'list');
+    storeArgs.checkListOptions(options);
     return this.#run('list', async (session) => {
       const rows = await session.scan(collection, options.prefix ?? '', options.after, options.limit);
       return rows.map(([key, stored]) => ({ key, value: stored.value as T, revision: stored.revision }));
@@ -194,17 +164,16 @@ class LevelStore implements Store {
 
   async delete(collection: string, key: string, options: WriteOptions = {}): Promise<boolean> {
     const ops: BatchOp[] = [{ type: 'delete', collection, key, ...options }];
-    checkBatch(ops);
+    const values = storeArgs.checkBatch(ops);
     return this.#run('delete', (session) =>
-      this.#exclusive(async () => (await this.#apply(session, ops)).changed),
+      this.#exclusive(async () => (await this.#apply(session, ops, values)).changed),
     );
   }
 
   async batch(ops: readonly BatchOp[]): Promise<number> {
-    checkBatch(ops);
+    const values = storeArgs.checkBatch(ops);
     if (ops.length > MAX_OP_INDEX + 1)
       throw invalidArgument(`a batch holds at most ${MAX_OP_INDEX + 1} operations`);
-    const values = ops.map((op) => (op.type === 'put' ? valueJson(op.value) : undefined));
     return this.#run('batch', (session) =>
       this.#exclusive(async () => (await this.#apply(session, ops, values)).revision),
     );
@@ -215,7 +184,7 @@ class LevelStore implements Store {
   }
 
   async changes(options: ChangesOptions): Promise<ChangePage> {
-    checkChangesOptions(options);
+    storeArgs.checkChangesOptions(options);
     return this.#run('changes', async (session) => {
       const { after, limit } = options;
       if (after < session.compacted) throw compactedError(after, session.compacted);
@@ -229,7 +198,7 @@ class LevelStore implements Store {
   }
 
   async compact(throughRevision: number): Promise<void> {
-    checkRevision('throughRevision', throughRevision);
+    storeArgs.checkRevision('throughRevision', throughRevision);
     return this.#run('compact', (session) =>
       this.#exclusive(async () => {
         // Compacting past the current revision would hide changes not yet written; clamp instead.
@@ -250,53 +219,36 @@ class LevelStore implements Store {
   }
 
   /**
-   * Applies checked operations in order as one Level batch: each operation (and its precondition) sees the
-   * earlier ones; a failed precondition throws before anything is written. `values` holds the JSON text of
-   * each put (computed once; `delete()` passes none).
+   * Applies checked operations as one Level batch, as `planBatch` decides: in order, each (and its
+   * precondition) seeing the earlier ones, and nothing written when a precondition fails. `values` holds the
+   * JSON text of each put, from `checkBatch`.
    */
   async #apply(
     session: Session,
     ops: readonly BatchOp[],
-    values: readonly (string | undefined)[] = [],
+    values: readonly (string | undefined)[],
   ): Promise<{ revision: number; changed: boolean }> {
     const revision = session.revision + 1;
-    const staged = new Map<string, number | undefined>();
+    const stored = await readRevisions(session, ops);
+    const planned = planBatch(ops, revision, (collection, key) => stored.get(idOf(collection, key)));
+    if (planned.length === 0) return { revision: session.revision, changed: false };
     const writes: AbstractBatchOperation<LevelDatabase, string, string>[] = [];
-    let index = 0;
-    for (const [i, op] of ops.entries()) {
-      const id = `${op.collection}\u0000${op.key}`;
+    for (const [seq, { op, index }] of planned.entries()) {
       const sublevel = session.collection(op.collection);
       const key = encodeKey(op.key);
-      // A put without a precondition does not need the current record.
-      const needsCurrent = op.expect !== undefined || op.type === 'delete';
-      const current = !needsCurrent
-        ? undefined
-        : staged.has(id)
-          ? staged.get(id)
-          : (await session.read(op.collection, op.key))?.revision;
-      assertPrecondition(op.expect, current, `${op.collection}/${op.key}`);
-      if (op.type === 'put') {
-        const json = values[i] as string;
-        staged.set(id, revision);
-        writes.push({ type: 'put', sublevel, key, value: encodeObject(revision, json) });
-        writes.push({
-          type: 'put',
-          sublevel: session.changes,
-          key: changeKey(revision, index++),
-          value: encodeChange(op, json),
-        });
-      } else if (current !== undefined) {
-        staged.set(id, undefined);
-        writes.push({ type: 'del', sublevel, key });
-        writes.push({
-          type: 'put',
-          sublevel: session.changes,
-          key: changeKey(revision, index++),
-          value: encodeChange(op),
-        });
-      }
+      const json = values[index];
+      writes.push(
+        op.type === 'put'
+          ? { type: 'put', sublevel, key, value: encodeObject(revision, json as string) }
+          : { type: 'del', sublevel, key },
+      );
+      writes.push({
+        type: 'put',
+        sublevel: session.changes,
+        key: changeKey(revision, seq),
+        value: encodeChange(op, json),
+      });
     }
-    if (index === 0) return { revision: session.revision, changed: false };
     writes.push({ type: 'put', sublevel: session.meta, key: META_KEYS.revision, value: String(revision) });
     await this.#db.batch(writes, this.#batchOptions);
     session.revision = revision;
@@ -311,21 +263,34 @@ class LevelStore implements Store {
   }
 
   /**
-   * Runs `operation` now when open, after the open when opening (even if `close()` follows), and rejects
-   * with `StoreNotOpen` otherwise. Tracks it so that `close()` waits; wraps Level errors as `action failed`.
+   * Runs `operation` on the session as the lifecycle allows (now when open, after the open when opening,
+   * `StoreNotOpen` otherwise; `close()` waits for it) and wraps Level errors as `store-level: <action> failed`.
    */
   #run<R>(action: string, operation: (session: Session) => Promise<R>): Promise<R> {
-    let started: Promise<R>;
-    if (this.#status === 'open') started = operation(this.#session as Session);
-    else if (this.#status === 'opening' && this.#opening) {
-      started = this.#opening.then(() => operation(this.#session as Session));
-    } else return Promise.reject(notOpenError(this.#status));
-    const result = started.catch((error: unknown) => {
-      throw wrapLevelError(action, error);
-    });
-    this.#pending.add(result);
-    const forget = () => this.#pending.delete(result);
-    result.then(forget, forget);
-    return result;
+    return this.#lifecycle
+      .run(() => operation(this.#session as Session))
+      .catch((error: unknown) => {
+        throw wrapLevelError(action, error);
+      });
   }
+}
+
+/** The read-ahead map's key for a (collection, key) pair; a collection name never holds NUL. */
+function idOf(collection: string, key: string): string {
+  return `${collection}\u0000${key}`;
+}
+
+/**
+ * The stored revision of every key `planBatch` will ask about (`needsStoredRevision`), read ahead because
+ * Level reads are asynchronous and the plan is not. Absent keys map to `undefined`.
+ */
+async function readRevisions(
+  session: Session,
+  ops: readonly BatchOp[],
+): Promise<Map<string, number | undefined>> {
+  const wanted = new Map(ops.filter(needsStoredRevision).map((op) => [idOf(op.collection, op.key), op]));
+  const entries = await Promise.all(
+    [...wanted].map(async ([id, op]) => [id, (await session.read(op.collection, op.key))?.revision] as const),
+  );
+  return new Map(entries);
 }

@@ -89,4 +89,6 @@ export interface TaskGroup {
   retainHostUntil?: number;
   /** Set when a kill was sent: epoch ms, so a stuck kill can be escalated after the grace period. */
   killRequestedAt?: number;
+  /** The kill was a reschedule request: once ended, the instance is replaced at once (no back-off). */
+  rescheduleRequested?: boolean;
 }

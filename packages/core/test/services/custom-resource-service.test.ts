@@ -1,4 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  aBkLogConfig,
+  aBkLogConfigDefinition,
+  aCustomResourceDefinition,
+  deepMerge,
+  type JsonObject,
+} from '@bcs/testing/builders';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CUSTOM_RESOURCE_RETRIES,
   type CustomResourceRef,
@@ -6,42 +13,9 @@ import {
   ErrorCode,
   rfc3339,
 } from '../../src/index.js';
-import {
-  createTestCore,
-  interfereWithBatches,
-  issuePaths,
-  rejectionOf,
-  T0,
-  type TestCore,
-} from '../helpers/core.js';
+import { interfereWithBatches, issuePaths, rejectionOf, T0, useTestCore } from '../helpers/core.js';
 
 const GROUP = 'bkbcs.tencent.com';
-
-/** spec/api-v4.md createcrd (comments removed). */
-const crontabCrd = () => ({
-  apiVersion: 'v4',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'logcollector.bkbcs.tencent.com' },
-  spec: {
-    group: GROUP,
-    versions: [{ name: 'v1', served: true, storage: true }],
-    scope: 'Namespaced',
-    names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab' },
-  },
-});
-
-/** spec/api-v4.md customresource, "CRD案例说明". */
-const bkLogConfigCrd = () => ({
-  apiVersion: 'v4',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'bklogconfig.bkbcs.tencent.com' },
-  spec: {
-    group: GROUP,
-    versions: [{ name: 'v2', served: true, storage: true }],
-    scope: 'Namespaced',
-    names: { plural: 'bklogconfigs', singular: 'bklogconfig', kind: 'BKLogConfig' },
-  },
-});
 
 /** A Cluster-scoped CRD of the same group, with a version that is not served. */
 const policyCrd = () => ({
@@ -58,19 +32,9 @@ const policyCrd = () => ({
   },
 });
 
-/** spec/api-v4.md customresource, bklog.json. */
-const bkLogConfig = (name = 'myappconfig', namespace: string | null = 'global') => ({
-  apiVersion: 'bkbcs.tencent.com/v2',
-  kind: 'BKLogConfig',
-  metadata: { name, ...(namespace === null ? {} : { namespace }) },
-  spec: {
-    selector: { app: 'loadbalance' },
-    stdout: false,
-    logpath: 'bcs-lb/logs/bcss-loadbalance.log',
-    dataid: 123456,
-    level: 3,
-  },
-});
+/** The document's BKLogConfig, named `name` in `namespace` (`null`: no namespace in the body). */
+const bkLogConfig = (name = 'myappconfig', namespace: string | null = 'global') =>
+  aBkLogConfig({ metadata: { name, namespace: namespace ?? undefined } });
 
 const policy = (name = 'p1') => ({
   apiVersion: 'bkbcs.tencent.com/v1',
@@ -79,95 +43,75 @@ const policy = (name = 'p1') => ({
   spec: {},
 });
 
-let core: TestCore;
-let service: CustomResourceService;
+const t = useTestCore(CustomResourceService);
 
-beforeEach(() => {
-  core = createTestCore();
-  service = core.container.resolve(CustomResourceService);
-});
-afterEach(async () => {
-  await core.store.dispose();
-});
-
-/** Asserts that `action` is refused with `code` and that the store did not change. */
-async function refused(action: () => Promise<unknown>, code: number) {
-  const before = await core.store.revision();
-  const error = await rejectionOf(action());
-  expect(error.code).toBe(code);
-  expect(await core.store.revision()).toBe(before);
-  return error;
-}
-
-const ref = (segments: string, version = 'v2') => service.resolve(GROUP, version, segments.split('/'));
+const ref = (segments: string, version = 'v2') => t.service.resolve(GROUP, version, segments.split('/'));
 
 describe('definitions', () => {
   it("creates both of the document's examples, stamped, and gets and lists them", async () => {
-    const crontabs = await service.createDefinition(crontabCrd());
-    const bklog = await service.createDefinition(bkLogConfigCrd());
-    expect(crontabs).toEqual({
-      ...crontabCrd(),
-      metadata: { ...crontabCrd().metadata, creationTimestamp: rfc3339(T0) },
-    });
-    expect(await service.getDefinition('logcollector.bkbcs.tencent.com')).toEqual(crontabs);
-    expect(await service.listDefinitions()).toEqual([bklog, crontabs]);
+    const crontabs = await t.service.createDefinition(aCustomResourceDefinition());
+    const bklog = await t.service.createDefinition(aBkLogConfigDefinition());
+    expect(crontabs).toEqual(aCustomResourceDefinition({ metadata: { creationTimestamp: rfc3339(T0) } }));
+    expect(await t.service.getDefinition('logcollector.bkbcs.tencent.com')).toEqual(crontabs);
+    expect(await t.service.listDefinitions()).toEqual([bklog, crontabs]);
   });
 
   it('normalises the lowercase kind and defaults the scope', async () => {
-    const { scope: _, ...spec } = crontabCrd().spec;
-    const stored = await service.createDefinition({
-      ...crontabCrd(),
-      kind: 'customresourcedefinition',
-      spec,
-    });
+    const stored = await t.service.createDefinition(
+      aCustomResourceDefinition({ kind: 'customresourcedefinition', spec: { scope: undefined } }),
+    );
     expect(stored.kind).toBe('CustomResourceDefinition');
     expect(stored.spec.scope).toBe('Namespaced');
   });
 
   it('refuses a name that is taken with AlreadyExists', async () => {
-    await service.createDefinition(crontabCrd());
-    await refused(() => service.createDefinition(crontabCrd()), ErrorCode.AlreadyExists);
+    await t.service.createDefinition(aCustomResourceDefinition());
+    await t.refused(() => t.service.createDefinition(aCustomResourceDefinition()), ErrorCode.AlreadyExists);
   });
 
   it('refuses a plural another CRD of the group has with AlreadyExists', async () => {
-    await service.createDefinition(crontabCrd());
-    const other = { ...crontabCrd(), metadata: { name: 'crontabs.bkbcs.tencent.com' } };
-    const error = await refused(() => service.createDefinition(other), ErrorCode.AlreadyExists);
+    await t.service.createDefinition(aCustomResourceDefinition());
+    const other = { ...aCustomResourceDefinition(), metadata: { name: 'crontabs.bkbcs.tencent.com' } };
+    const error = await t.refused(() => t.service.createDefinition(other), ErrorCode.AlreadyExists);
     expect(error.message).toContain('spec.names.plural');
   });
 
   it('takes the same plural in another group', async () => {
-    await service.createDefinition(crontabCrd());
-    const spec = { ...crontabCrd().spec, group: 'example.com' };
-    await service.createDefinition({ ...crontabCrd(), metadata: { name: 'crontabs.example.com' }, spec });
-    expect(await service.listDefinitions()).toHaveLength(2);
+    await t.service.createDefinition(aCustomResourceDefinition());
+    await t.service.createDefinition(
+      aCustomResourceDefinition({
+        metadata: { name: 'crontabs.example.com' },
+        spec: { group: 'example.com' },
+      }),
+    );
+    expect(await t.service.listDefinitions()).toHaveLength(2);
   });
 
   it('refuses an invalid CRD naming the field, and writes nothing', async () => {
-    const body = { ...crontabCrd(), metadata: { name: 'logcollector.example.com' } };
-    const error = await refused(() => service.createDefinition(body), ErrorCode.InvalidData);
+    const body = { ...aCustomResourceDefinition(), metadata: { name: 'logcollector.example.com' } };
+    const error = await t.refused(() => t.service.createDefinition(body), ErrorCode.InvalidData);
     expect(issuePaths(error)).toEqual(['metadata.name']);
   });
 
   it('updates, keeping the creation time', async () => {
-    await service.createDefinition(crontabCrd());
-    core.clock.advance(1000);
+    await t.service.createDefinition(aCustomResourceDefinition());
+    t.core.clock.advance(1000);
     const versions = [
       { name: 'v1', served: true, storage: false },
       { name: 'v2', served: true, storage: true },
     ];
-    const updated = await service.updateDefinition('logcollector.bkbcs.tencent.com', {
-      ...crontabCrd(),
-      spec: { ...crontabCrd().spec, versions },
-    });
+    const updated = await t.service.updateDefinition(
+      'logcollector.bkbcs.tencent.com',
+      aCustomResourceDefinition({ spec: { versions } }),
+    );
     expect(updated.spec.versions).toEqual(versions);
     expect(updated.metadata.creationTimestamp).toBe(rfc3339(T0));
-    expect(await service.getDefinition('logcollector.bkbcs.tencent.com')).toEqual(updated);
+    expect(await t.service.getDefinition('logcollector.bkbcs.tencent.com')).toEqual(updated);
   });
 
   it('refuses to update a missing CRD with NotFound', async () => {
-    await refused(
-      () => service.updateDefinition('logcollector.bkbcs.tencent.com', crontabCrd()),
+    await t.refused(
+      () => t.service.updateDefinition('logcollector.bkbcs.tencent.com', aCustomResourceDefinition()),
       ErrorCode.NotFound,
     );
   });
@@ -177,39 +121,41 @@ describe('definitions', () => {
     [
       ['spec.names.plural'],
       'logcollector.bkbcs.tencent.com',
-      { names: { plural: 'crons', kind: 'CronTab' } },
+      { names: { plural: 'crons', singular: undefined, kind: 'CronTab' } },
     ],
     [['spec.scope'], 'logcollector.bkbcs.tencent.com', { scope: 'Cluster' }],
   ])('refuses an update changing %j', async (paths, urlName, specPatch) => {
-    await service.createDefinition(crontabCrd());
-    const body = { ...crontabCrd(), spec: { ...crontabCrd().spec, ...specPatch } };
-    const error = await refused(() => service.updateDefinition(urlName, body), ErrorCode.InvalidData);
+    await t.service.createDefinition(aCustomResourceDefinition());
+    const body = aCustomResourceDefinition({ spec: specPatch });
+    const error = await t.refused(() => t.service.updateDefinition(urlName, body), ErrorCode.InvalidData);
     expect(issuePaths(error)).toEqual(paths);
   });
 
   it('refuses an update changing the group', async () => {
-    await service.createDefinition(crontabCrd());
-    const body = { ...crontabCrd(), metadata: { name: 'logcollector.example.com' } };
-    const spec = { ...crontabCrd().spec, group: 'example.com' };
+    await t.service.createDefinition(aCustomResourceDefinition());
+    const body = aCustomResourceDefinition({
+      metadata: { name: 'logcollector.example.com' },
+      spec: { group: 'example.com' },
+    });
     // The URL name must equal metadata.name, which must end with the group: so a group change shows as both.
-    const error = await refused(
-      () => service.updateDefinition('logcollector.bkbcs.tencent.com', { ...body, spec }),
+    const error = await t.refused(
+      () => t.service.updateDefinition('logcollector.bkbcs.tencent.com', body),
       ErrorCode.InvalidData,
     );
     expect(issuePaths(error)).toEqual(['metadata.name']);
   });
 
   it('gets and deletes missing CRDs with NotFound', async () => {
-    expect((await rejectionOf(service.getDefinition('x.bkbcs.tencent.com'))).code).toBe(ErrorCode.NotFound);
-    await refused(() => service.deleteDefinition('x.bkbcs.tencent.com'), ErrorCode.NotFound);
+    expect((await rejectionOf(t.service.getDefinition('x.bkbcs.tencent.com'))).code).toBe(ErrorCode.NotFound);
+    await t.refused(() => t.service.deleteDefinition('x.bkbcs.tencent.com'), ErrorCode.NotFound);
   });
 });
 
 describe('resolve', () => {
   beforeEach(async () => {
-    await service.createDefinition(crontabCrd());
-    await service.createDefinition(bkLogConfigCrd());
-    await service.createDefinition(policyCrd());
+    await t.service.createDefinition(aCustomResourceDefinition());
+    await t.service.createDefinition(aBkLogConfigDefinition());
+    await t.service.createDefinition(policyCrd());
   });
 
   const bklog = {
@@ -269,8 +215,8 @@ describe('resolve', () => {
   });
 
   it('refuses an empty path and an unknown group', async () => {
-    expect((await rejectionOf(service.resolve(GROUP, 'v2', []))).code).toBe(ErrorCode.BadParams);
-    expect((await rejectionOf(service.resolve('example.com', 'v2', ['bklogconfigs']))).code).toBe(
+    expect((await rejectionOf(t.service.resolve(GROUP, 'v2', []))).code).toBe(ErrorCode.BadParams);
+    expect((await rejectionOf(t.service.resolve('example.com', 'v2', ['bklogconfigs']))).code).toBe(
       ErrorCode.NotFound,
     );
   });
@@ -284,44 +230,41 @@ describe('resolve', () => {
 
 describe('custom resources', () => {
   beforeEach(async () => {
-    await service.createDefinition(bkLogConfigCrd());
-    await service.createDefinition(policyCrd());
+    await t.service.createDefinition(aBkLogConfigDefinition());
+    await t.service.createDefinition(policyCrd());
   });
 
   it("creates the document's BKLogConfig and reads it back by every URL form", async () => {
-    const created = await service.create(await ref('global/bklogconfigs'), bkLogConfig());
-    expect(created).toEqual({
-      ...bkLogConfig(),
-      metadata: { ...bkLogConfig().metadata, creationTimestamp: rfc3339(T0) },
-    });
-    expect(await service.get(await ref('namespaces/global/bklogconfigs/myappconfig'))).toEqual(created);
-    expect(await service.get(await ref('global/bklogconfigs/myappconfig'))).toEqual(created);
-    expect(await service.list(await ref('namespaces/global/bklogconfigs'))).toEqual([created]);
-    expect(await service.list(await ref('bklogconfigs'))).toEqual([created]);
+    const created = await t.service.create(await ref('global/bklogconfigs'), bkLogConfig());
+    expect(created).toEqual(aBkLogConfig({ metadata: { creationTimestamp: rfc3339(T0) } }));
+    expect(await t.service.get(await ref('namespaces/global/bklogconfigs/myappconfig'))).toEqual(created);
+    expect(await t.service.get(await ref('global/bklogconfigs/myappconfig'))).toEqual(created);
+    expect(await t.service.list(await ref('namespaces/global/bklogconfigs'))).toEqual([created]);
+    expect(await t.service.list(await ref('bklogconfigs'))).toEqual([created]);
     expect(
-      (await core.store.get('customresource', 'bklogconfig.bkbcs.tencent.com/global/myappconfig'))?.value,
+      (await t.core.store.get('customresource', 'bklogconfig.bkbcs.tencent.com/global/myappconfig'))?.value,
     ).toEqual(created);
   });
 
   it("fills in the URL's namespace", async () => {
-    const created = await service.create(await ref('ns1/bklogconfigs'), bkLogConfig('a', null));
+    const created = await t.service.create(await ref('ns1/bklogconfigs'), bkLogConfig('a', null));
     expect(created.metadata.namespace).toBe('ns1');
   });
 
   it("takes the body's namespace on a list URL without one", async () => {
-    await service.create(await ref('bklogconfigs'), bkLogConfig('a', 'ns2'));
-    expect(await service.list(await ref('ns2/bklogconfigs'))).toHaveLength(1);
+    await t.service.create(await ref('bklogconfigs'), bkLogConfig('a', 'ns2'));
+    expect(await t.service.list(await ref('ns2/bklogconfigs'))).toHaveLength(1);
   });
 
   it('lists one namespace or all of them', async () => {
     for (const ns of ['ns', 'ns-a']) {
       for (const name of ['b', 'a'])
-        await service.create(await ref(`${ns}/bklogconfigs`), bkLogConfig(name, ns));
+        await t.service.create(await ref(`${ns}/bklogconfigs`), bkLogConfig(name, ns));
     }
     const names = (list: { metadata: { name: string; namespace?: string } }[]) =>
       list.map((cr) => `${cr.metadata.namespace}/${cr.metadata.name}`);
-    expect(names(await service.list(await ref('ns/bklogconfigs')))).toEqual(['ns/a', 'ns/b']);
-    expect(names(await service.list(await ref('bklogconfigs')))).toEqual([
+    expect(names(await t.service.list(await ref('ns/bklogconfigs')))).toEqual(['ns/a', 'ns/b']);
+    expect(names(await t.service.list(await ref('bklogconfigs')))).toEqual([
       'ns-a/a',
       'ns-a/b',
       'ns/a',
@@ -330,9 +273,9 @@ describe('custom resources', () => {
   });
 
   it('refuses a second create with AlreadyExists', async () => {
-    await service.create(await ref('global/bklogconfigs'), bkLogConfig());
+    await t.service.create(await ref('global/bklogconfigs'), bkLogConfig());
     const target = await ref('global/bklogconfigs');
-    await refused(() => service.create(target, bkLogConfig()), ErrorCode.AlreadyExists);
+    await t.refused(() => t.service.create(target, bkLogConfig()), ErrorCode.AlreadyExists);
   });
 
   it.each([
@@ -343,130 +286,130 @@ describe('custom resources', () => {
     ['metadata.namespace', 'bklogconfigs', bkLogConfig('a', null)],
   ])('refuses a body breaking %s and writes nothing', async (path, segments, body) => {
     const target = await ref(segments);
-    const error = await refused(() => service.create(target, body), ErrorCode.InvalidData);
+    const error = await t.refused(() => t.service.create(target, body), ErrorCode.InvalidData);
     expect(issuePaths(error)).toEqual([path]);
   });
 
   it('updates, keeping the creation time; NotFound when missing', async () => {
     const target = await ref('global/bklogconfigs/myappconfig');
-    await refused(() => service.update(target, bkLogConfig()), ErrorCode.NotFound);
-    await service.create(await ref('global/bklogconfigs'), bkLogConfig());
-    core.clock.advance(5000);
-    const body = { ...bkLogConfig(), spec: { level: 1 }, status: { phase: 'ok' } };
-    const updated = await service.update(target, body);
-    expect(updated).toEqual({ ...body, metadata: { ...body.metadata, creationTimestamp: rfc3339(T0) } });
-    expect(await service.get(target)).toEqual(updated);
+    await t.refused(() => t.service.update(target, bkLogConfig()), ErrorCode.NotFound);
+    await t.service.create(await ref('global/bklogconfigs'), bkLogConfig());
+    t.core.clock.advance(5000);
+    const body: JsonObject = { ...bkLogConfig(), spec: { level: 1 }, status: { phase: 'ok' } };
+    const updated = await t.service.update(target, body);
+    expect(updated).toEqual(deepMerge(body, { metadata: { creationTimestamp: rfc3339(T0) } }));
+    expect(await t.service.get(target)).toEqual(updated);
   });
 
   it('refuses an update whose name differs from the URL', async () => {
-    await service.create(await ref('global/bklogconfigs'), bkLogConfig());
+    await t.service.create(await ref('global/bklogconfigs'), bkLogConfig());
     const target = await ref('global/bklogconfigs/other');
-    const error = await refused(() => service.update(target, bkLogConfig()), ErrorCode.InvalidData);
+    const error = await t.refused(() => t.service.update(target, bkLogConfig()), ErrorCode.InvalidData);
     expect(issuePaths(error)).toEqual(['metadata.name']);
   });
 
   it('deletes; get and delete of a missing resource are NotFound', async () => {
-    await service.create(await ref('global/bklogconfigs'), bkLogConfig());
+    await t.service.create(await ref('global/bklogconfigs'), bkLogConfig());
     const target = await ref('global/bklogconfigs/myappconfig');
-    await service.delete(target);
-    expect((await rejectionOf(service.get(target))).code).toBe(ErrorCode.NotFound);
-    await refused(() => service.delete(target), ErrorCode.NotFound);
+    await t.service.delete(target);
+    expect((await rejectionOf(t.service.get(target))).code).toBe(ErrorCode.NotFound);
+    await t.refused(() => t.service.delete(target), ErrorCode.NotFound);
   });
 
   it('refuses get and delete without a name with BadParams', async () => {
     const list = await ref('global/bklogconfigs');
-    expect((await rejectionOf(service.get(list))).code).toBe(ErrorCode.BadParams);
-    await refused(() => service.delete(list), ErrorCode.BadParams);
+    expect((await rejectionOf(t.service.get(list))).code).toBe(ErrorCode.BadParams);
+    await t.refused(() => t.service.delete(list), ErrorCode.BadParams);
   });
 
   it('stores Cluster resources without namespace', async () => {
-    const created = await service.create(await ref('policies', 'v1'), policy());
+    const created = await t.service.create(await ref('policies', 'v1'), policy());
     expect(created.metadata).toEqual({ name: 'p1', creationTimestamp: rfc3339(T0) });
-    expect(await service.get(await ref('policies/p1', 'v1'))).toEqual(created);
-    expect(await service.list(await ref('policies', 'v1'))).toEqual([created]);
-    expect((await core.store.get('customresource', 'policies.bkbcs.tencent.com/-/p1'))?.value).toEqual(
+    expect(await t.service.get(await ref('policies/p1', 'v1'))).toEqual(created);
+    expect(await t.service.list(await ref('policies', 'v1'))).toEqual([created]);
+    expect((await t.core.store.get('customresource', 'policies.bkbcs.tencent.com/-/p1'))?.value).toEqual(
       created,
     );
     const withNamespace = { ...policy('p2'), metadata: { name: 'p2', namespace: 'ns' } };
     const target = await ref('policies', 'v1');
     expect(
-      issuePaths(await refused(() => service.create(target, withNamespace), ErrorCode.InvalidData)),
+      issuePaths(await t.refused(() => t.service.create(target, withNamespace), ErrorCode.InvalidData)),
     ).toEqual(['metadata.namespace']);
   });
 
   it('refuses a resource under a CRD deleted since the URL was resolved', async () => {
     const target = await ref('global/bklogconfigs');
-    await service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
-    await refused(() => service.create(target, bkLogConfig()), ErrorCode.NotFound);
+    await t.service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
+    await t.refused(() => t.service.create(target, bkLogConfig()), ErrorCode.NotFound);
   });
 
   it('removes a resource whose create raced with the deletion of its CRD', async () => {
     const target = await ref('global/bklogconfigs');
-    const put = core.store.put.bind(core.store);
-    core.store.put = async (collection, key, value, options) => {
+    const put = t.core.store.put.bind(t.core.store);
+    t.core.store.put = async (collection, key, value, options) => {
       const revision = await put(collection, key, value, options);
-      if (collection === 'customresource') await service.deleteDefinition(target.crd);
+      if (collection === 'customresource') await t.service.deleteDefinition(target.crd);
       return revision;
     };
-    expect((await rejectionOf(service.create(target, bkLogConfig()))).code).toBe(ErrorCode.NotFound);
-    expect(await core.store.list('customresource')).toEqual([]);
+    expect((await rejectionOf(t.service.create(target, bkLogConfig()))).code).toBe(ErrorCode.NotFound);
+    expect(await t.core.store.list('customresource')).toEqual([]);
   });
 });
 
 describe('deleteDefinition', () => {
   beforeEach(async () => {
-    await service.createDefinition(bkLogConfigCrd());
-    await service.createDefinition(crontabCrd());
-    for (const ns of ['a', 'b']) await service.create(await ref(`${ns}/bklogconfigs`), bkLogConfig('x', ns));
+    await t.service.createDefinition(aBkLogConfigDefinition());
+    await t.service.createDefinition(aCustomResourceDefinition());
+    for (const ns of ['a', 'b'])
+      await t.service.create(await ref(`${ns}/bklogconfigs`), bkLogConfig('x', ns));
     const crontab = { apiVersion: 'bkbcs.tencent.com/v1', kind: 'CronTab', metadata: { name: 'keep' } };
-    await service.create(await ref('a/crontabs', 'v1'), crontab);
+    await t.service.create(await ref('a/crontabs', 'v1'), crontab);
   });
 
   it('deletes the CRD and all its resources in one batch, and frees its plural', async () => {
-    const before = await core.store.revision();
-    await service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
-    expect(await core.store.revision()).toBe(before + 1);
-    expect((await core.store.list('customresource')).map((entry) => entry.key)).toEqual([
+    const before = await t.core.store.revision();
+    await t.service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
+    expect(await t.core.store.revision()).toBe(before + 1);
+    expect((await t.core.store.list('customresource')).map((entry) => entry.key)).toEqual([
       'logcollector.bkbcs.tencent.com/a/keep',
     ]);
     expect((await rejectionOf(ref('a/bklogconfigs'))).code).toBe(ErrorCode.NotFound);
-    await service.createDefinition({
-      ...bkLogConfigCrd(),
+    await t.service.createDefinition({
+      ...aBkLogConfigDefinition(),
       metadata: { name: 'bklogconfigs.bkbcs.tencent.com' },
     });
   });
 
   it('redoes the delete when a resource changed meanwhile, leaving none behind', async () => {
     const target = await ref('a/bklogconfigs/x');
-    const calls = interfereWithBatches(core.store, 1, () =>
-      core.store.put('customresource', 'bklogconfig.bkbcs.tencent.com/a/x', bkLogConfig('x', 'a')),
+    const calls = interfereWithBatches(t.core.store, 1, () =>
+      t.core.store.put('customresource', 'bklogconfig.bkbcs.tencent.com/a/x', bkLogConfig('x', 'a')),
     );
-    await service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
+    await t.service.deleteDefinition('bklogconfig.bkbcs.tencent.com');
     expect(calls).toHaveLength(2);
-    expect(await core.store.list('customresource', { prefix: `${target.crd}/` })).toEqual([]);
+    expect(await t.core.store.list('customresource', { prefix: `${target.crd}/` })).toEqual([]);
   });
 
   it(`reports Conflict after ${CUSTOM_RESOURCE_RETRIES} retries`, async () => {
-    const calls = interfereWithBatches(core.store, Number.POSITIVE_INFINITY, () =>
-      core.store.put('customresource', 'bklogconfig.bkbcs.tencent.com/a/x', bkLogConfig('x', 'a')),
+    const calls = interfereWithBatches(t.core.store, Number.POSITIVE_INFINITY, () =>
+      t.core.store.put('customresource', 'bklogconfig.bkbcs.tencent.com/a/x', bkLogConfig('x', 'a')),
     );
-    expect((await rejectionOf(service.deleteDefinition('bklogconfig.bkbcs.tencent.com'))).code).toBe(
+    expect((await rejectionOf(t.service.deleteDefinition('bklogconfig.bkbcs.tencent.com'))).code).toBe(
       ErrorCode.Conflict,
     );
     expect(calls).toHaveLength(CUSTOM_RESOURCE_RETRIES + 1);
-    expect(await service.getDefinition('bklogconfig.bkbcs.tencent.com')).toBeDefined();
+    expect(await t.service.getDefinition('bklogconfig.bkbcs.tencent.com')).toBeDefined();
   });
 
   it('purges leftovers stored under a name when the CRD is created again', async () => {
-    await core.store.put('customresource', 'widgets.bkbcs.tencent.com/a/orphan', {
+    await t.core.store.put('customresource', 'widgets.bkbcs.tencent.com/a/orphan', {
       metadata: { name: 'orphan' },
     });
-    const widgets = {
-      ...crontabCrd(),
+    const widgets = aCustomResourceDefinition({
       metadata: { name: 'widgets.bkbcs.tencent.com' },
-      spec: { ...crontabCrd().spec, names: { plural: 'widgets', kind: 'Widget' } },
-    };
-    await service.createDefinition(widgets);
-    expect(await service.list(await ref('widgets', 'v1'))).toEqual([]);
+      spec: { names: { plural: 'widgets', singular: undefined, kind: 'Widget' } },
+    });
+    await t.service.createDefinition(widgets);
+    expect(await t.service.list(await ref('widgets', 'v1'))).toEqual([]);
   });
 });

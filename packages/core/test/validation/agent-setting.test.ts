@@ -1,5 +1,6 @@
+import { anAgentSetting, anAgentSettingUpdate, anAgentTaintList } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ValidationError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import {
   checkIpList,
   parseAgentSettings,
@@ -7,43 +8,11 @@ import {
   parseAgentTaints,
   parseIpList,
 } from '../../src/validation/agent-setting.js';
-
-/** spec/api-v4.md setAgentSettingList. */
-const setExample = () => [
-  { innerIP: '127.0.0.1', disabled: false, strings: { attr1: { value: '1111' }, attr2: { value: '22222' } } },
-];
-/** spec/api-v4.md updateAgentSettingList (the IP is listed twice in the document). */
-const updateExample = () => ({
-  ips: ['127.0.0.1', '127.0.0.1'],
-  name: 'attr3',
-  valuetype: 103,
-  text: { value: '333333' },
-});
-/** spec/api-v4.md taintagents. */
-const taintExample = () => [
-  { innerIP: '127.0.0.1', noSchedule: { key1: 'value1' } },
-  { innerIP: '127.0.0.2', noSchedule: { key1: 'value1' } },
-];
-
-function failure(action: () => unknown): ValidationError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
-
-/** The issue paths, checking that every issue states a rule. */
-function paths(error: ValidationError): string[] {
-  for (const issue of error.issues) expect(issue.rule).not.toBe('');
-  return error.issues.map((issue) => issue.path);
-}
+import { issuePaths, pathsOf, validationFailure } from '../helpers/core.js';
 
 describe('parseAgentSettings', () => {
   it("accepts the document's example", () => {
-    expect(parseAgentSettings(setExample())).toEqual(setExample());
+    expect(parseAgentSettings([anAgentSetting()])).toEqual([anAgentSetting()]);
   });
 
   it('defaults disabled to false and matches keys case-insensitively', () => {
@@ -59,7 +28,7 @@ describe('parseAgentSettings', () => {
     ['[0].noSchedule', { noSchedule: [] }],
     ['[0].strings', { strings: [{ value: 'x' }] }],
   ])('refuses an array where a map belongs: %s', (path, patch) => {
-    expect(paths(failure(() => parseAgentSettings([{ innerIP: '10.0.0.1', ...patch }])))).toEqual([path]);
+    expect(pathsOf(() => parseAgentSettings([{ innerIP: '10.0.0.1', ...patch }]))).toEqual([path]);
   });
 
   it('takes an empty array', () => {
@@ -78,33 +47,31 @@ describe('parseAgentSettings', () => {
     ['[1]', [{ innerIP: '10.0.0.1' }, 'text']],
     ['[2].innerIP', [{ innerIP: '10.0.0.1' }, { innerIP: '10.0.0.2' }, { innerIP: '10.0.0.1' }]],
   ])('names %s', (path, body) => {
-    const error = failure(() => parseAgentSettings(body));
-    expect(error.code).toBe(ErrorCode.InvalidData);
-    expect(paths(error)).toEqual([path]);
+    expect(pathsOf(() => parseAgentSettings(body))).toEqual([path]);
   });
 
   it('refuses an attribute name of 64 characters', () => {
-    const error = failure(() =>
+    const paths = pathsOf(() =>
       parseAgentSettings([{ innerIP: '10.0.0.1', strings: { ['a'.repeat(64)]: { value: 'x' } } }]),
     );
-    expect(paths(error)).toEqual([`[0].strings.${'a'.repeat(64)}`]);
+    expect(paths).toEqual([`[0].strings.${'a'.repeat(64)}`]);
   });
 
   it('reports every bad entry at once', () => {
-    const error = failure(() =>
+    const paths = pathsOf(() =>
       parseAgentSettings([{ innerIP: 'x' }, { innerIP: '10.0.0.1' }, { innerIP: 'y' }]),
     );
-    expect(paths(error)).toEqual(['[0].innerIP', '[2].innerIP']);
+    expect(paths).toEqual(['[0].innerIP', '[2].innerIP']);
   });
 
   it.each([[{}], [null], ['text']])('refuses a body that is not an array: %j', (body) => {
-    expect(paths(failure(() => parseAgentSettings(body)))).toEqual(['']);
+    expect(pathsOf(() => parseAgentSettings(body))).toEqual(['']);
   });
 });
 
 describe('parseAgentTaints', () => {
   it("accepts the document's example", () => {
-    expect(parseAgentTaints(taintExample())).toEqual(taintExample());
+    expect(parseAgentTaints(anAgentTaintList())).toEqual(anAgentTaintList());
   });
 
   it('takes an empty noSchedule (clears the taints)', () => {
@@ -124,13 +91,16 @@ describe('parseAgentTaints', () => {
     ],
     ['[0].noSchedule.a:b', [{ innerIP: '10.0.0.1', noSchedule: { 'a:b': 'x' } }]],
   ])('names %s', (path, body) => {
-    expect(paths(failure(() => parseAgentTaints(body)))).toEqual([path]);
+    expect(pathsOf(() => parseAgentTaints(body))).toEqual([path]);
   });
 });
 
 describe('parseAgentSettingUpdate', () => {
   it("accepts the document's example and drops the repeated IP", () => {
-    expect(parseAgentSettingUpdate(updateExample())).toEqual({ ...updateExample(), ips: ['127.0.0.1'] });
+    expect(parseAgentSettingUpdate(anAgentSettingUpdate())).toEqual({
+      ...anAgentSettingUpdate(),
+      ips: ['127.0.0.1'],
+    });
   });
 
   it('takes a scalar, with keys in any case', () => {
@@ -159,9 +129,7 @@ describe('parseAgentSettingUpdate', () => {
     ['ips', { ips: undefined }],
     ['ips[1]', { ips: ['10.0.0.1', 'host'] }],
   ])('names %s', (path, patch) => {
-    const error = failure(() => parseAgentSettingUpdate({ ...updateExample(), ...patch }));
-    expect(error.code).toBe(ErrorCode.InvalidData);
-    expect(paths(error)).toEqual([path]);
+    expect(pathsOf(() => parseAgentSettingUpdate({ ...anAgentSettingUpdate(), ...patch }))).toEqual([path]);
   });
 });
 
@@ -181,19 +149,19 @@ describe('parseIpList', () => {
     ['a, ,b', ['ips[0]', 'ips[1]']],
     ['10.0.0.1/24', ['ips[0]']],
   ])('%j → BadParams naming %j', (raw, expected) => {
-    const error = failure(() => parseIpList(raw, { required: false }));
+    const error = validationFailure(() => parseIpList(raw, { required: false }));
     expect(error.code).toBe(ErrorCode.BadParams);
-    expect(paths(error)).toEqual(expected);
+    expect(issuePaths(error)).toEqual(expected);
   });
 
   it.each([[undefined], [''], [' , ']])('%j is refused when required', (raw) => {
-    const error = failure(() => parseIpList(raw, { required: true }));
+    const error = validationFailure(() => parseIpList(raw, { required: true }));
     expect(error.code).toBe(ErrorCode.BadParams);
     expect(error.issues).toEqual([{ path: 'ips', rule: 'is required' }]);
   });
 
   it('never echoes a bad value in the message', () => {
-    expect(failure(() => parseIpList('secret-host', { required: false })).message).not.toContain(
+    expect(validationFailure(() => parseIpList('secret-host', { required: false })).message).not.toContain(
       'secret-host',
     );
   });
@@ -208,8 +176,8 @@ describe('checkIpList', () => {
   });
 
   it('names an entry that is not IPv4 (an untrimmed one too)', () => {
-    expect(paths(failure(() => checkIpList(['10.0.0.1', ' 10.0.0.2'], { required: false })))).toEqual([
-      'ips[1]',
-    ]);
+    expect(
+      issuePaths(validationFailure(() => checkIpList(['10.0.0.1', ' 10.0.0.2'], { required: false }))),
+    ).toEqual(['ips[1]']);
   });
 });

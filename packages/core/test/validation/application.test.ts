@@ -1,26 +1,12 @@
 import { aContainer, anApplication, type DeepPartial, type JsonObject } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type Issue, ValidationError } from '../../src/errors.js';
 import {
   applicationIssues,
   applicationValidator,
   parseApplication,
   parseProcessApplication,
 } from '../../src/validation/application.js';
-
-/** Runs `parse` and returns the paths of the `ValidationError` it throws (code `InvalidData`). */
-function pathsOf(parse: () => unknown): string[] {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe(ErrorCode.InvalidData);
-    const issues: readonly Issue[] = (error as ValidationError).issues;
-    for (const issue of issues) expect(issue.rule).not.toBe('');
-    return issues.map((issue) => issue.path);
-  }
-  throw new Error('expected a ValidationError');
-}
+import { pathsOf } from '../helpers/core.js';
 
 const NS = 'defaultGroup';
 const withTemplateSpec = (spec: DeepPartial<JsonObject>) => anApplication({ spec: { template: { spec } } });

@@ -1,6 +1,5 @@
 import { aCommand, type DeepPartial, type JsonObject } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ValidationError } from '../../src/errors.js';
 import {
   type CommandUrlKind,
   commandIssues,
@@ -9,18 +8,7 @@ import {
   DEFAULT_COMMAND_RESERVE_MINUTES,
   parseCommand,
 } from '../../src/validation/command.js';
-
-/** Runs `parse` and returns the paths of the `ValidationError` it throws (code `InvalidData`). */
-function pathsOf(parse: () => unknown): string[] {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe(ErrorCode.InvalidData);
-    return (error as ValidationError).issues.map((issue) => issue.path);
-  }
-  throw new Error('expected a ValidationError');
-}
+import { pathsOf } from '../helpers/core.js';
 
 const parseForTestapp = (body: unknown) => parseCommand(body, 'application', 'test', 'testapp');
 const withSpec = (spec: DeepPartial<JsonObject>) => aCommand({ spec });
@@ -28,11 +16,7 @@ const withSpec = (spec: DeepPartial<JsonObject>) => aCommand({ spec });
 describe('command definition', () => {
   it("accepts the document's sendCommand example and defaults reserveTime to 7 days in minutes", () => {
     const definition = parseForTestapp(aCommand());
-    expect(definition.spec).toEqual({
-      commandTargetRef: { kind: 'Application', namespace: 'test', name: 'testapp' },
-      command: ['ps -aux'],
-      reserveTime: 10080,
-    });
+    expect(definition.spec).toEqual({ ...(aCommand().spec as JsonObject), reserveTime: 10080 });
     expect(DEFAULT_COMMAND_RESERVE_MINUTES).toBe(7 * 24 * 60);
   });
 

@@ -1,31 +1,21 @@
+import { aConfigMap } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { ConfigMapSchema, configMapIssues } from '../../src/validation/configmap.js';
 import { createValidator } from '../../src/validation/validate.js';
 
-/** spec/api-v4.md createConfigmap. */
-const docExample = () => ({
-  apiVersion: 'v4',
-  kind: 'configmap',
-  metadata: { name: 'configmap-test', namespace: 'defaultGroup', labels: {} },
-  datas: {
-    'item-one': { type: 'file', content: 'Y29uZmlnIGNvbnRleHQ=' },
-    'item-two': { type: 'file', content: 'Y29uZmlnIGNvbnRleHQ=' },
-  },
-});
-
 const validator = createValidator('configmap', ConfigMapSchema);
 
 describe('configmap schema', () => {
   it("accepts the document's example", () => {
-    const definition = validator.parse(docExample());
-    expect(definition).toEqual(docExample());
+    const definition = validator.parse(aConfigMap());
+    expect(definition).toEqual(aConfigMap());
     expect(configMapIssues(definition)).toEqual([]);
   });
 
   // Regression: TypeBox's Value.Default never reached record values, so `datas.<key>.type` stayed unset.
   it('defaults an item type to file', () => {
-    const body = { ...docExample(), datas: { a: { content: 'YQ==' } } };
+    const body = { ...aConfigMap(), datas: { a: { content: 'YQ==' } } };
     expect(validator.parse(body).datas.a?.type).toBe('file');
   });
 
@@ -40,7 +30,7 @@ describe('configmap schema', () => {
 
   // Regression: a pattern-keyed Type.Record without `additionalProperties: false` accepted any key.
   it('refuses a data key with a space', () => {
-    const body = { ...docExample(), datas: { 'a b': { type: 'file', content: 'YQ==' } } };
+    const body = { ...aConfigMap(), datas: { 'a b': { type: 'file', content: 'YQ==' } } };
     expect(validator.issues(body).map((issue) => issue.path)).toEqual(['datas.a b']);
   });
 
@@ -52,7 +42,7 @@ describe('configmap schema', () => {
     ['datas.item-one.type', { datas: { 'item-one': { type: 'smb', content: 'YQ==' } } }],
     ['datas.item-one.content', { datas: { 'item-one': { type: 'file' } } }],
   ])('names %s', (path, patch) => {
-    const issues = validator.issues({ ...docExample(), ...patch });
+    const issues = validator.issues({ ...aConfigMap(), ...patch });
     expect(issues.map((issue) => issue.path)).toEqual([path]);
     expect(issues[0]?.rule).not.toBe('');
   });
@@ -68,13 +58,13 @@ describe('configMapIssues', () => {
     ['ftp', 'ftp://example.com/a', []],
     ['ftps', 'example.com/a', ['datas.a.content']],
   ])('type %s with content %j → %j', (type, content, paths) => {
-    const definition = validator.parse({ ...docExample(), datas: { a: { type, content } } });
+    const definition = validator.parse({ ...aConfigMap(), datas: { a: { type, content } } });
     expect(configMapIssues(definition).map((issue) => issue.path)).toEqual(paths);
   });
 
   it('is reported as InvalidData through parse', () => {
     try {
-      validator.parse({ ...docExample(), kind: 'x' });
+      validator.parse({ ...aConfigMap(), kind: 'x' });
       expect.unreachable();
     } catch (error) {
       expect((error as { code: number }).code).toBe(ErrorCode.InvalidData);

@@ -1,25 +1,17 @@
+import { aSecret } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
 import { SecretSchema } from '../../src/validation/secret.js';
 import { createValidator } from '../../src/validation/validate.js';
-
-/** spec/api-v4.md createSecret. */
-const docExample = () => ({
-  apiVersion: 'v4',
-  kind: 'secret',
-  metadata: { name: 'secret-test', namespace: 'defaultGroup', labels: {} },
-  type: '',
-  datas: { 'secret-subkey': { path: 'SECRET_ENV_TEST', content: 'Y29uZmlnIGNvbnRleHQ=' } },
-});
 
 const validator = createValidator('secret', SecretSchema);
 
 describe('secret schema', () => {
   it("accepts the document's example", () => {
-    expect(validator.parse(docExample())).toEqual(docExample());
+    expect(validator.parse(aSecret())).toEqual(aSecret());
   });
 
   it('takes an item without path and a secret without type', () => {
-    const { type: _, ...body } = docExample();
+    const { type: _, ...body } = aSecret();
     expect(validator.issues({ ...body, datas: { a: { content: 'x' } } })).toEqual([]);
   });
 
@@ -30,12 +22,12 @@ describe('secret schema', () => {
     ['datas.secret-subkey.content', { datas: { 'secret-subkey': { content: 42 } } }],
     ['type', { type: 1 }],
   ])('names %s', (path, patch) => {
-    const issues = validator.issues({ ...docExample(), ...patch });
+    const issues = validator.issues({ ...aSecret(), ...patch });
     expect(issues.map((issue) => issue.path)).toEqual([path]);
   });
 
   it('never puts a secret value into an issue', () => {
-    const issues = validator.issues({ ...docExample(), datas: { a: { content: ['s3cr3t'] } } });
+    const issues = validator.issues({ ...aSecret(), datas: { a: { content: ['s3cr3t'] } } });
     expect(JSON.stringify(issues)).not.toContain('s3cr3t');
   });
 });

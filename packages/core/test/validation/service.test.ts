@@ -1,25 +1,16 @@
+import { aService, type JsonValue } from '@bcs/testing/builders';
 import { describe, expect, it } from 'vitest';
 import { ServiceSchema, serviceIssues } from '../../src/validation/service.js';
 import { createValidator } from '../../src/validation/validate.js';
 
-/** spec/api-v4.md createService. */
-const docExample = () => ({
-  apiVersion: 'v4',
-  kind: 'service',
-  metadata: { name: 'service-test', namespace: 'defaultGroup', labels: { BCSGROUP: 'external' } },
-  spec: {
-    selector: { podname: 'app-test' },
-    ports: [{ name: 'test-port', protocol: 'tcp', servicePort: 8899 }],
-  },
-});
-
 const validator = createValidator('service', ServiceSchema);
-const withPorts = (ports: unknown[]) => ({ ...docExample(), spec: { ...docExample().spec, ports } });
+/** The example with `spec.ports` replaced. */
+const withPorts = (ports: unknown[]) => aService({ spec: { ports: ports as JsonValue[] } });
 
 describe('service schema', () => {
   it("accepts the document's example", () => {
-    const definition = validator.parse(docExample());
-    expect(definition).toEqual(docExample());
+    const definition = validator.parse(aService());
+    expect(definition).toEqual(aService());
     expect(serviceIssues(definition)).toEqual([]);
   });
 
@@ -45,7 +36,7 @@ describe('service schema', () => {
   });
 
   it('requires spec.ports', () => {
-    expect(validator.issues({ ...docExample(), spec: {} })).toEqual([
+    expect(validator.issues({ ...aService(), spec: {} })).toEqual([
       { path: 'spec.ports', rule: 'is required' },
     ]);
   });

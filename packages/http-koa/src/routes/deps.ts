@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import type { SchedulerEndpoint } from './cluster.js';
 
 /**
  * What every route family needs: the container holding core's services, the body limit in bytes, and the
@@ -8,4 +9,8 @@ export interface RouteDeps {
   readonly container: DependencyContainer;
   readonly bodyLimit: number;
   readonly prefix: string;
+  /** The Mesos cluster name in ids, shown as applications' `ClusterId`. */
+  readonly clusterName?: string;
+  /** This scheduler's address, for `GET /cluster/endpoints`. */
+  readonly endpoint?: SchedulerEndpoint;
 }

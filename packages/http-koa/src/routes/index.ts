@@ -2,6 +2,8 @@ import { ConfigMapService, SecretService, ServiceService } from '@bcs/core';
 import type Router from '@koa/router';
 import { createAdmissionWebhookRoutes } from './admission-webhooks.js';
 import { createAgentSettingRoutes } from './agent-settings.js';
+import { createApplicationRoutes } from './applications.js';
+import { createClusterRoutes } from './cluster.js';
 import { createCustomResourceRoutes } from './custom-resources.js';
 import type { RouteDeps } from './deps.js';
 import { createNamespacedRoutes } from './namespaced.js';
@@ -14,12 +16,14 @@ export const V4_PREFIXES = ['/v4/scheduler/mesos', '/bcsapi/v4/scheduler/mesos']
 export function createV4Routes(deps: RouteDeps): Router[] {
   const { container } = deps;
   return [
-    createNamespacedRoutes('configmaps', container.resolve(ConfigMapService), deps),
-    createNamespacedRoutes('secrets', container.resolve(SecretService), deps),
-    createNamespacedRoutes('services', container.resolve(ServiceService), deps),
+    createNamespacedRoutes(['/namespaces/:ns/configmaps'], container.resolve(ConfigMapService), deps),
+    createNamespacedRoutes(['/namespaces/:ns/secrets'], container.resolve(SecretService), deps),
+    createNamespacedRoutes(['/namespaces/:ns/services'], container.resolve(ServiceService), deps),
     createAgentSettingRoutes(deps),
     createCustomResourceRoutes(deps),
     createAdmissionWebhookRoutes(deps),
+    createApplicationRoutes(deps),
+    createClusterRoutes(deps),
     createNotImplementedRoutes(deps),
   ];
 }

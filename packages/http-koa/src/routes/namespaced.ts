@@ -6,37 +6,39 @@ import { checkNames } from '../params.js';
 import type { RouteDeps } from './deps.js';
 
 /**
- * The five routes of a declarative namespaced kind under `/namespaces/{ns}/<plural>`:
- * POST (create), PUT (update; the name comes from the body), DELETE `/{name}`, GET (list) and GET `/{name}`.
- * Create and update answer the stored object.
+ * The five routes of a declarative namespaced kind under each of `bases` (paths with a `:ns` parameter, such
+ * as `/namespaces/:ns/configmaps`): POST (create), PUT (update; the name comes from the body), DELETE
+ * `/{name}`, GET (list) and GET `/{name}`. Create and update answer the stored object. A kind the API serves
+ * under several paths (admission webhooks) passes them all; each serves the same five routes.
  */
 export function createNamespacedRoutes<D extends { metadata: { name: string } }>(
-  plural: string,
+  bases: readonly string[],
   service: NamespacedResourceService<D>,
   deps: RouteDeps,
 ): Router {
   const router = new Router({ prefix: deps.prefix });
-  const base = `/namespaces/:ns/${plural}`;
-  router.post(base, async (ctx) => {
-    checkNames({ namespace: ctx.params.ns });
-    ctx.body = success(await service.create(ctx.params.ns!, await readJson(ctx, deps.bodyLimit)));
-  });
-  router.put(base, async (ctx) => {
-    checkNames({ namespace: ctx.params.ns });
-    ctx.body = success(await service.update(ctx.params.ns!, await readJson(ctx, deps.bodyLimit)));
-  });
-  router.get(base, async (ctx) => {
-    checkNames({ namespace: ctx.params.ns });
-    ctx.body = success(await service.list(ctx.params.ns!));
-  });
-  router.get(`${base}/:name`, async (ctx) => {
-    checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
-    ctx.body = success(await service.get(ctx.params.ns!, ctx.params.name!));
-  });
-  router.delete(`${base}/:name`, async (ctx) => {
-    checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
-    await service.delete(ctx.params.ns!, ctx.params.name!);
-    ctx.body = success(null);
-  });
+  for (const base of bases) {
+    router.post(base, async (ctx) => {
+      checkNames({ namespace: ctx.params.ns });
+      ctx.body = success(await service.create(ctx.params.ns!, await readJson(ctx, deps.bodyLimit)));
+    });
+    router.put(base, async (ctx) => {
+      checkNames({ namespace: ctx.params.ns });
+      ctx.body = success(await service.update(ctx.params.ns!, await readJson(ctx, deps.bodyLimit)));
+    });
+    router.get(base, async (ctx) => {
+      checkNames({ namespace: ctx.params.ns });
+      ctx.body = success(await service.list(ctx.params.ns!));
+    });
+    router.get(`${base}/:name`, async (ctx) => {
+      checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
+      ctx.body = success(await service.get(ctx.params.ns!, ctx.params.name!));
+    });
+    router.delete(`${base}/:name`, async (ctx) => {
+      checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
+      await service.delete(ctx.params.ns!, ctx.params.name!);
+      ctx.body = success(null);
+    });
+  }
   return router;
 }

@@ -10,18 +10,6 @@ type Method = 'get' | 'post' | 'put' | 'delete';
  * implements it.
  */
 export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [
-  ['post', '/namespaces/:ns/applications', 'applications (#3)'],
-  ['put', '/namespaces/:ns/applications', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications', 'applications (#3)'],
-  ['put', '/namespaces/:ns/applications/rollback', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications/:name', 'applications (#3)'],
-  ['delete', '/namespaces/:ns/applications/:name', 'applications (#3)'],
-  ['put', '/namespaces/:ns/applications/:name/scale/:instances', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications/:name/taskgroups', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications/:name/tasks', 'applications (#3)'],
-  ['put', '/namespaces/:ns/applications/:name/taskgroups/:taskgroup/rescheduler', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications/:name/versions', 'applications (#3)'],
-  ['get', '/namespaces/:ns/applications/:name/versions/:version', 'applications (#3)'],
   ['post', '/namespaces/:ns/applications/:name/message', 'messages'],
   ['post', '/namespaces/:ns/applications/:name/taskgroups/:taskgroup/message', 'messages'],
   ['post', '/namespaces/:ns/deployments', 'deployments (#4)'],
@@ -32,15 +20,11 @@ export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[]
   ['put', '/namespaces/:ns/deployments/:name/pauseupdate', 'deployments (#4)'],
   ['put', '/namespaces/:ns/deployments/:name/resumeupdate', 'deployments (#4)'],
   ['put', '/namespaces/:ns/deployments/:name/scale/:instances', 'deployments (#4)'],
-  ['get', '/cluster/resources', 'cluster views (#3)'],
-  ['get', '/cluster/endpoints', 'cluster views (#3)'],
-  ['get', '/cluster/current/offers', 'cluster views (#3)'],
   ['post', '/healthcheck', 'health check reports'],
   ['post', '/command/:kind/:ns/:name', 'commands'],
   ['get', '/command/:kind/:ns/:name', 'commands'],
   ['delete', '/command/:kind/:ns/:name', 'commands'],
   ['post', '/image/commit/:taskgroup', 'image commit'],
-  ['get', '/definition/application/:ns/:name', 'definitions (#3)'],
   ['get', '/definition/deployment/:ns/:name', 'definitions (#4)'],
 ];
 

@@ -2,8 +2,17 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Logger, registerCore, type Store, silentLogger } from '@bcs/core';
+import {
+  type Logger,
+  type MesosDriver,
+  registerCore,
+  SchedulerEngine,
+  type Store,
+  silentLogger,
+  systemClock,
+} from '@bcs/core';
 import { createLevelStore } from '@bcs/store-level';
+import { SimulatedCluster } from '@bcs/testing/cluster';
 import { container as rootContainer } from 'tsyringe';
 import { createHttpApp, type HttpApp } from '../app.js';
 
@@ -17,8 +26,13 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** The `BCS-ClusterID` requests must carry. Default `BCS-LOCAL-00001`. */
   readonly clusterId?: string;
-  /** Agents of the simulated local Mesos cluster; 0 for none. Used from the scheduler issue (#3) on. */
+  /**
+   * Agents of the simulated local Mesos cluster; 0 runs without a cluster (applications answer 503). The
+   * cluster keeps its state in `<dataDir>/sim-cluster`, as real agents keep running while a scheduler restarts.
+   */
   readonly simAgents?: number;
+  /** Bring your own Mesos driver instead of the simulated cluster. */
+  readonly driver?: MesosDriver;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   readonly bodyLimit?: number;
   readonly logger?: Logger;
@@ -61,10 +75,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store = createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
-  const container = registerCore(rootContainer.createChildContainer(), { store, logger });
+  const cluster = await openCluster(options, dataDir);
+  const driver = options.driver ?? cluster?.driver;
+  const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
+  const container = registerCore(rootContainer.createChildContainer(), {
+    store,
+    logger,
+    ...(driver === undefined ? {} : { driver, engine: { clusterName: clusterId } }),
+  });
+  const engine = driver === undefined ? undefined : container.resolve(SchedulerEngine);
+  await engine?.start();
   const app = createHttpApp({
     container,
-    clusterId: options.clusterId ?? SERVER_DEFAULTS.clusterId,
+    clusterId,
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
@@ -78,6 +101,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   } catch (error) {
+    await engine?.dispose();
+    await cluster?.close();
     await store.close();
     throw error;
   }
@@ -90,7 +115,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeIdleConnections();
       });
       await app.dispose();
+      await engine?.dispose();
       await container.dispose();
+      await cluster?.close();
       await store.close();
     })();
     return closing;
@@ -104,5 +131,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server,
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The simulated cluster of `--sim-agents`, persisted in its own LevelDB next to the scheduler's. */
+async function openCluster(
+  options: ServerOptions,
+  dataDir: string,
+): Promise<{ driver: MesosDriver; close(): Promise<void> } | undefined> {
+  const agents = options.simAgents ?? SERVER_DEFAULTS.simAgents;
+  if (options.driver !== undefined || agents <= 0) return undefined;
+  const simStore = createLevelStore({ location: join(dataDir, 'sim-cluster') });
+  await simStore.open();
+  const cluster = new SimulatedCluster({ clock: systemClock, agents, store: simStore, seed: 1 });
+  await cluster.open();
+  return {
+    driver: cluster,
+    async close() {
+      await cluster.dispose();
+      await simStore.close();
+    },
   };
 }

@@ -1,1 +1,10 @@
+export {
+  aLaunchGroupCall,
+  type LaunchGroupSpec,
+  type LaunchTaskSpec,
+  type MesosDriverConformanceOptions,
+  type MesosDriverHarness,
+  type MesosDriverModule,
+  mesosDriverConformance,
+} from './mesos-driver/index.js';
 export { type StoreConformanceOptions, storeConformance } from './store/index.js';

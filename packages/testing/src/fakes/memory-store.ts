@@ -7,21 +7,14 @@ import {
   type Entry,
   ErrorCode,
   type ListOptions,
+  planBatch,
   type Store,
   type StoreCapabilities,
+  StoreLifecycle,
   type StoreStatus,
+  storeArgs,
   type WriteOptions,
 } from '@bcs/core';
-import {
-  assertPrecondition,
-  checkBatch,
-  checkChangesOptions,
-  checkListOptions,
-  checkRevision,
-  checkTarget,
-  cloneValue,
-  pageOfChanges,
-} from './store-args.js';
 
 interface Row {
   readonly value: unknown;
@@ -42,8 +35,9 @@ const CAPABILITIES: StoreCapabilities = Object.freeze({
  * - A new store starts `open`; no `open()` call is needed.
  * - `close()` makes every operation reject with `BcsError` code `StoreNotOpen`; `open()` reopens it with its
  *   data, revision counter and change feed kept (they live as long as the object does).
- * - Values are deep-copied with `structuredClone` on write and on read; a value `structuredClone` refuses
- *   (a function, say) rejects with `ParameterError`.
+ * - Arguments are checked by core's `storeArgs`, as in every adapter. Values are deep-copied with
+ *   `structuredClone` on write and on read; a value with no JSON form, or one `structuredClone` refuses (a
+ *   function-valued field, say), rejects with `ParameterError`.
  * - Operations issued while the store is open run synchronously up to their first `await`, so a write
  *   issued before `close()` always completes.
  */
@@ -53,10 +47,16 @@ export function createMemoryStore(): Store {
 
 class MemoryStore implements Store {
   readonly capabilities = CAPABILITIES;
-  #status: StoreStatus = 'open';
-  #opening: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
-  readonly #pending = new Set<Promise<unknown>>();
+  /** Opening and closing hold no resource: the data lives as long as the object does. */
+  readonly #lifecycle = new StoreLifecycle(
+    {
+      // Opening completes on a later microtask, so callers can observe (and test) the `opening` state.
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      notOpen: (status) => new BcsError(ErrorCode.StoreNotOpen, `memory-store: store is ${status}`),
+    },
+    'open',
+  );
   readonly #collections = new Map<string, Map<string, Row>>();
   /** Every retained change, oldest first; values are private copies. */
   #log: Change[] = [];
@@ -65,41 +65,15 @@ class MemoryStore implements Store {
   #compacted = 0;
 
   get status(): StoreStatus {
-    return this.#status;
+    return this.#lifecycle.status;
   }
 
   open(): Promise<void> {
-    switch (this.#status) {
-      case 'open':
-        return Promise.resolve();
-      case 'opening':
-        return this.#opening as Promise<void>;
-      case 'closing':
-        return (this.#closing as Promise<void>).then(() => this.open());
-      case 'closed':
-        this.#status = 'opening';
-        // Opening completes on a later microtask so that callers can observe (and test) the `opening` state.
-        this.#opening = Promise.resolve().then(() => {
-          // A `close()` issued while opening wins: it has already moved the status on.
-          if (this.#status === 'opening') this.#status = 'open';
-          this.#opening = undefined;
-        });
-        return this.#opening;
-    }
+    return this.#lifecycle.open();
   }
 
   close(): Promise<void> {
-    if (this.#status === 'closed') return Promise.resolve();
-    if (this.#status === 'closing' && this.#closing) return this.#closing;
-    const opening = this.#opening ?? Promise.resolve();
-    this.#status = 'closing';
-    this.#closing = (async () => {
-      await opening;
-      await Promise.allSettled([...this.#pending]);
-      this.#status = 'closed';
-      this.#closing = undefined;
-    })();
-    return this.#closing;
+    return this.#lifecycle.close();
   }
 
   dispose(): Promise<void> {
@@ -112,7 +86,7 @@ class MemoryStore implements Store {
 
   get<T>(collection: string, key: string): Promise<Entry<T> | undefined> {
     return this.#run(() => {
-      checkTarget(collection, key);
+      storeArgs.checkTarget(collection, key);
       const row = this.#collections.get(collection)?.get(key);
       return row === undefined
         ? undefined
@@ -122,8 +96,8 @@ class MemoryStore implements Store {
 
   list<T>(collection: string, options: ListOptions = {}): Promise<Entry<T>[]> {
     return this.#run(() => {
-      checkTarget(collection, 'list');
-      checkListOptions(options);
+      storeArgs.checkTarget(collection, 'list');
+      storeArgs.checkListOptions(options);
       const { prefix = '', after, limit } = options;
       const rows = this.#collections.get(collection) ?? new Map<string, Row>();
       // Default string comparison (`<`) orders by UTF-16 code units, as the port requires.
@@ -159,7 +133,7 @@ class MemoryStore implements Store {
 
   changes(options: ChangesOptions): Promise<ChangePage> {
     return this.#run(() => {
-      checkChangesOptions(options);
+      storeArgs.checkChangesOptions(options);
       if (options.after < this.#compacted) {
         throw new BcsError(
           ErrorCode.Compacted,
@@ -174,7 +148,7 @@ class MemoryStore implements Store {
 
   compact(throughRevision: number): Promise<void> {
     return this.#run(() => {
-      checkRevision('throughRevision', throughRevision);
+      storeArgs.checkRevision('throughRevision', throughRevision);
       // Compacting past the current revision would hide changes not yet written; clamp instead.
       const through = Math.min(throughRevision, this.#revision);
       if (through <= this.#compacted) return;
@@ -184,28 +158,25 @@ class MemoryStore implements Store {
   }
 
   /**
-   * Applies operations in order, all or nothing: each operation sees the effects of the earlier ones, and a
-   * failed precondition throws before anything is written. Returns the new revision (unchanged when nothing
-   * changed).
+   * Applies operations as `planBatch` decides, all or nothing: in order, each (and its precondition) seeing the
+   * earlier ones, and nothing written when a check or a precondition fails. Returns the new revision
+   * (unchanged when nothing changed).
    */
   #apply(ops: readonly BatchOp[]): number {
-    checkBatch(ops);
-    const staged = new Map<string, Row | undefined>();
-    const changes: Change[] = [];
+    storeArgs.checkBatch(ops);
     const revision = this.#revision + 1;
-    for (const op of ops) {
-      const id = `${op.collection}\u0000${op.key}`;
-      const current = staged.has(id) ? staged.get(id) : this.#collections.get(op.collection)?.get(op.key);
-      assertPrecondition(op.expect, current?.revision, `${op.collection}/${op.key}`);
-      if (op.type === 'put') {
-        const value = cloneValue(op.value);
-        staged.set(id, { value, revision });
-        changes.push({ revision, type: 'put', collection: op.collection, key: op.key, value });
-      } else if (current !== undefined) {
-        staged.set(id, undefined);
-        changes.push({ revision, type: 'delete', collection: op.collection, key: op.key });
-      }
-    }
+    const planned = planBatch(
+      ops,
+      revision,
+      (collection, key) => this.#collections.get(collection)?.get(key)?.revision,
+    );
+    // Copy every value before changing anything: a value `structuredClone` refuses fails the whole batch.
+    const changes = planned.map(
+      ({ op }): Change =>
+        op.type === 'put'
+          ? { revision, type: 'put', collection: op.collection, key: op.key, value: cloneValue(op.value) }
+          : { revision, type: 'delete', collection: op.collection, key: op.key },
+    );
     if (changes.length === 0) return this.#revision;
     for (const change of changes) {
       const rows = this.#rows(change.collection);
@@ -227,29 +198,46 @@ class MemoryStore implements Store {
   }
 
   /**
-   * Runs `operation` now when open (synchronously, so it cannot be overtaken by a later `close()`), after the
-   * open completes when opening, and rejects with `StoreNotOpen` otherwise.
+   * Runs `operation` as the lifecycle allows: now when open (synchronously, so it cannot be overtaken by a later
+   * `close()`), after the open completes when opening, and with `StoreNotOpen` otherwise.
    */
   #run<R>(operation: () => R): Promise<R> {
-    if (this.#status === 'open') {
-      try {
-        return Promise.resolve(operation());
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (this.#status === 'opening' && this.#opening) {
-      // Issued while opening: runs once the open completes, even if a `close()` came in meanwhile.
-      const pending = this.#opening.then(operation);
-      this.#pending.add(pending);
-      const forget = () => this.#pending.delete(pending);
-      pending.then(forget, forget);
-      return pending;
-    }
-    return Promise.reject(new BcsError(ErrorCode.StoreNotOpen, `memory-store: store is ${this.#status}`));
+    return this.#lifecycle.run(operation);
   }
 }
 
 function copyChange(change: Change): Change {
   return change.value === undefined ? { ...change } : { ...change, value: structuredClone(change.value) };
+}
+
+/**
+ * A private copy of a value the store-args checks accepted. `structuredClone` also refuses what JSON would
+ * silently drop deep inside (a function-valued field, say): `ParameterError`, as for the checks.
+ */
+function cloneValue<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new BcsError(ErrorCode.ParameterError, 'memory-store: value is not JSON-compatible', {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Cuts a page of the change feed without splitting a batch: whole revisions are taken while they fit in
+ * `limit`; a single batch larger than `limit` is returned whole so that paging always progresses.
+ * Example: revisions [1, 2, 2, 2, 3] with limit 2 → [1]; then after 1 → [2, 2, 2]; then after 2 → [3].
+ */
+function pageOfChanges(changes: readonly Change[], limit: number | undefined): Change[] {
+  if (limit === undefined || changes.length <= limit) return [...changes];
+  let end = 0;
+  while (end < changes.length) {
+    let next = end + 1;
+    while (next < changes.length && changes[next]?.revision === changes[end]?.revision) next++;
+    if (next > limit && end > 0) break;
+    end = next;
+    if (end >= limit) break;
+  }
+  return changes.slice(0, end);
 }

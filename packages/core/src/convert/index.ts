@@ -1,0 +1,2 @@
+export * from './compare-versions.js';
+export * from './definition-to-version.js';

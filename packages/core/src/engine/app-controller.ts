@@ -1,0 +1,280 @@
+import type { Application } from '../resources/app.js';
+import { taskGroupId, taskGroupName, taskId, taskName } from '../resources/ids.js';
+import type { Task, TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
+import type { Version } from '../resources/version.js';
+import { applicationStatusOf } from '../status/application-status.js';
+import type { AppState } from './state.js';
+
+/** Taskgroup statuses after which nothing runs: the instance must be replaced or removed. */
+export const ENDED_STATUSES: ReadonlySet<TaskGroupStatus> = new Set([
+  'Finish',
+  'Failed',
+  'Killed',
+  'Error',
+  'Lost',
+]);
+
+/** True when nothing of the taskgroup runs any more (or it never launched). */
+export function isEnded(taskGroup: TaskGroup): boolean {
+  return taskGroup.status === 'Pending' || ENDED_STATUSES.has(taskGroup.status);
+}
+
+/** True when the taskgroup runs on an agent (or is on its way there). */
+export function isActive(taskGroup: TaskGroup): boolean {
+  return !isEnded(taskGroup);
+}
+
+/** What the controller decided for one application; the engine persists it in one batch, then acts. */
+export interface AppDecision {
+  /** The application record to store, or `undefined` to delete the application and everything it owns. */
+  readonly app: Application | undefined;
+  readonly put: TaskGroup[];
+  readonly remove: TaskGroup[];
+  /** Taskgroups to kill (SHUTDOWN of their executor). Their `killRequestedAt` is already set in `put`. */
+  readonly kill: TaskGroup[];
+}
+
+/** What the controller needs besides the app's own state. */
+export interface ControllerContext {
+  readonly now: number;
+  /** The Mesos cluster name used in ids (§1.3). */
+  readonly cluster: string;
+  readonly nextNanos: () => string;
+}
+
+/**
+ * Decides the next changes for one application, from its desired state (`desiredInstances` of `versionId`,
+ * plus an in-progress operation) and its taskgroups. Pure: it reads `state` and returns a decision. It reads
+ * as a recipe (Kubernetes `rolloutRolling`):
+ *
+ * 1. deleting → kill every active taskgroup; once none runs (or `enforce`), delete the app;
+ * 2. remove surplus: indexes ≥ desired are killed, then removed once ended (highest index first);
+ * 3. update in progress → replace the current index: kill the old instance, then launch the new version;
+ *    advance once the new instance is Running and healthy — one index at a time, so the others keep serving;
+ * 4. fill gaps: every index < desired without a taskgroup gets a Pending one of the app's version;
+ * 5. recompute the application status.
+ */
+export function decideApp(state: AppState, ctx: ControllerContext): AppDecision {
+  const app: Application = { ...state.app };
+  const put: TaskGroup[] = [];
+  const remove: TaskGroup[] = [];
+  const kill: TaskGroup[] = [];
+  const current = [...state.taskGroups.values()];
+
+  if (app.operation?.type === 'delete') return decideDelete(state, app, ctx, kill);
+
+  removeSurplus(current, app.desiredInstances, ctx, { put, remove, kill });
+  if (app.operation?.type === 'update') advanceUpdate(state, app, current, ctx, { put, remove, kill });
+  fillGaps(state, app, current, ctx, put, remove);
+  finishOperation(app, current, put, remove);
+  applyStatus(app, state, put, remove, ctx);
+  return { app, put, remove, kill };
+}
+
+function decideDelete(
+  state: AppState,
+  app: Application,
+  ctx: ControllerContext,
+  kill: TaskGroup[],
+): AppDecision {
+  const enforce = app.operation?.type === 'delete' && app.operation.enforce;
+  const put: TaskGroup[] = [];
+  const active = [...state.taskGroups.values()].filter(isActive);
+  if (active.length === 0 || enforce) {
+    return { app: undefined, put, remove: [], kill: active.filter((tg) => tg.agentId !== undefined) };
+  }
+  for (const taskGroup of active) {
+    if (taskGroup.killRequestedAt !== undefined) continue;
+    const killed = { ...taskGroup, killRequestedAt: ctx.now, updatedAt: ctx.now };
+    put.push(killed);
+    kill.push(killed);
+  }
+  app.status = 'Operating';
+  app.message = `deleting: waiting for ${active.length} taskgroup(s) to stop`;
+  app.updatedAt = ctx.now;
+  return { app, put, remove: [], kill };
+}
+
+interface Effects {
+  readonly put: TaskGroup[];
+  readonly remove: TaskGroup[];
+  readonly kill: TaskGroup[];
+}
+
+function removeSurplus(current: TaskGroup[], desired: number, ctx: ControllerContext, out: Effects): void {
+  const surplus = current.filter((tg) => tg.index >= desired).sort((a, b) => b.index - a.index);
+  for (const taskGroup of surplus) {
+    if (isEnded(taskGroup)) out.remove.push(taskGroup);
+    else if (taskGroup.killRequestedAt === undefined) requestKill(taskGroup, ctx, out);
+  }
+}
+
+function requestKill(taskGroup: TaskGroup, ctx: ControllerContext, out: Effects): void {
+  const killed = { ...taskGroup, killRequestedAt: ctx.now, updatedAt: ctx.now };
+  out.put.push(killed);
+  out.kill.push(killed);
+}
+
+function advanceUpdate(
+  state: AppState,
+  app: Application,
+  current: TaskGroup[],
+  ctx: ControllerContext,
+  out: Effects,
+): void {
+  const operation = app.operation;
+  if (operation?.type !== 'update') return;
+  let { remaining } = operation;
+  let index = operation.current;
+  for (;;) {
+    if (index === undefined) {
+      const [next, ...rest] = remaining;
+      if (next === undefined) return;
+      index = next;
+      remaining = rest;
+    }
+    const atIndex = current.filter((tg) => tg.index === index && !out.remove.includes(tg));
+    const replaced = atIndex.find((tg) => tg.versionId === operation.toVersion);
+    if (replaced !== undefined && isReady(replaced, state.versions.get(replaced.versionId))) {
+      index = undefined;
+      continue;
+    }
+    const old = atIndex.find((tg) => tg.versionId !== operation.toVersion);
+    if (old !== undefined) {
+      if (isActive(old) && old.killRequestedAt === undefined) requestKill(old, ctx, out);
+      else if (isEnded(old)) out.remove.push(old);
+    }
+    break;
+  }
+  app.operation = { ...operation, remaining, ...(index === undefined ? {} : { current: index }) };
+  if (index === undefined) delete (app.operation as { current?: number }).current;
+}
+
+/** Running, and healthy where the version has a health check the executor reports. */
+function isReady(taskGroup: TaskGroup, version: Version | undefined): boolean {
+  if (taskGroup.status !== 'Running') return false;
+  const checked = version?.containers.some((c) => c.healthChecks.some((h) => isLocalCheck(h.type))) ?? false;
+  return !checked || taskGroup.tasks.every((task) => task.healthy !== false);
+}
+
+function isLocalCheck(type: string | undefined): boolean {
+  return type === 'HTTP' || type === 'TCP' || type === 'COMMAND';
+}
+
+function fillGaps(
+  state: AppState,
+  app: Application,
+  current: TaskGroup[],
+  ctx: ControllerContext,
+  put: TaskGroup[],
+  remove: TaskGroup[],
+): void {
+  const version = state.versions.get(app.versionId);
+  if (version === undefined) return;
+  const taken = new Set(current.filter((tg) => !remove.includes(tg)).map((tg) => tg.index));
+  for (let index = 0; index < app.desiredInstances; index++) {
+    if (taken.has(index)) continue;
+    put.push(newPendingTaskGroup(app, version, index, ctx));
+  }
+}
+
+/**
+ * A taskgroup for `index` that waits for an offer: ids are final (persisted before the launch, so a restart
+ * never launches the same instance twice), no agent yet.
+ */
+export function newPendingTaskGroup(
+  app: Pick<Application, 'id' | 'namespace'>,
+  version: Version,
+  index: number,
+  ctx: ControllerContext,
+  carry: Partial<
+    Pick<TaskGroup, 'restarts' | 'lastRestartAt' | 'notBefore' | 'retainHost' | 'retainHostUntil'>
+  > = {},
+): TaskGroup {
+  const nanos = ctx.nextNanos();
+  const ids = { index, appId: app.id, namespace: app.namespace, cluster: ctx.cluster, nanos };
+  const tasks: Task[] = version.containers.map((container, containerIndex) => {
+    const id = taskId({ ...ids, containerIndex });
+    return {
+      id,
+      name: taskName(nanos, id),
+      containerIndex,
+      image: container.image,
+      status: 'Staging',
+      message: '',
+      portMappings: [],
+      updatedAt: ctx.now,
+    };
+  });
+  return {
+    id: taskGroupId(ids),
+    name: taskGroupName(app.id, index),
+    appId: app.id,
+    namespace: app.namespace,
+    index,
+    versionId: version.id,
+    status: 'Pending',
+    message: 'waiting for an offer',
+    tasks,
+    attributes: {},
+    resources: { cpus: 0, mem: 0, disk: 0 },
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    restarts: carry.restarts ?? 0,
+    ...(carry.lastRestartAt === undefined ? {} : { lastRestartAt: carry.lastRestartAt }),
+    ...(carry.notBefore === undefined ? {} : { notBefore: carry.notBefore }),
+    ...(carry.retainHost === undefined ? {} : { retainHost: carry.retainHost }),
+    ...(carry.retainHostUntil === undefined ? {} : { retainHostUntil: carry.retainHostUntil }),
+  };
+}
+
+function finishOperation(
+  app: Application,
+  current: TaskGroup[],
+  put: TaskGroup[],
+  remove: TaskGroup[],
+): void {
+  const op = app.operation;
+  if (op === undefined) return;
+  const after = mergeTaskGroups(current, put, remove);
+  const settled = after.every((tg) => tg.index < app.desiredInstances && tg.status !== 'Pending');
+  const done =
+    (op.type === 'create' && settled) ||
+    (op.type === 'scale' && after.every((tg) => tg.index < app.desiredInstances)) ||
+    (op.type === 'update' && op.remaining.length === 0 && op.current === undefined);
+  if (done) delete app.operation;
+}
+
+function mergeTaskGroups(current: TaskGroup[], put: TaskGroup[], remove: TaskGroup[]): TaskGroup[] {
+  const byId = new Map(current.map((tg) => [tg.id, tg]));
+  for (const tg of put) byId.set(tg.id, tg);
+  for (const tg of remove) byId.delete(tg.id);
+  return [...byId.values()];
+}
+
+function applyStatus(
+  app: Application,
+  state: AppState,
+  put: TaskGroup[],
+  remove: TaskGroup[],
+  ctx: ControllerContext,
+): void {
+  const taskGroups = mergeTaskGroups([...state.taskGroups.values()], put, remove).filter(
+    (tg) => tg.index < app.desiredInstances,
+  );
+  const pendingReason = taskGroups.find((tg) => tg.status === 'Pending')?.message;
+  const { status, message } = applicationStatusOf({
+    desired: app.desiredInstances,
+    taskGroups,
+    operating: app.operation !== undefined && app.operation.type !== 'create',
+    current: app.status,
+    currentMessage: app.message,
+    ...(pendingReason === undefined ? {} : { pendingReason }),
+  });
+  if (status !== app.status || message !== app.message) {
+    if (status !== app.status) app.lastStatus = app.status;
+    app.status = status;
+    app.message = message;
+    app.updatedAt = ctx.now;
+  }
+}

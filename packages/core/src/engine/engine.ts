@@ -1,0 +1,365 @@
+import { inject, injectable } from 'tsyringe';
+import { BcsError, ErrorCode } from '../errors.js';
+import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
+import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
+import { type Logger, LoggerToken } from '../ports/logger.js';
+import {
+  type MesosCall,
+  type MesosDriver,
+  MesosDriverToken,
+  type MesosEvent,
+  type MesosOffer,
+  type MesosTaskStatus,
+} from '../ports/mesos-driver.js';
+import { type Store, StoreToken } from '../ports/store.js';
+import type { AgentSetting } from '../resources/agent-setting.js';
+import type { TaskGroup } from '../resources/taskgroup.js';
+import { createToken } from '../tokens.js';
+import { type AppDecision, decideApp } from './app-controller.js';
+import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
+import { runPlacementPass } from './placement-pass.js';
+import { type AppState, Changes, SchedulerState } from './state.js';
+import { applyStatusUpdate } from './status-updates.js';
+
+/** Settings of the scheduler engine. */
+export interface EngineOptions {
+  /** The Mesos cluster name embedded in ids (spec/bcs-behaviour.md §1.3). Default `Unnamed`. */
+  readonly clusterName?: string;
+  /** Framework name and user sent with SUBSCRIBE. */
+  readonly frameworkName?: string;
+  readonly frameworkUser?: string;
+  /** Housekeeping period: back-offs, kill escalation, retries. Default 1000 ms. */
+  readonly tickMs?: number;
+  /** Implicit reconciliation period. Default 10 min. */
+  readonly reconcileIntervalMs?: number;
+  /** Seconds an unusable offer is refused for. Default 5. */
+  readonly declineRefuseSeconds?: number;
+}
+
+export const EngineOptionsToken = createToken<EngineOptions>('EngineOptions');
+
+/** Mesos failover timeout: a week, as the original (spec/bcs-behaviour.md §13.2). */
+const FAILOVER_TIMEOUT_SECONDS = 7 * 24 * 3600;
+/** A kill not confirmed after the grace period plus this is sent again. */
+const KILL_RETRY_MS = 30_000;
+
+/**
+ * The scheduler engine: keeps applications at their desired state on the Mesos cluster behind the driver.
+ *
+ * - **One queue.** Events from Mesos, API operations and timer ticks run one at a time, so decisions never race.
+ * - **Persist, then act.** Every decision is written as one atomic store batch before any call to Mesos, so
+ *   after a crash the store knows every launch that may have happened (its ids are already there).
+ * - **Recovery.** On start it loads the store, subscribes with the stored framework id, reconciles every
+ *   known task explicitly, then implicitly: a task Mesos does not know is Lost (and restarted by policy), a
+ *   task the scheduler does not know is killed.
+ * - **Never short for ever.** Instances that do not fit stay Pending with a reason, and are retried on every
+ *   offer round; there is no launch timeout that gives up.
+ */
+@injectable()
+export class SchedulerEngine implements AsyncDisposable {
+  state = new SchedulerState();
+  frameworkId: string | undefined;
+  readonly offers = new Map<string, MesosOffer>();
+  /** The latest offer of every agent seen, by agent id, with when it arrived (epoch ms): cluster views. */
+  readonly agents = new Map<string, { offer: MesosOffer; receivedAt: number }>();
+  agentSettings = new Map<string, AgentSetting>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private suppressed = false;
+  private started = false;
+  private disposed = false;
+  private cancelTick: CancelTimer | undefined;
+  private lastReconcileAt = 0;
+  private placementScheduled = false;
+  readonly options: Required<EngineOptions>;
+
+  constructor(
+    @inject(StoreToken) readonly store: Store,
+    @inject(MesosDriverToken) readonly driver: MesosDriver,
+    @inject(ClockToken) readonly clock: Clock,
+    @inject(IdGeneratorToken) readonly ids: IdGenerator,
+    @inject(LoggerToken) readonly logger: Logger,
+    @inject(EngineOptionsToken) options: EngineOptions,
+  ) {
+    this.options = {
+      clusterName: options.clusterName ?? 'Unnamed',
+      frameworkName: options.frameworkName ?? 'bcs',
+      frameworkUser: options.frameworkUser ?? 'root',
+      tickMs: options.tickMs ?? 1000,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? 10 * 60_000,
+      declineRefuseSeconds: options.declineRefuseSeconds ?? 5,
+    };
+  }
+
+  /** Loads the store and subscribes to Mesos. Idempotent. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.state = await SchedulerState.load(this.store);
+    this.frameworkId = (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
+    await this.refreshAgentSettings();
+    await this.driver.subscribe(
+      {
+        ...(this.frameworkId === undefined ? {} : { id: { value: this.frameworkId } }),
+        user: this.options.frameworkUser,
+        name: this.options.frameworkName,
+        failover_timeout: FAILOVER_TIMEOUT_SECONDS,
+        checkpoint: true,
+        capabilities: [{ type: 'TASK_KILLING_STATE' }],
+      },
+      (event) => {
+        this.run(() => this.onEvent(event)).catch((error: unknown) =>
+          this.logger.error({ err: error, event: event.type }, 'event handling failed'),
+        );
+      },
+    );
+    this.scheduleTick();
+  }
+
+  /** Runs `work` after everything queued before it; the result is `work`'s. */
+  run<T>(work: () => Promise<T> | T): Promise<T> {
+    const result = this.queue.then(() => {
+      if (this.disposed) throw new BcsError(ErrorCode.StoreNotOpen, 'the scheduler is shutting down');
+      return work();
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Stops timers and closes the driver stream. Tasks keep running on Mesos. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.queue;
+    this.disposed = true;
+    this.cancelTick?.();
+    await this.driver.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
+  /** Resolves once everything queued so far has run (tests and benchmarks). */
+  async idle(): Promise<void> {
+    while (true) {
+      const current = this.queue;
+      await current;
+      if (current === this.queue) return;
+    }
+  }
+
+  /** Re-reads agent settings (they change through the API). */
+  async refreshAgentSettings(): Promise<void> {
+    const entries = await this.store.list<AgentSetting>('agentsetting');
+    this.agentSettings = new Map(entries.map((e) => [e.value.innerIP, e.value]));
+  }
+
+  /** Writes `changes` in one batch, then applies them to the in-memory state. */
+  async commit(changes: Changes): Promise<void> {
+    if (changes.empty) return;
+    await this.store.batch(changes.toBatch());
+    this.state.apply(changes);
+  }
+
+  /** Sends a call; a failure is logged, never thrown (calls are at-most-once; reconciliation repairs). */
+  async send(call: MesosCall): Promise<void> {
+    try {
+      await this.driver.call(call);
+    } catch (error) {
+      this.logger.warn({ err: error, call: call.type }, 'mesos call failed');
+    }
+  }
+
+  /** Runs the app controller for `app`, persists its decision and sends its kills. */
+  async syncApp(app: AppState): Promise<void> {
+    const decision = decideApp(app, this.controllerContext());
+    const changes = new Changes();
+    recordDecision(app, decision, changes);
+    await this.commit(changes);
+    for (const taskGroup of decision.kill) await this.killTaskGroup(taskGroup);
+    this.requestPlacement();
+  }
+
+  /** The pure controller's inputs. */
+  controllerContext() {
+    return {
+      now: this.clock.now(),
+      cluster: this.options.clusterName,
+      nextNanos: () => this.ids.uniqueNanos(),
+    };
+  }
+
+  /** SHUTDOWN of a taskgroup's executor (it stops all its tasks). */
+  async killTaskGroup(taskGroup: TaskGroup): Promise<void> {
+    if (taskGroup.agentId === undefined) return;
+    await this.send({
+      type: 'SHUTDOWN',
+      shutdown: { executor_id: { value: taskGroup.id }, agent_id: { value: taskGroup.agentId } },
+    });
+  }
+
+  /** Runs a placement pass soon, once (coalesces many triggers in one queue turn). */
+  requestPlacement(): void {
+    if (this.placementScheduled || this.disposed) return;
+    this.placementScheduled = true;
+    queueMicrotask(() => {
+      this.run(async () => {
+        this.placementScheduled = false;
+        await runPlacementPass(this);
+        await this.updateOfferInterest();
+      }).catch((error: unknown) => this.logger.error({ err: error }, 'placement pass failed'));
+    });
+  }
+
+  /** Whether any taskgroup waits for an offer now. */
+  hasPlaceablePending(): boolean {
+    const now = this.clock.now();
+    for (const { taskGroup } of this.state.allTaskGroups()) {
+      if (taskGroup.status === 'Pending' && (taskGroup.notBefore ?? 0) <= now) return true;
+    }
+    return false;
+  }
+
+  private async updateOfferInterest(): Promise<void> {
+    const wanted = this.hasPlaceablePending();
+    if (wanted && this.suppressed) {
+      this.suppressed = false;
+      await this.send({ type: 'REVIVE' });
+    } else if (!wanted && !this.suppressed) {
+      this.suppressed = true;
+      await this.send({ type: 'SUPPRESS' });
+    }
+  }
+
+  private async onEvent(event: MesosEvent): Promise<void> {
+    switch (event.type) {
+      case 'SUBSCRIBED':
+        await this.onSubscribed(event.subscribed.framework_id.value);
+        return;
+      case 'OFFERS':
+        for (const offer of event.offers.offers) {
+          this.offers.set(offer.id.value, offer);
+          this.agents.set(offer.agent_id.value, { offer, receivedAt: this.clock.now() });
+        }
+        this.requestPlacement();
+        return;
+      case 'RESCIND':
+        this.offers.delete(event.rescind.offer_id.value);
+        return;
+      case 'UPDATE':
+        await this.onUpdate(event.update.status);
+        return;
+      case 'ERROR':
+        this.logger.error({ message: event.error.message }, 'mesos error');
+        return;
+      case 'FAILURE':
+        this.logger.warn({ failure: event.failure }, 'mesos failure');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async onSubscribed(frameworkId: string): Promise<void> {
+    if (this.frameworkId !== frameworkId) {
+      await this.store.put(Collections.framework, FRAMEWORK_ID_KEY, frameworkId);
+      this.frameworkId = frameworkId;
+    }
+    this.suppressed = false;
+    await this.reconcileExplicitly();
+    // Resume every application's operation where the store left it.
+    for (const app of [...this.state.apps.values()]) await this.syncApp(app);
+    this.requestPlacement();
+  }
+
+  /** Asks Mesos for the state of every task the scheduler believes is on an agent. */
+  private async reconcileExplicitly(): Promise<void> {
+    const tasks = [];
+    for (const { taskGroup } of this.state.allTaskGroups()) {
+      if (taskGroup.agentId === undefined || taskGroup.status === 'Pending') continue;
+      if (['Finish', 'Failed', 'Killed', 'Error'].includes(taskGroup.status)) continue;
+      for (const task of taskGroup.tasks) {
+        tasks.push({ task_id: { value: task.id }, agent_id: { value: taskGroup.agentId } });
+      }
+    }
+    if (tasks.length > 0) await this.send({ type: 'RECONCILE', reconcile: { tasks } });
+    this.lastReconcileAt = this.clock.now();
+    // Implicit reconciliation follows once the explicit answers had a tick to arrive.
+    this.clock.setTimer(this.options.tickMs, () => {
+      this.run(() => this.send({ type: 'RECONCILE', reconcile: { tasks: [] } })).catch(() => undefined);
+    });
+  }
+
+  private async onUpdate(status: MesosTaskStatus): Promise<void> {
+    const found = this.state.findTask(status.task_id.value);
+    if (found === undefined) {
+      await this.onUnknownTask(status);
+    } else {
+      await this.commit(applyStatusUpdate(found.app, found.taskGroup, status, this.controllerContext()));
+      await this.syncApp(found.app);
+    }
+    if (status.uuid !== undefined && status.agent_id !== undefined) {
+      await this.send({
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+      });
+    }
+  }
+
+  /** A task the scheduler has no record of: an orphan. If it runs, stop it (spec/bcs-behaviour.md §2.1). */
+  private async onUnknownTask(status: MesosTaskStatus): Promise<void> {
+    const live = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'].includes(status.state);
+    if (!live || status.agent_id === undefined) return;
+    this.logger.warn({ task: status.task_id.value }, 'killing a task the scheduler does not know');
+    if (status.executor_id !== undefined) {
+      await this.send({
+        type: 'SHUTDOWN',
+        shutdown: { executor_id: status.executor_id, agent_id: status.agent_id },
+      });
+    } else {
+      await this.send({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } });
+    }
+  }
+
+  private scheduleTick(): void {
+    if (this.disposed) return;
+    this.cancelTick = this.clock.setTimer(this.options.tickMs, () => {
+      this.run(() => this.tick())
+        .catch((error: unknown) => this.logger.error({ err: error }, 'tick failed'))
+        .finally(() => this.scheduleTick());
+    });
+  }
+
+  /** Housekeeping: re-send stuck kills, wake back-offs, refresh settings, reconcile periodically. */
+  private async tick(): Promise<void> {
+    const now = this.clock.now();
+    for (const { app, taskGroup } of this.state.allTaskGroups()) {
+      if (taskGroup.killRequestedAt === undefined || taskGroup.agentId === undefined) continue;
+      const version = app.versions.get(taskGroup.versionId);
+      const graceMs = (version?.killGracePeriod ?? 0) * 1000;
+      if (
+        now - taskGroup.killRequestedAt > graceMs + KILL_RETRY_MS &&
+        !['Killed', 'Failed', 'Finish', 'Lost', 'Error'].includes(taskGroup.status)
+      ) {
+        await this.killTaskGroup(taskGroup);
+      }
+    }
+    await this.refreshAgentSettings();
+    if (now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
+      this.lastReconcileAt = now;
+      await this.send({ type: 'RECONCILE', reconcile: { tasks: [] } });
+    }
+    if (this.hasPlaceablePending()) this.requestPlacement();
+    else await this.updateOfferInterest();
+  }
+}
+
+/** Adds a controller decision to `changes`. */
+export function recordDecision(app: AppState, decision: AppDecision, changes: Changes): void {
+  if (decision.app === undefined) {
+    changes.removeApp(app);
+    return;
+  }
+  changes.putApp(decision.app);
+  for (const taskGroup of decision.put) changes.putTaskGroup(taskGroup);
+  for (const taskGroup of decision.remove) changes.removeTaskGroup(taskGroup);
+}

@@ -1,0 +1,170 @@
+import type { MesosLaunchGroupOperation, MesosOffer } from '../ports/mesos-driver.js';
+import type { Task, TaskGroup } from '../resources/taskgroup.js';
+import { createSchedulingContext } from '../scheduler/context.js';
+import { buildLaunchGroup } from '../scheduler/launch.js';
+import { type PooledOffer, toPooledOffer } from '../scheduler/offer.js';
+import { type Placement, type PlacementRequest, planPlacements } from '../scheduler/placement.js';
+import { isActive } from './app-controller.js';
+import type { SchedulerEngine } from './engine.js';
+import { type AppState, Changes } from './state.js';
+
+/** What one pass decided: taskgroups to store, launches per offer, and the apps it touched. */
+interface PassResult {
+  readonly changes: Changes;
+  readonly launches: Map<string, MesosLaunchGroupOperation[]>;
+  readonly touched: Set<AppState>;
+}
+
+/**
+ * One placement pass over the offer pool (spec/bcs-behaviour.md §3, with §15.5 fixed: several taskgroups may
+ * share an offer):
+ *
+ * 1. collect Pending taskgroups whose back-off has passed, per application, lowest index first;
+ * 2. normalise the pooled offers with the agent settings (disabled agents, taints, custom attributes);
+ * 3. place each application's taskgroups with the pure pipeline; later apps see what earlier ones consumed;
+ * 4. store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
+ * 5. only then ACCEPT each used offer with its LAUNCH_GROUP operations, and DECLINE the unused ones;
+ * 6. let each touched application's controller recompute its status.
+ */
+export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
+  if (engine.offers.size === 0) return;
+  const pending = collectPending(engine);
+  const offers = [...engine.offers.values()];
+  engine.offers.clear();
+  if (pending.size === 0 || engine.frameworkId === undefined) {
+    await decline(engine, offers);
+    return;
+  }
+  const result = placeAll(engine, pending, offers);
+  await engine.commit(result.changes);
+  const used = new Set<string>();
+  for (const [offerId, operations] of result.launches) {
+    used.add(offerId);
+    await engine.send({
+      type: 'ACCEPT',
+      accept: { offer_ids: [{ value: offerId }], operations, filters: { refuse_seconds: 1 } },
+    });
+  }
+  await decline(
+    engine,
+    offers.filter((offer) => !used.has(offer.id.value)),
+  );
+  for (const app of result.touched) await engine.syncApp(app);
+}
+
+function collectPending(engine: SchedulerEngine): Map<AppState, TaskGroup[]> {
+  const now = engine.clock.now();
+  const pending = new Map<AppState, TaskGroup[]>();
+  for (const { app, taskGroup } of engine.state.allTaskGroups()) {
+    if (taskGroup.status !== 'Pending' || (taskGroup.notBefore ?? 0) > now) continue;
+    if (app.app.operation?.type === 'delete') continue;
+    const list = pending.get(app) ?? [];
+    list.push(taskGroup);
+    pending.set(app, list);
+  }
+  for (const list of pending.values()) list.sort((a, b) => a.index - b.index);
+  return pending;
+}
+
+function placeAll(
+  engine: SchedulerEngine,
+  pending: Map<AppState, TaskGroup[]>,
+  raw: MesosOffer[],
+): PassResult {
+  const now = engine.clock.now();
+  let pool: PooledOffer[] = raw.map((offer) => toPooledOffer(offer, settingOf(engine, offer)));
+  const live = [...engine.state.allTaskGroups()].map((e) => e.taskGroup).filter(isActive);
+  const result: PassResult = { changes: new Changes(), launches: new Map(), touched: new Set() };
+  for (const [app, taskGroups] of pending) {
+    const requests: PlacementRequest[] = [];
+    const byIndex = new Map<number, TaskGroup>();
+    for (const taskGroup of taskGroups) {
+      const version = app.versions.get(taskGroup.versionId);
+      if (version === undefined) continue;
+      byIndex.set(taskGroup.index, taskGroup);
+      requests.push({
+        appId: app.app.id,
+        namespace: app.app.namespace,
+        index: taskGroup.index,
+        version,
+        ...(taskGroup.retainHost === undefined ? {} : { retainHost: taskGroup.retainHost }),
+        ...(taskGroup.retainHostUntil === undefined ? {} : { retainHostUntil: taskGroup.retainHostUntil }),
+      });
+    }
+    const ctx = createSchedulingContext({
+      appId: app.app.id,
+      namespace: app.app.namespace,
+      now,
+      live,
+      appLabels: (namespace, appId) => {
+        const other = engine.state.get(namespace, appId);
+        return other?.versions.get(other.app.versionId)?.labels;
+      },
+    });
+    const plan = planPlacements(requests, pool, ctx);
+    pool = plan.offers;
+    for (const placement of plan.placements) {
+      const taskGroup = byIndex.get(placement.request.index)!;
+      const launched = launchedTaskGroup(taskGroup, placement, now);
+      result.changes.putTaskGroup(launched);
+      live.push(launched);
+      const operation = buildLaunchGroup({
+        taskGroupId: launched.id,
+        taskIds: launched.tasks.map((t) => t.id),
+        version: placement.request.version,
+        placement,
+        frameworkId: engine.frameworkId!,
+      });
+      const list = result.launches.get(placement.offerId) ?? [];
+      list.push(operation);
+      result.launches.set(placement.offerId, list);
+    }
+    for (const { request, reason } of plan.unplaced) {
+      const taskGroup = byIndex.get(request.index)!;
+      const message = `pending: ${reason}`;
+      if (taskGroup.message !== message)
+        result.changes.putTaskGroup({ ...taskGroup, message, updatedAt: now });
+    }
+    result.touched.add(app);
+  }
+  return result;
+}
+
+/** The taskgroup as launched on `placement`: Staging, with its agent, resources, ports and attributes. */
+function launchedTaskGroup(taskGroup: TaskGroup, placement: Placement, now: number): TaskGroup {
+  const tasks: Task[] = taskGroup.tasks.map((task) => ({
+    ...task,
+    status: 'Staging',
+    portMappings: placement.portMappings[task.containerIndex] ?? [],
+    updatedAt: now,
+  }));
+  return {
+    ...taskGroup,
+    status: 'Staging',
+    lastStatus: 'Pending',
+    message: '',
+    tasks,
+    agentId: placement.agentId,
+    hostname: placement.hostname,
+    ...(placement.innerIp === undefined ? {} : { agentIp: placement.innerIp }),
+    attributes: placement.attributes,
+    resources: placement.resources,
+    updatedAt: now,
+  };
+}
+
+function settingOf(engine: SchedulerEngine, offer: MesosOffer) {
+  const innerIp = offer.attributes?.find((a) => a.name === 'InnerIP')?.text?.value;
+  return innerIp === undefined ? undefined : engine.agentSettings.get(innerIp);
+}
+
+async function decline(engine: SchedulerEngine, offers: readonly MesosOffer[]): Promise<void> {
+  if (offers.length === 0) return;
+  await engine.send({
+    type: 'DECLINE',
+    decline: {
+      offer_ids: offers.map((offer) => offer.id),
+      filters: { refuse_seconds: engine.options.declineRefuseSeconds },
+    },
+  });
+}

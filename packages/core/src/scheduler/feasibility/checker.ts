@@ -1,0 +1,59 @@
+import type { SchedulingContext } from '../context.js';
+import { appKey } from '../live-index.js';
+import type { AttrValue, PooledOffer } from '../offer.js';
+import type { PlacementRequest, RejectReason } from '../types.js';
+
+/**
+ * One feasibility check (style 12; Nomad's `FeasibilityChecker`): may this taskgroup go to this offer?
+ * `check` returns `true` or the reason it may not. `static` checkers decide from the offer's attributes,
+ * taints and disabled flag and the request's version alone (never from amounts left, the live taskgroups,
+ * the clock or the instance index), so a pass may decide them once per offer and version.
+ */
+export interface FeasibilityChecker {
+  readonly name: string;
+  readonly static: boolean;
+  check(offer: PooledOffer, ctx: SchedulingContext, request: PlacementRequest): true | RejectReason;
+}
+
+const REASONS = new Map<string, RejectReason>();
+
+/** The shared, frozen {@link RejectReason} named `reason`. Example: `rejectReason('cpus')` → `{reason: 'cpus'}`. */
+export function rejectReason(reason: string): RejectReason {
+  let found = REASONS.get(reason);
+  if (found === undefined) {
+    found = Object.freeze({ reason });
+    // Constraint labels come from user input; keep the cache bounded.
+    if (REASONS.size > 10_000) REASONS.clear();
+    REASONS.set(reason, found);
+  }
+  return found;
+}
+
+/** The application key of `request` (the live index groups by it). */
+export function requestApp(request: PlacementRequest): string {
+  return appKey(request.namespace, request.appId);
+}
+
+/**
+ * The key UNIQUE and MAXPER compare an offer attribute by (a `valueKey`): TEXT and SCALAR values only.
+ * Examples: TEXT `a` → `s:a`; SCALAR 2 → `n:2`; SET → undefined; missing → undefined.
+ */
+export function comparableKey(value: AttrValue | undefined): string | undefined {
+  if (value?.type === 'TEXT') return `s:${value.text}`;
+  if (value?.type === 'SCALAR') return `n:${value.scalar}`;
+  return undefined;
+}
+
+/** The TEXT value of attribute `name` of `offer` (`hostname` is always there), or undefined. */
+export function textAttribute(offer: PooledOffer, name: string): string | undefined {
+  const value = offer.attributes.get(name);
+  return value?.type === 'TEXT' ? value.text : undefined;
+}
+
+/**
+ * The name a constraint element's rejections are counted under.
+ * Example: `{name: 'InnerIP', operate: 'UNIQUE'}` → `constraint UNIQUE(InnerIP)`.
+ */
+export function constraintLabel(element: { readonly name: string; readonly operate: string }): string {
+  return `constraint ${element.operate}(${element.name})`;
+}

@@ -1,0 +1,69 @@
+// The placement pipeline: pure functions from offers, requests and a context to placements and launch payloads.
+export { type Candidate, CandidateHeap } from './candidate-heap.js';
+export {
+  createSchedulingContext,
+  noFitMessage,
+  type SchedulingContext,
+  type SchedulingContextOptions,
+} from './context.js';
+export * from './feasibility/checker.js';
+export { createClusterChecker } from './feasibility/cluster.js';
+export { disabledChecker } from './feasibility/disabled.js';
+export { createExcludeChecker } from './feasibility/exclude.js';
+export { createGreaterChecker, createLessChecker } from './feasibility/greater.js';
+export { createGroupByChecker } from './feasibility/groupby.js';
+export { hostPortsChecker } from './feasibility/host-ports.js';
+export { ipResourcesChecker, needsContainerIp } from './feasibility/ip-resources.js';
+export { createLikeChecker, createUnlikeChecker } from './feasibility/like.js';
+export { compilePattern, globToRegExp, matchesAny, type PatternTest } from './feasibility/match.js';
+export { createMaxPerChecker } from './feasibility/maxper.js';
+export {
+  CONSTRAINT_CHECKERS,
+  type ConstraintCheckerFactory,
+  compileConstraint,
+  constraintCheckerFor,
+} from './feasibility/registry.js';
+export {
+  hasRequestedIps,
+  parseRequestedIp,
+  REQUEST_IP_PREFIX,
+  type RequestedIp,
+  requestedIpChecker,
+  requestedIpsOf,
+} from './feasibility/requested-ip.js';
+export { resourcesChecker } from './feasibility/resources.js';
+export { retainHostChecker } from './feasibility/retain-host.js';
+export { taintsChecker } from './feasibility/taints.js';
+export { createTolerationChecker, taintKey, tolerationsOf } from './feasibility/toleration.js';
+export { createUniqueChecker } from './feasibility/unique.js';
+export {
+  buildLaunchGroup,
+  expandBcsTemplates,
+  healthCheckOf,
+  type LaunchGroupInput,
+} from './launch.js';
+export { type AppLabels, isLive, LiveIndex, valueKey } from './live-index.js';
+export * from './offer.js';
+export { isNoFit, type PlacementPlan, placeTaskGroup, planPlacements } from './placement.js';
+export { capturedAttributes } from './planner.js';
+export {
+  checkHostPorts,
+  type HostPortPlan,
+  isPortShortage,
+  type NetworkKind,
+  needsHostPorts,
+  networkOf,
+  type PortShortage,
+  planHostPorts,
+} from './ports.js';
+export { binpackRanker, type Ranker, spreadRanker, tieBreakOf } from './rank.js';
+export {
+  demandOf,
+  EXECUTOR_OVERHEAD,
+  exceededResource,
+  MIN_TASK_CPUS,
+  taskResourcesOf,
+  tasksDemandOf,
+} from './resources.js';
+export { compileStack, runStages, type Stack } from './stack.js';
+export type { NoFit, Placement, PlacementRequest, RejectReason } from './types.js';

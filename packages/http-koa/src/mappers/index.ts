@@ -1,0 +1,26 @@
+export { type BcsApplication, type BcsApplicationOptions, toBcsApplication } from './application.js';
+export {
+  type BcsKillPolicy,
+  type BcsObjectMeta,
+  type BcsResource,
+  type BcsRestartPolicy,
+  unixSeconds,
+} from './common.js';
+export {
+  type BcsAttribute,
+  type BcsDataClass,
+  type BcsHealthCheckStatus,
+  type BcsPortMapping,
+  type BcsTask,
+  type BcsTaskGroup,
+  type BcsVolume,
+  toBcsTask,
+  toBcsTaskGroup,
+} from './taskgroup.js';
+export {
+  type BcsContainer,
+  type BcsDocker,
+  type BcsProcess,
+  type BcsVersion,
+  toBcsVersion,
+} from './version.js';

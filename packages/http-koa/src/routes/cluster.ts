@@ -1,0 +1,39 @@
+import { ClusterService } from '@bcs/core';
+import Router from '@koa/router';
+import { success } from '../envelope.js';
+import type { RouteDeps } from './deps.js';
+import { requireScheduler } from './scheduler-required.js';
+
+/** What `GET /cluster/endpoints` reports about this scheduler (spec/bcs-behaviour.md §9 ServerInfo). */
+export interface SchedulerEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  readonly hostname: string;
+  readonly scheme: 'http' | 'https';
+  readonly version: string;
+  readonly cluster: string;
+  readonly pid: number;
+}
+
+/**
+ * Cluster views (spec/api-v4.md getClusterResources, getClusterEndpoints, getClusteroffers). Resources and
+ * offers come from the scheduler's view of the agents; endpoints list this scheduler (and no Mesos masters
+ * when it runs against the simulated cluster).
+ */
+export function createClusterRoutes(deps: RouteDeps): Router {
+  const router = new Router({ prefix: deps.prefix });
+  const service = () => requireScheduler(deps.container, ClusterService);
+  router.get('/cluster/resources', (ctx) => {
+    ctx.body = success(service().resources());
+  });
+  router.get('/cluster/current/offers', (ctx) => {
+    ctx.body = success(service().offers());
+  });
+  router.get('/cluster/endpoints', (ctx) => {
+    ctx.body = success({
+      mesosscheduler: deps.endpoint === undefined ? [] : [deps.endpoint],
+      mesosmaster: [],
+    });
+  });
+  return router;
+}

@@ -1,0 +1,20 @@
+import type { MesosFrameworkInfo } from '@bcs/core';
+import type { SimFramework } from './model.js';
+
+/**
+ * The framework record for `info` registered as `id`: capabilities decide TASK_KILLING updates
+ * (`TASK_KILLING_STATE`), partition-aware states (`PARTITION_AWARE`: TASK_DROPPED, TASK_GONE, TASK_UNKNOWN
+ * instead of TASK_LOST) and `allocation_info` on offers (`MULTI_ROLE`, allocated to the first role or `*`).
+ * A new subscription is never suppressed.
+ */
+export function frameworkFrom(id: string, info: MesosFrameworkInfo): SimFramework {
+  const capabilities = new Set((info.capabilities ?? []).map((c) => c?.type));
+  return {
+    id,
+    info: { ...info, id: { value: id } },
+    killingState: capabilities.has('TASK_KILLING_STATE'),
+    partitionAware: capabilities.has('PARTITION_AWARE'),
+    allocationRole: capabilities.has('MULTI_ROLE') ? (info.roles?.[0] ?? '*') : undefined,
+    suppressed: false,
+  };
+}
