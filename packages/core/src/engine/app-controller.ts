@@ -129,7 +129,7 @@ function advanceUpdate(
   for (;;) {
     if (index === undefined) {
       const [next, ...rest] = remaining;
-      if (next === undefined) return;
+      if (next === undefined) break;
       index = next;
       remaining = rest;
     }
@@ -146,8 +146,8 @@ function advanceUpdate(
     }
     break;
   }
-  app.operation = { ...operation, remaining, ...(index === undefined ? {} : { current: index }) };
-  if (index === undefined) delete (app.operation as { current?: number }).current;
+  const { current: _previous, ...rest } = operation;
+  app.operation = index === undefined ? { ...rest, remaining } : { ...rest, remaining, current: index };
 }
 
 /** Running, and healthy where the version has a health check the executor reports. */

@@ -5,13 +5,31 @@ import type { PlacementRequest, RejectReason } from '../types.js';
 
 /**
  * One feasibility check (style 12; Nomad's `FeasibilityChecker`): may this taskgroup go to this offer?
- * `check` returns `true` or the reason it may not. `static` checkers decide from the offer's attributes,
- * taints and disabled flag and the request's version alone (never from amounts left, the live taskgroups,
- * the clock or the instance index), so a pass may decide them once per offer and version.
+ * `check` returns `true` or the reason it may not. The other members are hints the planner uses to visit
+ * fewer offers; a checker without them is always correct, only slower.
  */
 export interface FeasibilityChecker {
   readonly name: string;
+  /**
+   * Decides from the offer's attributes, taints and disabled flag and the request's version alone (never from
+   * amounts left, the live taskgroups, the clock or the instance index), so a pass decides it once per offer
+   * and version.
+   */
   readonly static: boolean;
+  /**
+   * A rejection stays a rejection for every later request of the same version and application in the pass:
+   * the checker reads only what placements can only make worse (free amounts, ports and IPs; live counts for
+   * UNIQUE, MAXPER, EXCLUDE) and nothing of the request beyond its version and application. The planner then
+   * stops visiting the offer for that version.
+   */
+  readonly sticky?: boolean;
+  /** A static necessary condition: offers failing it are always rejected (GROUPBY: the value is an item). */
+  readonly prefilter?: (offer: PooledOffer) => boolean;
+  /**
+   * The verdict depends on the offer only through the value of this attribute (UNIQUE, MAXPER, GROUPBY), so
+   * the planner may decide it once per value.
+   */
+  readonly partition?: string;
   check(offer: PooledOffer, ctx: SchedulingContext, request: PlacementRequest): true | RejectReason;
 }
 

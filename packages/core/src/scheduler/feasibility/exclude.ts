@@ -21,6 +21,7 @@ export function createExcludeChecker(element: ConstraintData): FeasibilityChecke
   return {
     name: reason.reason,
     static: false,
+    sticky: true,
     check(offer, ctx, request) {
       const app = requestApp(request);
       for (const [key, value] of labels) {

@@ -19,6 +19,12 @@ export function createGroupByChecker(element: ConstraintData): FeasibilityChecke
   return {
     name: reason.reason,
     static: false,
+    // Not sticky: the limit grows as the application grows.
+    partition: element.name,
+    prefilter: (offer) => {
+      const value = offer.attributes.get(element.name);
+      return value?.type === 'TEXT' && items.has(value.text);
+    },
     check(offer, ctx, request) {
       const value = offer.attributes.get(element.name);
       if (value?.type !== 'TEXT' || !items.has(value.text)) return reason;

@@ -13,6 +13,7 @@ const PORTS = rejectReason('ports');
 export const hostPortsChecker: FeasibilityChecker = {
   name: 'ports',
   static: false,
+  sticky: true,
   check(offer, _ctx, request) {
     if (!needsHostPorts(request.version)) return true;
     return checkHostPorts(request.version, offer.ports) === undefined ? true : PORTS;

@@ -26,6 +26,7 @@ export function needsContainerIp(version: Pick<Version, 'kind' | 'networkMode'>)
 export const ipResourcesChecker: FeasibilityChecker = {
   name: 'ip-resources',
   static: false,
+  sticky: true,
   check(offer, _ctx, request) {
     if (offer.ipResources === undefined || !needsContainerIp(request.version)) return true;
     return offer.ipResources >= 1 ? true : NO_IP;

@@ -26,6 +26,9 @@ export function createMaxPerChecker(element: ConstraintData): FeasibilityChecker
   return {
     name: reason.reason,
     static: false,
+    sticky: true,
+    partition: element.name,
+    prefilter: (offer) => comparableKey(offer.attributes.get(element.name)) !== undefined,
     check(offer, ctx, request) {
       const key = comparableKey(offer.attributes.get(element.name));
       if (key === undefined || limit < 1) return reason;

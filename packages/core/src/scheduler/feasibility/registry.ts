@@ -71,9 +71,14 @@ export function compileConstraint(constraint: Constraint | undefined): Feasibili
 
 function anyOf(parts: readonly FeasibilityChecker[]): FeasibilityChecker {
   const reason: RejectReason = rejectReason(parts.map((part) => part.name).join(' or '));
+  const prefilters = parts.map((part) => part.prefilter);
   return {
     name: reason.reason,
     static: parts.every((part) => part.static),
+    sticky: parts.every((part) => part.static || part.sticky === true),
+    ...(prefilters.every((prefilter) => prefilter !== undefined)
+      ? { prefilter: (offer) => prefilters.some((prefilter) => prefilter(offer)) }
+      : {}),
     check(offer, ctx, request) {
       for (const part of parts) if (part.check(offer, ctx, request) === true) return true;
       return reason;

@@ -14,6 +14,7 @@ const REASONS = { cpus: rejectReason('cpus'), mem: rejectReason('mem'), disk: re
 export const resourcesChecker: FeasibilityChecker = {
   name: 'resources',
   static: false,
+  sticky: true,
   check(offer, ctx, request) {
     const short = exceededResource(demandOf(request.version, ctx.overhead), offer);
     return short === undefined ? true : REASONS[short];

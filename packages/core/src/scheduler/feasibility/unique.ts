@@ -23,6 +23,9 @@ export function createUniqueChecker(element: ConstraintData): FeasibilityChecker
   return {
     name: reason.reason,
     static: false,
+    sticky: true,
+    partition: element.name,
+    prefilter: (offer) => comparableKey(offer.attributes.get(element.name)) !== undefined,
     check(offer, ctx, request) {
       const key = comparableKey(offer.attributes.get(element.name));
       if (key === undefined) return reason;
