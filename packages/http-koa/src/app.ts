@@ -5,6 +5,7 @@ import { DEFAULT_BODY_LIMIT } from './body.js';
 import { requireClusterId } from './middleware/cluster-header.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestLog } from './middleware/request-log.js';
+import type { SchedulerEndpoint } from './routes/cluster.js';
 import { createV4Routes, V4_PREFIXES } from './routes/index.js';
 
 /** Options of {@link createHttpApp}. */
@@ -17,6 +18,10 @@ export interface HttpAppOptions {
   readonly logger?: Logger;
   /** The largest request body accepted, in bytes. Default 1 MiB; larger bodies get HTTP 413. */
   readonly bodyLimit?: number;
+  /** The Mesos cluster name shown as applications' `ClusterId`. Default: taken from taskgroup ids. */
+  readonly clusterName?: string;
+  /** This scheduler's address for `GET /cluster/endpoints` (read per request: the port may be bound later). */
+  readonly endpoint?: () => SchedulerEndpoint | undefined;
 }
 
 /** The v4 REST API as a koa application you can mount or listen on. */
@@ -59,7 +64,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next(),
   );
   for (const prefix of V4_PREFIXES) {
-    for (const router of createV4Routes({ container: options.container, bodyLimit, prefix })) {
+    const deps = {
+      container: options.container,
+      bodyLimit,
+      prefix,
+      ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }),
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    };
+    for (const router of createV4Routes(deps)) {
       koa.use(router.routes());
       koa.use(router.allowedMethods({ throw: true }));
     }

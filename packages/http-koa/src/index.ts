@@ -5,6 +5,7 @@ export * from './mappers/index.js';
 export { CLUSTER_HEADER, requireClusterId } from './middleware/cluster-header.js';
 export { errorHandler } from './middleware/error-handler.js';
 export { requestLog } from './middleware/request-log.js';
+export type { SchedulerEndpoint } from './routes/cluster.js';
 export type { RouteDeps } from './routes/deps.js';
 export { createV4Routes, V4_PREFIXES } from './routes/index.js';
 export { NOT_YET_IMPLEMENTED } from './routes/not-implemented.js';

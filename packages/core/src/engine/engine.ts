@@ -13,6 +13,7 @@ import {
 } from '../ports/mesos-driver.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
+import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { createToken } from '../tokens.js';
 import { type AppDecision, decideApp } from './app-controller.js';
@@ -60,8 +61,14 @@ export class SchedulerEngine implements AsyncDisposable {
   state = new SchedulerState();
   frameworkId: string | undefined;
   readonly offers = new Map<string, MesosOffer>();
-  /** The latest offer of every agent seen, by agent id, with when it arrived (epoch ms): cluster views. */
-  readonly agents = new Map<string, { offer: MesosOffer; receivedAt: number }>();
+  /**
+   * The latest offer of every agent seen, by agent id, with when it arrived (epoch ms) and what the
+   * scheduler's taskgroups used there at that moment (offer + that = the agent's total): cluster views.
+   */
+  readonly agents = new Map<
+    string,
+    { offer: MesosOffer; receivedAt: number; usedAtOffer: ResourceAmounts }
+  >();
   agentSettings = new Map<string, AgentSetting>();
   private queue: Promise<unknown> = Promise.resolve();
   private suppressed = false;
@@ -238,7 +245,8 @@ export class SchedulerEngine implements AsyncDisposable {
       case 'OFFERS':
         for (const offer of event.offers.offers) {
           this.offers.set(offer.id.value, offer);
-          this.agents.set(offer.agent_id.value, { offer, receivedAt: this.clock.now() });
+          const usedAtOffer = this.state.usageOn(offer.agent_id.value);
+          this.agents.set(offer.agent_id.value, { offer, receivedAt: this.clock.now(), usedAtOffer });
         }
         this.requestPlacement();
         return;

@@ -1,7 +1,9 @@
 import type { BatchOp, Store } from '../ports/store.js';
 import type { Application } from '../resources/app.js';
+import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
+import { isActive } from './app-controller.js';
 import { appKey, Collections, taskGroupKey, versionKey } from './keys.js';
 
 /** An application with everything the engine decides on: its versions and its taskgroups by id. */
@@ -22,6 +24,8 @@ export class SchedulerState {
   readonly taskIndex = new Map<string, string>();
   /** taskgroup id → `<ns>/<app>`. */
   readonly taskGroupIndex = new Map<string, string>();
+  /** agent id → resources of the active taskgroups placed there, kept up to date by `apply`. */
+  readonly agentUsage = new Map<string, ResourceAmounts>();
 
   /** Loads everything from `store`. */
   static async load(store: Store): Promise<SchedulerState> {
@@ -41,6 +45,7 @@ export class SchedulerState {
       if (app === undefined) continue;
       app.taskGroups.set(value.id, value);
       state.index(value);
+      state.account(value, 1);
     }
     return state;
   }
@@ -79,7 +84,11 @@ export class SchedulerState {
     for (const version of changes.versions)
       this.apps.get(appKey(version.namespace, version.appId))?.versions.set(version.id, version);
     for (const taskGroup of changes.taskGroups.values()) {
-      this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups.set(taskGroup.id, taskGroup);
+      const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
+      if (taskGroups === undefined) continue;
+      this.account(taskGroups.get(taskGroup.id), -1);
+      taskGroups.set(taskGroup.id, taskGroup);
+      this.account(taskGroup, 1);
       this.index(taskGroup);
     }
     for (const taskGroup of changes.removedTaskGroups) this.unindex(taskGroup);
@@ -90,13 +99,31 @@ export class SchedulerState {
     }
   }
 
+  /** What the scheduler's taskgroups use on `agentId` now (zero when none). */
+  usageOn(agentId: string): ResourceAmounts {
+    return this.agentUsage.get(agentId) ?? { cpus: 0, mem: 0, disk: 0 };
+  }
+
+  /** Adds (`1`) or removes (`-1`) a taskgroup's resources from its agent's usage, if it is active there. */
+  account(taskGroup: TaskGroup | undefined, sign: 1 | -1): void {
+    if (taskGroup?.agentId === undefined || !isActive(taskGroup)) return;
+    const usage = this.usageOn(taskGroup.agentId);
+    this.agentUsage.set(taskGroup.agentId, {
+      cpus: usage.cpus + sign * taskGroup.resources.cpus,
+      mem: usage.mem + sign * taskGroup.resources.mem,
+      disk: usage.disk + sign * taskGroup.resources.disk,
+    });
+  }
+
   private index(taskGroup: TaskGroup): void {
     this.taskGroupIndex.set(taskGroup.id, appKey(taskGroup.namespace, taskGroup.appId));
     for (const task of taskGroup.tasks) this.taskIndex.set(task.id, taskGroup.id);
   }
 
   private unindex(taskGroup: TaskGroup): void {
-    this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups.delete(taskGroup.id);
+    const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
+    this.account(taskGroups?.get(taskGroup.id), -1);
+    taskGroups?.delete(taskGroup.id);
     this.taskGroupIndex.delete(taskGroup.id);
     for (const task of taskGroup.tasks) this.taskIndex.delete(task.id);
   }

@@ -29,6 +29,11 @@ export class CandidateHeap {
     this.up(this.items.length - 1);
   }
 
+  /** The best entry, left in place. */
+  peek(): Candidate | undefined {
+    return this.items[0];
+  }
+
   pop(): Candidate | undefined {
     const items = this.items;
     const top = items[0];
@@ -72,6 +77,7 @@ export class CandidateHeap {
   }
 }
 
-function better(a: Candidate, b: Candidate): boolean {
+/** Whether `a` ranks before `b`: a higher score, or an equal score and a lower tie-break. */
+export function better(a: Candidate, b: Candidate): boolean {
   return a.score > b.score || (a.score === b.score && a.tie < b.tie);
 }

@@ -1,12 +1,14 @@
 // The placement pipeline: pure functions from offers, requests and a context to placements and launch payloads.
-export { type Candidate, CandidateHeap } from './candidate-heap.js';
+// Internals (the planner, its heap, the live index's class, range helpers) stay unexported.
+
+export { capturedAttributes } from './captured-attributes.js';
 export {
   createSchedulingContext,
   noFitMessage,
   type SchedulingContext,
   type SchedulingContextOptions,
 } from './context.js';
-export * from './feasibility/checker.js';
+export { constraintLabel, type FeasibilityChecker, rejectReason } from './feasibility/checker.js';
 export { createClusterChecker } from './feasibility/cluster.js';
 export { disabledChecker } from './feasibility/disabled.js';
 export { createExcludeChecker } from './feasibility/exclude.js';
@@ -42,10 +44,19 @@ export {
   healthCheckOf,
   type LaunchGroupInput,
 } from './launch.js';
-export { type AppLabels, isLive, LiveIndex, valueKey } from './live-index.js';
-export * from './offer.js';
+export { type AppLabels, isLive, type LiveIndex } from './live-index.js';
+export {
+  type AgentTotals,
+  type AttrValue,
+  INNER_IP_ATTRIBUTE,
+  IP_RESOURCES_ATTRIBUTE,
+  type OfferUse,
+  type PooledOffer,
+  remaining,
+  type Taint,
+  toPooledOffer,
+} from './offer.js';
 export { isNoFit, type PlacementPlan, placeTaskGroup, planPlacements } from './placement.js';
-export { capturedAttributes } from './planner.js';
 export {
   checkHostPorts,
   type HostPortPlan,

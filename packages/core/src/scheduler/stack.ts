@@ -31,7 +31,9 @@ import type { PlacementRequest, RejectReason } from './types.js';
  *
  * The stages are split into `static` ones (decided by offer attributes and version alone: disabled, taints,
  * CLUSTER/LIKE/UNLIKE/GREATER/LESS items) and the rest, so a pass can decide the static ones once per offer and
- * version and never visit the offers they exclude again; the order above still decides what a no-fit counts.
+ * version and never visit the offers they exclude again; the planner also uses the dynamic stages' hints
+ * (`sticky`, `prefilter`, `partition`, see `FeasibilityChecker`). The order above still decides what a no-fit
+ * counts.
  */
 export interface Stack {
   /** Distinguishes stacks (the planner keys per-stack state by it). */

@@ -1,5 +1,4 @@
 import { inject, injectable } from 'tsyringe';
-import { isActive } from '../engine/app-controller.js';
 import { SchedulerEngine } from '../engine/engine.js';
 import type { MesosAttribute, MesosOffer, MesosResource } from '../ports/mesos-driver.js';
 
@@ -33,35 +32,28 @@ const BCS_ATTRIBUTE_TYPE = { SCALAR: 101, RANGES: 102, TEXT: 103, SET: 104 } as 
 
 /**
  * Cluster views from what the scheduler knows: the latest offer of each agent (its free resources and
- * attributes) plus the resources of the taskgroups it placed there. A scheduler learns about agents only
- * through offers, so an agent that never offered is not listed.
+ * attributes). An agent's total is that offer plus what the scheduler's taskgroups used there when it came;
+ * "used" is what they use now. A scheduler learns about agents only through offers, so an agent that never
+ * offered is not listed.
  */
 @injectable()
 export class ClusterService {
   constructor(@inject(SchedulerEngine) private readonly engine: SchedulerEngine) {}
 
   resources(): ClusterResources {
-    const used = new Map<string, { cpus: number; mem: number; disk: number }>();
-    for (const { taskGroup } of this.engine.state.allTaskGroups()) {
-      if (taskGroup.agentId === undefined || !isActive(taskGroup)) continue;
-      const sum = used.get(taskGroup.agentId) ?? { cpus: 0, mem: 0, disk: 0 };
-      sum.cpus += taskGroup.resources.cpus;
-      sum.mem += taskGroup.resources.mem;
-      sum.disk += taskGroup.resources.disk;
-      used.set(taskGroup.agentId, sum);
-    }
     const agents: AgentResources[] = [];
-    for (const [agentId, { offer }] of [...this.engine.agents].sort((a, b) =>
+    const byHost = [...this.engine.agents].sort((a, b) =>
       a[1].offer.hostname.localeCompare(b[1].offer.hostname),
-    )) {
-      const u = used.get(agentId) ?? { cpus: 0, mem: 0, disk: 0 };
+    );
+    for (const [agentId, { offer, usedAtOffer }] of byHost) {
+      const u = this.engine.state.usageOn(agentId);
       const ip = innerIpOf(offer.attributes) ?? offer.url?.address.ip ?? '';
       agents.push({
         hostname: offer.hostname,
         ip,
-        cputotal: round(scalar(offer.resources, 'cpus') + u.cpus),
-        memtotal: round(scalar(offer.resources, 'mem') + u.mem),
-        disktotal: round(scalar(offer.resources, 'disk') + u.disk),
+        cputotal: round(scalar(offer.resources, 'cpus') + usedAtOffer.cpus),
+        memtotal: round(scalar(offer.resources, 'mem') + usedAtOffer.mem),
+        disktotal: round(scalar(offer.resources, 'disk') + usedAtOffer.disk),
         cpuused: round(u.cpus),
         memused: round(u.mem),
         diskused: round(u.disk),

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${bcs.*}` are BCS env templates, not JS ones.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import type { PortMapping } from '../../src/resources/taskgroup.js';

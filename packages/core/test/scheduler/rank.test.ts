@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type Candidate, CandidateHeap } from '../../src/scheduler/candidate-heap.js';
 import { binpackRanker, spreadRanker, tieBreakOf } from '../../src/scheduler/rank.js';
 import { anOffer } from './helpers.js';
 
@@ -24,17 +23,5 @@ describe('tieBreakOf', () => {
     expect(tieBreakOf(42, 'o-1', 7)).toBe(tieBreakOf(42, 'o-1', 0));
     expect(tieBreakOf(42, 'o-1', 0)).not.toBe(tieBreakOf(43, 'o-1', 0));
     expect(tieBreakOf(42, 'o-1', 0)).not.toBe(tieBreakOf(42, 'o-2', 0));
-  });
-});
-
-describe('CandidateHeap', () => {
-  it('pops by score descending, then tie ascending', () => {
-    const c = (offer: number, score: number, tie: number): Candidate => ({ offer, score, tie, epoch: 0 });
-    const heap = new CandidateHeap([c(0, 1, 0), c(1, 2, 5), c(2, 2, 1), c(3, 0.5, 0)]);
-    heap.push(c(4, 3, 9));
-    const order: number[] = [];
-    for (let next = heap.pop(); next !== undefined; next = heap.pop()) order.push(next.offer);
-    expect(order).toEqual([4, 2, 1, 0, 3]);
-    expect(heap.size).toBe(0);
   });
 });

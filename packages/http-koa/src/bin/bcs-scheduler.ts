@@ -36,7 +36,6 @@ async function main(): Promise<void> {
       'the simulated cluster arrives with the scheduler; ignored for now',
     );
   }
-  process.stdout.write(`listening on ${server.url}\n`);
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close().then(
@@ -49,6 +48,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // Announced only once the signal handlers are in place: a supervisor may SIGTERM right after reading it.
+  process.stdout.write(`listening on ${server.url}\n`);
 }
 
 /** Explains a start failure in one line; a LevelDB lock means another process has the data dir open. */

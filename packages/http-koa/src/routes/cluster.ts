@@ -30,10 +30,8 @@ export function createClusterRoutes(deps: RouteDeps): Router {
     ctx.body = success(service().offers());
   });
   router.get('/cluster/endpoints', (ctx) => {
-    ctx.body = success({
-      mesosscheduler: deps.endpoint === undefined ? [] : [deps.endpoint],
-      mesosmaster: [],
-    });
+    const self = deps.endpoint?.();
+    ctx.body = success({ mesosscheduler: self === undefined ? [] : [self], mesosmaster: [] });
   });
   return router;
 }

@@ -12,5 +12,5 @@ export interface RouteDeps {
   /** The Mesos cluster name in ids, shown as applications' `ClusterId`. */
   readonly clusterName?: string;
   /** This scheduler's address, for `GET /cluster/endpoints`. */
-  readonly endpoint?: SchedulerEndpoint;
+  readonly endpoint?: () => SchedulerEndpoint | undefined;
 }

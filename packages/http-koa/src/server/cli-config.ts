@@ -21,7 +21,10 @@ export const CLI_FLAGS = {
     env: 'BCS_CLUSTER_ID',
     help: `required BCS-ClusterID header (default ${SERVER_DEFAULTS.clusterId})`,
   },
-  'sim-agents': { env: 'BCS_SIM_AGENTS', help: 'agents of the simulated local Mesos cluster (default 0)' },
+  'sim-agents': {
+    env: 'BCS_SIM_AGENTS',
+    help: `agents of the simulated local Mesos cluster, 0 for none (default ${SERVER_DEFAULTS.simAgents})`,
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   type Logger,
@@ -15,6 +16,10 @@ import { createLevelStore } from '@bcs/store-level';
 import { SimulatedCluster } from '@bcs/testing/cluster';
 import { container as rootContainer } from 'tsyringe';
 import { createHttpApp, type HttpApp } from '../app.js';
+import type { SchedulerEndpoint } from '../routes/cluster.js';
+
+/** The version reported by `GET /cluster/endpoints`. */
+const VERSION = '0.0.0';
 
 /** Options of {@link startServer}; the defaults are the `bcs-scheduler` command's. */
 export interface ServerOptions {
@@ -27,7 +32,8 @@ export interface ServerOptions {
   /** The `BCS-ClusterID` requests must carry. Default `BCS-LOCAL-00001`. */
   readonly clusterId?: string;
   /**
-   * Agents of the simulated local Mesos cluster; 0 runs without a cluster (applications answer 503). The
+   * Agents of the simulated local Mesos cluster (default 3); 0 runs without a cluster (applications answer
+   * 503). The
    * cluster keeps its state in `<dataDir>/sim-cluster`, as real agents keep running while a scheduler restarts.
    */
   readonly simAgents?: number;
@@ -58,7 +64,7 @@ export const SERVER_DEFAULTS = {
   port: 8899,
   dataDir: './data',
   clusterId: 'BCS-LOCAL-00001',
-  simAgents: 0,
+  simAgents: 3,
 } as const;
 
 /**
@@ -85,9 +91,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const engine = driver === undefined ? undefined : container.resolve(SchedulerEngine);
   await engine?.start();
+  let endpoint: SchedulerEndpoint | undefined;
   const app = createHttpApp({
     container,
     clusterId,
+    clusterName: clusterId,
+    endpoint: () => endpoint,
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
@@ -107,6 +116,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  endpoint = {
+    ip: host,
+    port,
+    hostname: hostname(),
+    scheme: 'http',
+    version: VERSION,
+    cluster: clusterId,
+    pid: process.pid,
+  };
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {

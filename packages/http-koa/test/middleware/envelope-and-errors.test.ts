@@ -93,11 +93,21 @@ describe('routing', () => {
   });
   it('answers 501 code 1405902 for endpoints later issues own, and stores nothing', async () => {
     const res = await api()
+      .post(`${V4}/namespaces/defaultGroup/deployments`)
+      .set('BCS-ClusterID', CLUSTER_ID)
+      .send({ kind: 'deployment' });
+    expect(res.status).toBe(501);
+    expectFailure(res.body, ErrorCode.NotImplemented);
+    expect(await t.store.revision()).toBe(0);
+  });
+
+  it('answers 503 code 1405905 for applications when the server has no Mesos cluster', async () => {
+    const res = await api()
       .post(`${V4}/namespaces/defaultGroup/applications`)
       .set('BCS-ClusterID', CLUSTER_ID)
       .send({ kind: 'application' });
-    expect(res.status).toBe(501);
-    expectFailure(res.body, ErrorCode.NotImplemented);
+    expect(res.status).toBe(503);
+    expectFailure(res.body, ErrorCode.NoCluster);
     expect(await t.store.revision()).toBe(0);
   });
   it('answers 400 code 1405007 for a namespace in the URL that breaks the name rule', async () => {

@@ -8,7 +8,7 @@ describe('parseCliConfig', () => {
       port: 8899,
       dataDir: './data',
       clusterId: 'BCS-LOCAL-00001',
-      simAgents: 0,
+      simAgents: 3,
       logLevel: 'info',
       help: false,
     });

@@ -2,7 +2,7 @@ import type { Clock, MesosEvent, MesosTaskStatus } from '@bcs/core';
 import type { ClusterState, SimGroup, SimTask } from './model.js';
 import type { Prng } from './prng.js';
 import type { Timeline } from './timeline.js';
-import type { SimScript } from './types.js';
+import type { SimScript, SimulatedClusterOptions } from './types.js';
 
 /**
  * What the behaviour modules of the simulated master (offers, launch, tasks, reconcile, agent loss) share:
@@ -48,4 +48,21 @@ export function groupOf(ctx: SimContext, task: SimTask): SimGroup | undefined {
 /** Clock time as a Mesos timestamp: seconds since the epoch, fractional. */
 export function timestampOf(ctx: SimContext): number {
   return ctx.clock.now() / 1000;
+}
+
+/** Applies the defaults (offers every 1000 ms, instant startup, 3000 ms kill grace); `RangeError` if invalid. */
+export function resolveSettings(options: SimulatedClusterOptions): SimSettings {
+  const settings: SimSettings = {
+    offerIntervalMs: options.offerIntervalMs ?? 1000,
+    startupMs: options.startupMs ?? 0,
+    killGraceMs: options.killGraceMs ?? 3000,
+    scripts: options.scripts ?? {},
+  };
+  if (!(settings.offerIntervalMs > 0) || !Number.isFinite(settings.offerIntervalMs))
+    throw new RangeError('SimulatedCluster: offerIntervalMs must be > 0');
+  if (!(settings.startupMs >= 0) || !Number.isFinite(settings.startupMs))
+    throw new RangeError('SimulatedCluster: startupMs must be ≥ 0');
+  if (!(settings.killGraceMs >= 0) || !Number.isFinite(settings.killGraceMs))
+    throw new RangeError('SimulatedCluster: killGraceMs must be ≥ 0');
+  return settings;
 }

@@ -18,3 +18,23 @@ export function frameworkFrom(id: string, info: MesosFrameworkInfo): SimFramewor
     suppressed: false,
   };
 }
+
+/** Mesos' fixed heartbeat interval (spec/mesos-v1.md §5). */
+export const HEARTBEAT_MS = 15_000;
+
+/** The body of SUBSCRIBED, with a `master_info` like a real master's (spec/mesos-v1.md §5). */
+export function subscribedBody(masterId: string, frameworkId: string) {
+  return {
+    framework_id: { value: frameworkId },
+    heartbeat_interval_seconds: HEARTBEAT_MS / 1000,
+    master_info: {
+      id: masterId,
+      ip: 16777343,
+      port: 5050,
+      pid: 'master@127.0.0.1:5050',
+      hostname: 'sim-master',
+      version: '1.11.0',
+      address: { hostname: 'sim-master', ip: '127.0.0.1', port: 5050 },
+    },
+  };
+}

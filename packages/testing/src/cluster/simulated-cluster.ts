@@ -14,9 +14,9 @@ import {
 import { removeAgent } from './agent-loss.js';
 import { createAgent } from './agents.js';
 import { type CallEffects, checkCall, dispatchCall } from './calls.js';
-import { groupOf, type SimContext, type SimSettings } from './context.js';
+import { groupOf, resolveSettings, type SimContext, type SimSettings } from './context.js';
 import { EventStream } from './event-stream.js';
-import { frameworkFrom } from './framework.js';
+import { frameworkFrom, HEARTBEAT_MS, subscribedBody } from './framework.js';
 import { forgetTask } from './groups.js';
 import { type ClusterState, emptyState } from './model.js';
 import { dropAllOffers, rescindOffer, runOfferRound } from './offers.js';
@@ -34,8 +34,6 @@ import type {
 } from './types.js';
 import { agentView, taskView } from './views.js';
 
-/** Mesos' fixed heartbeat interval (spec/mesos-v1.md §5). */
-const HEARTBEAT_MS = 15_000;
 const HEARTBEAT: MesosEvent = { type: 'HEARTBEAT' };
 
 /**
@@ -57,6 +55,7 @@ export class SimulatedCluster implements MesosDriver {
   readonly #settings: SimSettings;
   readonly #persistence: SimPersistence | undefined;
   readonly #calls: MesosCall[] = [];
+  readonly #recordCalls: boolean;
   readonly #messages: SimMessage[] = [];
   readonly #ctx: SimContext;
   readonly #effects: CallEffects;
@@ -66,8 +65,9 @@ export class SimulatedCluster implements MesosDriver {
   #opening: Promise<void> | undefined;
 
   constructor(options: SimulatedClusterOptions) {
-    this.#settings = settingsOf(options);
+    this.#settings = resolveSettings(options);
     this.#clock = options.clock;
+    this.#recordCalls = options.recordCalls ?? true;
     this.#prng = new Prng(options.seed ?? 1);
     this.#timeline = new Timeline(options.clock);
     this.#persistence = options.store === undefined ? undefined : new SimPersistence(options.store);
@@ -98,7 +98,7 @@ export class SimulatedCluster implements MesosDriver {
     return this.#state.framework?.id;
   }
 
-  /** Every call received, in order, as passed (rejected ones included). */
+  /** Every call received, in order, as passed (rejected ones included); empty with `recordCalls: false`. */
   get calls(): readonly MesosCall[] {
     return this.#calls;
   }
@@ -134,7 +134,7 @@ export class SimulatedCluster implements MesosDriver {
     this.#ctx.touchMeta();
     for (const agent of this.#state.agents.values()) agent.filter = undefined;
     this.#stream = stream;
-    stream.push({ type: 'SUBSCRIBED', subscribed: this.#subscribedBody(id) });
+    stream.push({ type: 'SUBSCRIBED', subscribed: subscribedBody(this.masterId, id) });
     stream.push(HEARTBEAT);
     resendHeads(this.#ctx);
     this.#timeline.resume();
@@ -147,7 +147,7 @@ export class SimulatedCluster implements MesosDriver {
    * where Mesos answers 400: an unknown type, a missing body or id, a malformed ACKNOWLEDGE uuid.
    */
   async call(call: MesosCall): Promise<void> {
-    this.#calls.push(call);
+    if (this.#recordCalls) this.#calls.push(call);
     if (this.#stream === undefined || this.#state.framework === undefined)
       throw new BcsError(ErrorCode.Internal, 'simulated-cluster: Framework is not subscribed', {
         status: 403,
@@ -289,22 +289,6 @@ export class SimulatedCluster implements MesosDriver {
     for (const task of this.#state.tasks.values()) armStep(this.#ctx, task);
   }
 
-  #subscribedBody(frameworkId: string) {
-    return {
-      framework_id: { value: frameworkId },
-      heartbeat_interval_seconds: HEARTBEAT_MS / 1000,
-      master_info: {
-        id: this.masterId,
-        ip: 16777343,
-        port: 5050,
-        pid: 'master@127.0.0.1:5050',
-        hostname: 'sim-master',
-        version: '1.11.0',
-        address: { hostname: 'sim-master', ip: '127.0.0.1', port: 5050 },
-      },
-    };
-  }
-
   /** Offer rounds (the first due now) and heartbeats, for as long as `stream` is the current one. */
   #startLoops(stream: EventStream): void {
     const round = (at: number): void =>
@@ -364,20 +348,4 @@ export class SimulatedCluster implements MesosDriver {
     dropAllOffers(this.#ctx);
     this.#ctx.touchMeta();
   }
-}
-
-function settingsOf(options: SimulatedClusterOptions): SimSettings {
-  const settings: SimSettings = {
-    offerIntervalMs: options.offerIntervalMs ?? 1000,
-    startupMs: options.startupMs ?? 0,
-    killGraceMs: options.killGraceMs ?? 3000,
-    scripts: options.scripts ?? {},
-  };
-  if (!(settings.offerIntervalMs > 0) || !Number.isFinite(settings.offerIntervalMs))
-    throw new RangeError('SimulatedCluster: offerIntervalMs must be > 0');
-  if (!(settings.startupMs >= 0) || !Number.isFinite(settings.startupMs))
-    throw new RangeError('SimulatedCluster: startupMs must be ≥ 0');
-  if (!(settings.killGraceMs >= 0) || !Number.isFinite(settings.killGraceMs))
-    throw new RangeError('SimulatedCluster: killGraceMs must be ≥ 0');
-  return settings;
 }

@@ -35,12 +35,12 @@ export function armStep(ctx: SimContext, task: SimTask): void {
 /**
  * Kills `task` with `graceMs`: a task still STAGING gets TASK_KILLED at once (from the agent, reason
  * `REASON_TASK_KILLED_DURING_LAUNCH`); otherwise TASK_KILLING (only for frameworks with the
- * `TASK_KILLING_STATE` capability) and TASK_KILLED after the grace period. Terminal or already-dying tasks are
+ * `TASK_KILLING_STATE` capability) and TASK_KILLED after the grace period. A task already dying keeps its
+ * schedule unless this grace ends sooner (a KILL with a shorter `kill_policy` forces it); terminal tasks are
  * left alone.
  */
 export function killTask(ctx: SimContext, task: SimTask, graceMs: number): void {
-  if (TERMINAL_TASK_STATES.has(task.state) || task.state === 'TASK_KILLING') return;
-  if (task.next?.step === 'killed') return;
+  if (TERMINAL_TASK_STATES.has(task.state)) return;
   if (task.state === 'TASK_STAGING') {
     task.next = undefined;
     report(ctx, task, 'TASK_KILLED', {
@@ -50,7 +50,12 @@ export function killTask(ctx: SimContext, task: SimTask, graceMs: number): void 
     });
     return;
   }
-  if (ctx.state.framework?.killingState === true) report(ctx, task, 'TASK_KILLING');
+  if (task.next?.step === 'killed') {
+    if (ctx.clock.now() + graceMs < task.next.at) scheduleStep(ctx, task, graceMs, 'killed');
+    return;
+  }
+  if (task.state !== 'TASK_KILLING' && ctx.state.framework?.killingState === true)
+    report(ctx, task, 'TASK_KILLING');
   scheduleStep(ctx, task, graceMs, 'killed');
 }
 

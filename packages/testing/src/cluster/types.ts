@@ -60,6 +60,11 @@ export interface SimulatedClusterOptions {
   /** The grace period of a kill when neither the KILL call nor the task has a `kill_policy` (default 3000). */
   readonly killGraceMs?: number;
   /**
+   * Keep every call in `calls` (default true). Benchmarks turn it off: 100 000 launches retain their ACCEPT
+   * payloads otherwise.
+   */
+  readonly recordCalls?: boolean;
+  /**
    * Persists agents, executors, tasks, pending updates and the framework id in collection `sim`, and reloads
    * them in `open()`, so a restarted scheduler finds its tasks still running. The store must be open.
    */

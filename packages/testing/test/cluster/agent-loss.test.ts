@@ -26,7 +26,11 @@ describe('SimulatedCluster agent loss', () => {
     const lost = events.flatMap((e) => (e.type === 'UPDATE' ? [e.update.status] : []));
     expect(lost.map((s) => s.task_id.value).sort()).toEqual(['t-1', 't-2']);
     for (const status of lost) {
-      expect(status).toMatchObject({ state: 'TASK_LOST', source: 'SOURCE_MASTER', reason: 'REASON_AGENT_REMOVED' });
+      expect(status).toMatchObject({
+        state: 'TASK_LOST',
+        source: 'SOURCE_MASTER',
+        reason: 'REASON_AGENT_REMOVED',
+      });
       expect(status.uuid).toBeUndefined();
     }
     expect(h.cluster.tasks()).toEqual([]);

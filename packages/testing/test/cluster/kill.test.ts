@@ -16,7 +16,9 @@ async function runningGroup(h: ClusterHarness, killGraceMs?: number): Promise<vo
 function statesAfter(h: ClusterHarness, from: number): string[] {
   return h.events
     .slice(from)
-    .flatMap((e) => (e.type === 'UPDATE' ? [`${e.update.status.task_id.value} ${e.update.status.state}`] : []));
+    .flatMap((e) =>
+      e.type === 'UPDATE' ? [`${e.update.status.task_id.value} ${e.update.status.state}`] : [],
+    );
 }
 
 describe('SimulatedCluster KILL and SHUTDOWN', () => {
@@ -92,6 +94,20 @@ describe('SimulatedCluster KILL and SHUTDOWN', () => {
     expect(h.cluster.tasks()[0]!.unacked.map((s) => s.state)).toEqual(['TASK_KILLING']);
   });
 
+  it('a second KILL with a shorter kill_policy forces the kill sooner', async () => {
+    const h = await startCluster();
+    await runningGroup(h);
+    await h.call({ type: 'KILL', kill: { task_id: { value: 't-a' } } });
+    await h.advance(1000);
+    await h.call({
+      type: 'KILL',
+      kill: { task_id: { value: 't-a' }, kill_policy: { grace_period: { nanoseconds: 5e8 } } },
+    });
+    await h.advance(500);
+    expect(h.cluster.tasks().map((t) => t.state)).toEqual(['TASK_KILLED', 'TASK_KILLED']);
+    expect(h.cluster.tasks()[0]!.unacked.map((s) => s.state)).toEqual(['TASK_KILLING', 'TASK_KILLED']);
+  });
+
   it('answers KILL of an unknown task like reconciliation: TASK_LOST from the master, no uuid', async () => {
     const h = await startCluster();
     await h.call({ type: 'KILL', kill: { task_id: { value: 'ghost' }, agent_id: { value: 'S9' } } });
@@ -113,13 +129,22 @@ describe('SimulatedCluster KILL and SHUTDOWN', () => {
     await runningGroup(h);
     const agentId = h.cluster.agents()[0]!.id;
     const from = h.events.length;
-    await h.call({ type: 'SHUTDOWN', shutdown: { executor_id: { value: 'nope' }, agent_id: { value: agentId } } });
-    await h.call({ type: 'SHUTDOWN', shutdown: { executor_id: { value: 'grp-1' }, agent_id: { value: agentId } } });
+    await h.call({
+      type: 'SHUTDOWN',
+      shutdown: { executor_id: { value: 'nope' }, agent_id: { value: agentId } },
+    });
+    await h.call({
+      type: 'SHUTDOWN',
+      shutdown: { executor_id: { value: 'grp-1' }, agent_id: { value: agentId } },
+    });
     await h.advance(3000);
     expect(statesAfter(h, from)).toEqual(['t-a TASK_KILLED', 't-b TASK_KILLED']);
     await h.ackUntil('t-a', 'TASK_KILLED');
     await h.ackUntil('t-b', 'TASK_KILLED');
-    expect(h.events.at(-1)).toMatchObject({ type: 'FAILURE', failure: { executor_id: { value: 'grp-1' }, status: 0 } });
+    expect(h.events.at(-1)).toMatchObject({
+      type: 'FAILURE',
+      failure: { executor_id: { value: 'grp-1' }, status: 0 },
+    });
     expect(h.cluster.agents()[0]!.executors).toEqual([]);
   });
 

@@ -15,7 +15,10 @@ describe('SimulatedCluster RECONCILE', () => {
     await h.launch(offer, 'grp-1', [{ id: 't-1', healthCheck: true }]);
     const from = h.updates().length;
     // Only STARTING was delivered (unacknowledged), but the master already knows RUNNING.
-    await h.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't-1' }, agent_id: offer.agent_id }] } });
+    await h.call({
+      type: 'RECONCILE',
+      reconcile: { tasks: [{ task_id: { value: 't-1' }, agent_id: offer.agent_id }] },
+    });
     expect(h.updates().slice(from)).toEqual([
       {
         task_id: { value: 't-1' },
@@ -40,7 +43,12 @@ describe('SimulatedCluster RECONCILE', () => {
       type: 'RECONCILE',
       reconcile: { tasks: [{ task_id: { value: 'ghost' } }, { task_id: { value: 't-1' } }] },
     });
-    expect(h.updates().slice(from).map((s) => [s.task_id.value, s.state, s.uuid])).toEqual([
+    expect(
+      h
+        .updates()
+        .slice(from)
+        .map((s) => [s.task_id.value, s.state, s.uuid]),
+    ).toEqual([
       ['ghost', 'TASK_LOST', undefined],
       ['t-1', 'TASK_RUNNING', undefined],
     ]);
@@ -53,10 +61,18 @@ describe('SimulatedCluster RECONCILE', () => {
     await h.advance(1000);
     await h.launch(h.offers()[1]!, 'grp-2', [{ id: 't-3' }]);
     await h.ackUntil('t-1', 'TASK_RUNNING');
-    await h.call({ type: 'KILL', kill: { task_id: { value: 't-1' }, kill_policy: { grace_period: { nanoseconds: 0 } } } });
+    await h.call({
+      type: 'KILL',
+      kill: { task_id: { value: 't-1' }, kill_policy: { grace_period: { nanoseconds: 0 } } },
+    });
     let from = h.updates().length;
     await h.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
-    expect(h.updates().slice(from).map((s) => [s.task_id.value, s.state, s.source])).toEqual([
+    expect(
+      h
+        .updates()
+        .slice(from)
+        .map((s) => [s.task_id.value, s.state, s.source]),
+    ).toEqual([
       ['t-1', 'TASK_KILLED', 'SOURCE_MASTER'],
       ['t-2', 'TASK_KILLED', 'SOURCE_MASTER'],
       ['t-3', 'TASK_RUNNING', 'SOURCE_MASTER'],
@@ -64,7 +80,12 @@ describe('SimulatedCluster RECONCILE', () => {
     await h.ackUntil('t-1', 'TASK_KILLED');
     from = h.updates().length;
     await h.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
-    expect(h.updates().slice(from).map((s) => s.task_id.value)).toEqual(['t-2', 't-3']);
+    expect(
+      h
+        .updates()
+        .slice(from)
+        .map((s) => s.task_id.value),
+    ).toEqual(['t-2', 't-3']);
   });
 
   it('reports TASK_STAGING for a task not started yet', async () => {

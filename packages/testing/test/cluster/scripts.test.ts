@@ -6,7 +6,12 @@ import { type ClusterHarness, firstOffer, startCluster } from './harness.js';
 const SCRIPTS: Record<string, SimScript> = {
   'bad:1': { kind: 'fail-at-start', message: 'image pull failed' },
   'batch:1': { kind: 'finish-after', ms: 5000 },
-  'flaky:1': { kind: 'crash-after', ms: 2000, message: 'segfault', reason: 'REASON_CONTAINER_LIMITATION_MEMORY' },
+  'flaky:1': {
+    kind: 'crash-after',
+    ms: 2000,
+    message: 'segfault',
+    reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
+  },
   'sick:1': { kind: 'unhealthy-after', ms: 1000 },
   'stuck:1': { kind: 'never-start' },
 };
@@ -36,9 +41,19 @@ describe('SimulatedCluster scripts', () => {
     await launchImage(h, 'registry/bad:1', true);
     await ackAll(h, 4000);
     expect(h.updates('main').map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_FAILED']);
-    expect(h.updates('main')[1]).toMatchObject({ message: 'image pull failed', reason: 'REASON_CONTAINER_LAUNCH_FAILED' });
+    expect(h.updates('main')[1]).toMatchObject({
+      message: 'image pull failed',
+      reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+    });
     expect(h.updates('side').map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_KILLING', 'TASK_KILLED']);
-    expect(h.events.at(-1)).toMatchObject({ type: 'FAILURE', failure: { executor_id: { value: 'grp-1' }, status: 256 } });
+    expect(h.events.find((e) => e.type === 'FAILURE')).toEqual({
+      type: 'FAILURE',
+      failure: {
+        agent_id: { value: `${h.cluster.masterId}-S0` },
+        executor_id: { value: 'grp-1' },
+        status: 256,
+      },
+    });
   });
 
   it('finish-after: RUNNING, then FINISHED the given ms later; other tasks keep running', async () => {
@@ -58,7 +73,10 @@ describe('SimulatedCluster scripts', () => {
     await launchImage(h, 'flaky:1', true);
     await ackAll(h, 6000);
     expect(h.updates('main').map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FAILED']);
-    expect(h.updates('main')[2]).toMatchObject({ message: 'segfault', reason: 'REASON_CONTAINER_LIMITATION_MEMORY' });
+    expect(h.updates('main')[2]).toMatchObject({
+      message: 'segfault',
+      reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
+    });
     expect(h.updates('side').map((s) => s.state)).toEqual([
       'TASK_STARTING',
       'TASK_RUNNING',
@@ -113,8 +131,12 @@ describe('SimulatedCluster scripts', () => {
       'TASK_RUNNING',
       'TASK_FAILED',
     ]);
-    expect(h.updates('main')[2]).toMatchObject({ healthy: false, message: 'probe failed', source: 'SOURCE_EXECUTOR' });
+    expect(h.updates('main')[2]).toMatchObject({
+      healthy: false,
+      message: 'probe failed',
+      source: 'SOURCE_EXECUTOR',
+    });
     expect(() => h.cluster.injectStatus('main', 'TASK_RUNNING')).toThrow(RangeError);
-    expect(h.events.at(-1)).toMatchObject({ type: 'FAILURE', failure: { status: 256 } });
+    expect(h.events.find((e) => e.type === 'FAILURE')).toMatchObject({ failure: { status: 256 } });
   });
 });

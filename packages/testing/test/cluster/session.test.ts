@@ -1,7 +1,7 @@
 import type { MesosEvent } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
-import { SimulatedCluster } from '../../src/cluster/index.js';
 import { drainMicrotasks } from '../../src/cluster/flush.js';
+import { SimulatedCluster } from '../../src/cluster/index.js';
 import { ManualClock } from '../../src/fakes/manual-clock.js';
 import { FRAMEWORK, firstOffer, startCluster, subscribeHarness, T0 } from './harness.js';
 
@@ -24,13 +24,19 @@ describe('SimulatedCluster subscription', () => {
     expect(h.types().filter((t) => t === 'HEARTBEAT')).toHaveLength(3);
   });
 
-  it('delivers nothing synchronously: events arrive on a later microtask', async () => {
+  it('delivers nothing synchronously: events of a call arrive on a later microtask, in order', async () => {
     const cluster = new SimulatedCluster({ clock: new ManualClock(T0) });
     const events: MesosEvent[] = [];
     await cluster.subscribe(FRAMEWORK, (e) => events.push(e));
-    expect(events).toEqual([]);
     await drainMicrotasks();
     expect(events.map((e) => e.type)).toEqual(['SUBSCRIBED', 'HEARTBEAT']);
+    const ghosts = ['g-1', 'g-2', 'g-3'].map((value) => ({ task_id: { value } }));
+    void cluster.call({ type: 'RECONCILE', reconcile: { tasks: ghosts } });
+    expect(events).toHaveLength(2);
+    await drainMicrotasks();
+    expect(
+      events.slice(2).map((e) => (e.type === 'UPDATE' ? e.update.status.task_id.value : e.type)),
+    ).toEqual(['g-1', 'g-2', 'g-3']);
   });
 
   it('re-subscribing with the framework id keeps the tasks and resends unacknowledged heads at once', async () => {

@@ -1,4 +1,5 @@
 import type { Constraint, ConstraintData } from '../../validation/constraint.js';
+import type { PooledOffer } from '../offer.js';
 import type { RejectReason } from '../types.js';
 import { type FeasibilityChecker, rejectReason } from './checker.js';
 import { createClusterChecker } from './cluster.js';
@@ -71,13 +72,14 @@ export function compileConstraint(constraint: Constraint | undefined): Feasibili
 
 function anyOf(parts: readonly FeasibilityChecker[]): FeasibilityChecker {
   const reason: RejectReason = rejectReason(parts.map((part) => part.name).join(' or '));
-  const prefilters = parts.map((part) => part.prefilter);
+  const prefilters = parts.flatMap((part) => (part.prefilter === undefined ? [] : [part.prefilter]));
   return {
     name: reason.reason,
     static: parts.every((part) => part.static),
     sticky: parts.every((part) => part.static || part.sticky === true),
-    ...(prefilters.every((prefilter) => prefilter !== undefined)
-      ? { prefilter: (offer) => prefilters.some((prefilter) => prefilter(offer)) }
+    // The item rejects an offer every part's necessary condition excludes.
+    ...(prefilters.length === parts.length
+      ? { prefilter: (offer: PooledOffer) => prefilters.some((prefilter) => prefilter(offer)) }
       : {}),
     check(offer, ctx, request) {
       for (const part of parts) if (part.check(offer, ctx, request) === true) return true;

@@ -16,9 +16,11 @@ export interface InProcessServer {
   close(): Promise<void>;
 }
 
-export async function startInProcess(options: { bodyLimit?: number } = {}): Promise<InProcessServer> {
+export async function startInProcess(
+  options: { bodyLimit?: number; simAgents?: number } = {},
+): Promise<InProcessServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bcs-inproc-'));
-  const server = await startServer({ port: 0, dataDir, clusterId: CLUSTER_ID, ...options });
+  const server = await startServer({ port: 0, dataDir, clusterId: CLUSTER_ID, simAgents: 0, ...options });
   return {
     server,
     call: (method, path, body, headers) => callApi(server.url, method, path, body, headers),
