@@ -18,6 +18,7 @@ import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
+import { EndpointService } from './services/endpoint-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 
@@ -32,7 +33,7 @@ export interface CoreOverrides {
   readonly logger?: Logger;
   /**
    * The Mesos driver (a real master or a `SimulatedCluster`). Without one, the declarative resources work but
-   * the scheduler (`SchedulerEngine`, `ApplicationService`, `ClusterService`) is not registered.
+   * the scheduler (`schedulerServices`) is not registered.
    */
   readonly driver?: MesosDriver;
   /** Settings of the scheduler engine (cluster name, tick, reconcile period). */
@@ -40,7 +41,12 @@ export interface CoreOverrides {
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
-export const schedulerServices = [SchedulerEngine, ApplicationService, ClusterService] as const;
+export const schedulerServices = [
+  SchedulerEngine,
+  ApplicationService,
+  ClusterService,
+  EndpointService,
+] as const;
 
 /** Every service class core registers; transports resolve these. */
 export const coreServices = [

@@ -45,6 +45,7 @@ export type {
   TaskStatus,
 } from './resources/taskgroup.js';
 export type { ContainerSpec, PortSpec, RestartPolicySpec, Version } from './resources/version.js';
+export * from './rollout/index.js';
 export * from './scheduler/index.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
 export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
@@ -52,6 +53,7 @@ export { ApplicationService, type ApplicationView } from './services/application
 export { type AgentResources, type ClusterResources, ClusterService } from './services/cluster-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
+export * from './services/endpoint-service.js';
 export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';
 export { ServiceService } from './services/service-service.js';

@@ -6,6 +6,7 @@ import { createApplicationRoutes } from './applications.js';
 import { createClusterRoutes } from './cluster.js';
 import { createCustomResourceRoutes } from './custom-resources.js';
 import type { RouteDeps } from './deps.js';
+import { createEndpointRoutes } from './endpoints.js';
 import { createNamespacedRoutes } from './namespaced.js';
 import { createNotImplementedRoutes } from './not-implemented.js';
 
@@ -16,6 +17,7 @@ export const V4_PREFIXES = ['/v4/scheduler/mesos', '/bcsapi/v4/scheduler/mesos']
 export function createV4Routes(deps: RouteDeps): Router[] {
   const { container } = deps;
   return [
+    createEndpointRoutes(deps),
     createNamespacedRoutes(['/namespaces/:ns/configmaps'], container.resolve(ConfigMapService), deps),
     createNamespacedRoutes(['/namespaces/:ns/secrets'], container.resolve(SecretService), deps),
     createNamespacedRoutes(['/namespaces/:ns/services'], container.resolve(ServiceService), deps),
