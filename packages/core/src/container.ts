@@ -6,6 +6,7 @@ type InjectableClass = new (...args: any[]) => object;
 
 import { systemClock } from './defaults/system-clock.js';
 import { createSystemIds } from './defaults/system-ids.js';
+import { DeploymentController } from './deployments/deployment-controller.js';
 import { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
@@ -18,6 +19,7 @@ import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
+import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
@@ -46,6 +48,8 @@ export const schedulerServices = [
   ApplicationService,
   ClusterService,
   EndpointService,
+  DeploymentController,
+  DeploymentService,
 ] as const;
 
 /** Every service class core registers; transports resolve these. */

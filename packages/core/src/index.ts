@@ -5,6 +5,14 @@ export * from './container.js';
 export * from './convert/index.js';
 export { systemClock } from './defaults/system-clock.js';
 export { createSystemIds } from './defaults/system-ids.js';
+export * from './deployments/app-definition.js';
+export { NO_APP, observeApp } from './deployments/apply.js';
+export {
+  DEPLOYMENT_TICK_MS,
+  DeploymentController,
+  withRollout,
+} from './deployments/deployment-controller.js';
+export * from './deployments/record.js';
 export * from './engine/app-controller.js';
 export { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 export * from './engine/keys.js';
@@ -53,6 +61,7 @@ export { ApplicationService, type ApplicationView } from './services/application
 export { type AgentResources, type ClusterResources, ClusterService } from './services/cluster-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
+export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';

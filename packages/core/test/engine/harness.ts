@@ -1,6 +1,8 @@
 import {
   ApplicationService,
   ClusterService,
+  DeploymentController,
+  DeploymentService,
   type MesosDriver,
   registerCore,
   SchedulerEngine,
@@ -19,6 +21,7 @@ export interface Harness {
   readonly engine: SchedulerEngine;
   readonly apps: ApplicationService;
   readonly clusterView: ClusterService;
+  readonly deployments: DeploymentService;
   readonly container: DependencyContainer;
   /** Advances simulated time in steps of `stepMs`, letting the engine and the cluster settle after each. */
   advance(ms: number, stepMs?: number): Promise<void>;
@@ -63,6 +66,8 @@ async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster)
   });
   const engine = container.resolve(SchedulerEngine);
   await engine.start();
+  const controller = container.resolve(DeploymentController);
+  controller.start();
   await settle(engine);
   const harness: Harness = {
     clock,
@@ -71,6 +76,7 @@ async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster)
     engine,
     apps: container.resolve(ApplicationService),
     clusterView: container.resolve(ClusterService),
+    deployments: container.resolve(DeploymentService),
     container,
     async advance(ms, stepMs = 100) {
       for (let t = 0; t < ms; t += stepMs) {
@@ -79,11 +85,13 @@ async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster)
       }
     },
     async restart() {
+      controller.dispose();
       await engine.dispose();
       await container.dispose();
       return wire(clock, store, cluster);
     },
     async dispose() {
+      controller.dispose();
       await engine.dispose();
       await container.dispose();
       await cluster.dispose();

@@ -5,6 +5,7 @@ import { createAgentSettingRoutes } from './agent-settings.js';
 import { createApplicationRoutes } from './applications.js';
 import { createClusterRoutes } from './cluster.js';
 import { createCustomResourceRoutes } from './custom-resources.js';
+import { createDeploymentRoutes } from './deployments.js';
 import type { RouteDeps } from './deps.js';
 import { createEndpointRoutes } from './endpoints.js';
 import { createNamespacedRoutes } from './namespaced.js';
@@ -25,6 +26,7 @@ export function createV4Routes(deps: RouteDeps): Router[] {
     createCustomResourceRoutes(deps),
     createAdmissionWebhookRoutes(deps),
     createApplicationRoutes(deps),
+    createDeploymentRoutes(deps),
     createClusterRoutes(deps),
     createNotImplementedRoutes(deps),
   ];

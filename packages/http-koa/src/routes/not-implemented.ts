@@ -12,20 +12,11 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [
   ['post', '/namespaces/:ns/applications/:name/message', 'messages'],
   ['post', '/namespaces/:ns/applications/:name/taskgroups/:taskgroup/message', 'messages'],
-  ['post', '/namespaces/:ns/deployments', 'deployments (#4)'],
-  ['put', '/namespaces/:ns/deployments', 'deployments (#4)'],
-  ['get', '/namespaces/:ns/deployments/:name', 'deployments (#4)'],
-  ['delete', '/namespaces/:ns/deployments/:name', 'deployments (#4)'],
-  ['put', '/namespaces/:ns/deployments/:name/cancelupdate', 'deployments (#4)'],
-  ['put', '/namespaces/:ns/deployments/:name/pauseupdate', 'deployments (#4)'],
-  ['put', '/namespaces/:ns/deployments/:name/resumeupdate', 'deployments (#4)'],
-  ['put', '/namespaces/:ns/deployments/:name/scale/:instances', 'deployments (#4)'],
   ['post', '/healthcheck', 'health check reports'],
   ['post', '/command/:kind/:ns/:name', 'commands'],
   ['get', '/command/:kind/:ns/:name', 'commands'],
   ['delete', '/command/:kind/:ns/:name', 'commands'],
   ['post', '/image/commit/:taskgroup', 'image commit'],
-  ['get', '/definition/deployment/:ns/:name', 'definitions (#4)'],
 ];
 
 /** Registers every {@link NOT_YET_IMPLEMENTED} endpoint, answering 501. */

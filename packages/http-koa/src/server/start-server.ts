@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  DeploymentController,
   type Logger,
   type MesosDriver,
   registerCore,
@@ -91,6 +92,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const engine = driver === undefined ? undefined : container.resolve(SchedulerEngine);
   await engine?.start();
+  // Deployments' rolling updates are driven by their own 1 s tick, once the engine has loaded the store.
+  const deployments = engine === undefined ? undefined : container.resolve(DeploymentController);
+  deployments?.start();
   let endpoint: SchedulerEndpoint | undefined;
   const app = createHttpApp({
     container,
@@ -110,6 +114,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   } catch (error) {
+    deployments?.dispose();
     await engine?.dispose();
     await cluster?.close();
     await store.close();
@@ -133,6 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         server.closeIdleConnections();
       });
       await app.dispose();
+      deployments?.dispose();
       await engine?.dispose();
       await container.dispose();
       await cluster?.close();

@@ -93,9 +93,9 @@ describe('routing', () => {
   });
   it('answers 501 code 1405902 for endpoints later issues own, and stores nothing', async () => {
     const res = await api()
-      .post(`${V4}/namespaces/defaultGroup/deployments`)
+      .post(`${V4}/command/application/defaultGroup/app-test`)
       .set('BCS-ClusterID', CLUSTER_ID)
-      .send({ kind: 'deployment' });
+      .send({ kind: 'command' });
     expect(res.status).toBe(501);
     expectFailure(res.body, ErrorCode.NotImplemented);
     expect(await t.store.revision()).toBe(0);

@@ -1,0 +1,81 @@
+import type { SchedulerEngine } from '../engine/engine.js';
+import { type AppState, Changes } from '../engine/state.js';
+import type { BatchOp } from '../ports/store.js';
+import type { TaskGroup } from '../resources/taskgroup.js';
+import type { Version } from '../resources/version.js';
+import { type AppCounts, appCountsOf } from '../rollout/state.js';
+import { DEPLOYMENT_COLLECTION, type Deployment, deploymentKey } from './record.js';
+
+/**
+ * The effects a deployment controller applies to the engine, bypassing the owner checks of the API's
+ * operations (an owned app changes only through its deployment). Each writes the app change and the
+ * deployment record in ONE store batch, so after a crash the record never disagrees with its apps.
+ */
+
+/** Zero counts: how an app that does not exist (yet, or any more) is observed. */
+export const NO_APP: AppCounts = { desired: 0, total: 0, running: 0, available: 0, failed: 0 };
+
+/**
+ * Counts an app for the planner: `available` follows the engine's readiness rule (app-controller `isReady`):
+ * Running, and healthy where the version has a local (HTTP/TCP/COMMAND) health check; a killed one never is.
+ */
+export function observeApp(state: AppState | undefined): AppCounts {
+  if (state === undefined) return NO_APP;
+  const version = state.versions.get(state.app.versionId);
+  return appCountsOf(state.app.desiredInstances, state.taskGroups.values(), (tg) => isReady(tg, version));
+}
+
+function isReady(taskGroup: TaskGroup, version: Version | undefined): boolean {
+  const checked =
+    version?.containers.some((c) => c.healthChecks.some((h) => LOCAL_CHECKS.has(h.type ?? ''))) ?? false;
+  return !checked || taskGroup.tasks.every((task) => task.healthy !== false);
+}
+
+const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
+
+/** Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch. */
+export async function commitWithRecord(
+  engine: SchedulerEngine,
+  changes: Changes,
+  record: Deployment | { readonly delete: string },
+): Promise<void> {
+  const op: BatchOp =
+    'delete' in record
+      ? { type: 'delete', collection: DEPLOYMENT_COLLECTION, key: record.delete }
+      : {
+          type: 'put',
+          collection: DEPLOYMENT_COLLECTION,
+          key: deploymentKey(record.namespace, record.name),
+          value: record,
+        };
+  await engine.store.batch([...changes.toBatch(), op]);
+  engine.state.apply(changes);
+}
+
+/** Inner scale (§5.3): the app's target becomes `to`; no new version, owner checks bypassed. */
+export function innerScale(state: AppState, to: number, now: number): Changes {
+  const from = state.app.desiredInstances;
+  return new Changes().putApp({
+    ...state.app,
+    desiredInstances: to,
+    updatedAt: now,
+    operation: { type: 'scale', startedAt: now, from, to },
+  });
+}
+
+/** Inner delete: the app's taskgroups are killed and the app removed once none runs; owner checks bypassed. */
+export function innerDelete(state: AppState, now: number, enforce = false): Changes {
+  return new Changes().putApp({
+    ...state.app,
+    updatedAt: now,
+    operation: { type: 'delete', startedAt: now, enforce },
+  });
+}
+
+/** Lets the engine act on `apps` (those that still exist) after a commit. */
+export async function syncExisting(engine: SchedulerEngine, apps: readonly (AppState | undefined)[]) {
+  const live = apps.filter(
+    (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
+  );
+  if (live.length > 0) await engine.syncApps(live);
+}

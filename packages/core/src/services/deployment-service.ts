@@ -1,0 +1,388 @@
+import { inject, injectable } from 'tsyringe';
+import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
+import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
+import { DeploymentController, withRollout } from '../deployments/deployment-controller.js';
+import {
+  DEPLOYMENT_COLLECTION,
+  type Deployment,
+  deploymentKey,
+  hasActiveRollout,
+} from '../deployments/record.js';
+import { SchedulerEngine } from '../engine/engine.js';
+import { type AppState, Changes } from '../engine/state.js';
+import { AlreadyExistsError, ConflictError, ErrorCode, NotFoundError, ValidationError } from '../errors.js';
+import { type NormalizedDeployment, normalizeDeployment } from '../resources/deployment.js';
+import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.js';
+import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
+import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
+import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import { isValidName } from '../validation/rules.js';
+
+/** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
+export interface DeploymentView {
+  readonly deployment: Deployment;
+  /** The bound application's counts (absent once it is gone). */
+  readonly app?: RolloutAppStatus;
+  /** The rollout in progress, or the last one, with both apps observed now. */
+  readonly rollout?: RolloutStatus;
+}
+
+/**
+ * Deployments (spec/api-v4.md createDeployment … scaleDeployment, getDeploymentDef; spec/bcs-behaviour.md §5).
+ * Every write runs inside the engine's queue and writes the deployment record in one store batch with the app
+ * changes it makes; the rolling update itself is driven by {@link DeploymentController}.
+ */
+@injectable()
+export class DeploymentService {
+  constructor(
+    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(DeploymentController) private readonly controller: DeploymentController,
+  ) {}
+
+  /**
+   * Creates a deployment (§5.1, with the §15.8 fixes): the apps of the namespace whose current version carries
+   * ALL `spec.selector` pairs are counted (apps, not pairs). 0 → the template is required and an app named
+   * after the deployment is created; 1 without a template → adopted; 1 with a template → 409 (delete the app
+   * or drop the template: replacing a running app silently is not done); more than 1 → 400 on `spec.selector`.
+   * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
+   */
+  async create(namespace: string, body: unknown): Promise<DeploymentView> {
+    const definition = parseChecked(body, namespace);
+    const name = definition.metadata.name;
+    await this.engine.run(async () => {
+      if ((await this.find(namespace, name)) !== undefined) {
+        throw new AlreadyExistsError(`deployment ${namespace}/${name}`);
+      }
+      const matches = this.matchingApps(namespace, definition.spec.selector ?? {});
+      if (matches.length > 1) throw tooManyMatches(matches);
+      const [match] = matches;
+      if (match !== undefined && definition.spec.template !== undefined) {
+        throw new ConflictError(
+          `application ${namespace}/${match.app.id} matches spec.selector and spec.template is given: ` +
+            'delete that application, or leave spec.template out to adopt it',
+        );
+      }
+      const record = recordOf(definition, body, namespace, match?.app.id ?? name, this.engine.clock.now());
+      if (match === undefined) await this.createBoundApp(record, definition);
+      else await this.adopt(record, match);
+      await this.controller.drive(record);
+    });
+    return this.get(namespace, name);
+  }
+
+  /**
+   * Starts a rolling update (§5.2): only from `Running`, with the same selector and a template. The new app
+   * `<name>-v<unix seconds>` is created with 0 instances (its version keeps the deployment's count); the
+   * rollout planner then moves instances within maxSurge / maxUnavailable. 409 if not `Running`.
+   */
+  async update(namespace: string, body: unknown): Promise<DeploymentView> {
+    const definition = parseChecked(body, namespace);
+    const name = definition.metadata.name;
+    await this.engine.run(async () => {
+      const current = await this.require(namespace, name);
+      if (current.status !== 'Running') {
+        throw new ConflictError(
+          `deployment ${namespace}/${name} is ${current.status}; an update needs Running`,
+        );
+      }
+      if (!sameSelector(current.selector, definition.spec.selector ?? {})) {
+        throw new ValidationError('deployment', [
+          { path: 'spec.selector', rule: 'must not change in an update' },
+        ]);
+      }
+      const old = this.requireApp(current, current.appName);
+      const now = this.engine.clock.now();
+      const newApp = rolloutAppName(name, now);
+      if (this.engine.state.get(namespace, newApp) !== undefined) {
+        throw new ConflictError(`application ${namespace}/${newApp} exists; retry the update in a second`);
+      }
+      const version = versionOfTemplate(this.engine, definition, newApp, namespace);
+      const { changes } = ownedAppChanges(version, name, 0, now);
+      const normalized = normalizeDeployment(definition);
+      const rollout = createRolloutState({
+        namespace,
+        name,
+        desired: definition.spec.instance,
+        oldDesired: old.app.desiredInstances,
+        settings: normalized.spec.strategy.rollingupdate,
+        oldApp: old.app.id,
+        newApp,
+        now,
+        updatePolicy: definition.updatePolicy,
+      });
+      const record: Deployment = {
+        ...withRollout(current, rollout, now),
+        ...specFields(normalized),
+        definition: body,
+        previousDefinition: current.definition,
+      };
+      await commitWithRecord(this.engine, changes, record);
+      await syncExisting(this.engine, [this.engine.state.get(namespace, newApp)]);
+      await this.controller.drive(record);
+    });
+    return this.get(namespace, name);
+  }
+
+  /** `pauseupdate` (§5.4): between steps at once, else after the current step. 409 unless rolling. */
+  pause(namespace: string, name: string): Promise<DeploymentView> {
+    return this.control(namespace, name, (state, now) => pauseRollout(state, now));
+  }
+
+  /** `resumeupdate` (§5.4): from paused or suspended (a suspended one retries). 409 otherwise. */
+  resume(namespace: string, name: string): Promise<DeploymentView> {
+    return this.control(namespace, name, (state, now, record) =>
+      resumeRollout(state, observeApp(this.engine.state.get(record.namespace, state.newApp)), now),
+    );
+  }
+
+  /** `cancelupdate` (§5.4), at any moment of a rollout, a step in progress included. 409 when none. */
+  cancel(namespace: string, name: string): Promise<DeploymentView> {
+    return this.control(namespace, name, (state, now) => cancelRollout(state, now));
+  }
+
+  /**
+   * `scale/{n}` (§5.4): only `Running` (409 during an update: the planner owns both apps' counts until it
+   * ends); inner-scales the bound app and records the new count. `n` is a whole number ≥ 1.
+   */
+  async scale(namespace: string, name: string, instances: number): Promise<DeploymentView> {
+    if (!Number.isInteger(instances) || instances < 1) {
+      throw new ValidationError(
+        'scale',
+        [{ path: 'instances', rule: 'must be a whole number ≥ 1' }],
+        ErrorCode.BadParams,
+      );
+    }
+    await this.engine.run(async () => {
+      const current = await this.require(namespace, name);
+      if (current.status !== 'Running') {
+        throw new ConflictError(`deployment ${namespace}/${name} is ${current.status}; scale needs Running`);
+      }
+      const app = this.requireApp(current, current.appName);
+      const now = this.engine.clock.now();
+      const record: Deployment = {
+        ...current,
+        instance: instances,
+        definition: withInstance(current.definition, instances),
+        message: `scaled to ${instances} instances`,
+        updatedAt: now,
+      };
+      await commitWithRecord(this.engine, innerScale(app, instances, now), record);
+      await syncExisting(this.engine, [app]);
+    });
+    return this.get(namespace, name);
+  }
+
+  /**
+   * Deletes a deployment (§5.4): both apps are deleted (`enforce` removes their records at once, kills still
+   * sent), the status becomes `Deleting`, and the record goes once both apps are gone. Repeating is harmless.
+   */
+  async delete(namespace: string, name: string, enforce: boolean): Promise<void> {
+    await this.engine.run(async () => {
+      const current = await this.require(namespace, name);
+      const now = this.engine.clock.now();
+      const apps = appsOf(current)
+        .map((app) => this.engine.state.get(namespace, app))
+        .filter((s): s is AppState => s !== undefined);
+      const changes = new Changes();
+      for (const app of apps) changes.merge(innerDelete(app, now, enforce));
+      const record: Deployment = {
+        ...current,
+        status: 'Deleting',
+        message: 'waiting applications to be deleted',
+        updatedAt: now,
+      };
+      await commitWithRecord(this.engine, changes, record);
+      await syncExisting(this.engine, apps);
+      await this.controller.drive(record);
+    });
+  }
+
+  /** The deployment with its apps observed now; 404 (1405202) if absent. */
+  async get(namespace: string, name: string): Promise<DeploymentView> {
+    const deployment = await this.require(namespace, name);
+    const bound = this.engine.state.get(namespace, deployment.appName);
+    const counts = observeApp(bound);
+    const app =
+      bound === undefined
+        ? undefined
+        : {
+            name: deployment.appName,
+            desired: counts.desired,
+            running: counts.running,
+            available: counts.available,
+          };
+    const rollout = deployment.rollout === undefined ? undefined : this.rolloutView(deployment.rollout);
+    return {
+      deployment,
+      ...(app === undefined ? {} : { app }),
+      ...(rollout === undefined ? {} : { rollout }),
+    };
+  }
+
+  /** The definition as last sent (`getDeploymentDef`); after a cancel, the one before the update. */
+  async definition(namespace: string, name: string): Promise<unknown> {
+    return (await this.require(namespace, name)).definition;
+  }
+
+  private rolloutView(state: RolloutState): RolloutStatus {
+    const observe = (app: string) => observeApp(this.engine.state.get(state.namespace, app));
+    return rolloutStatusOf(state, { old: observe(state.oldApp), new: observe(state.newApp) });
+  }
+
+  private async control(
+    namespace: string,
+    name: string,
+    apply: (state: RolloutState, now: number, record: Deployment) => RolloutState,
+  ): Promise<DeploymentView> {
+    await this.engine.run(async () => {
+      const current = await this.require(namespace, name);
+      if (current.rollout === undefined || !hasActiveRollout(current)) {
+        throw new ConflictError(`deployment ${namespace}/${name} has no rolling update in progress`);
+      }
+      const now = this.engine.clock.now();
+      const next = apply(current.rollout, now, current);
+      if (next === current.rollout) return;
+      const record = withRollout(current, next, now);
+      await commitWithRecord(this.engine, new Changes(), record);
+      await this.controller.drive(record);
+    });
+    return this.get(namespace, name);
+  }
+
+  private async createBoundApp(record: Deployment, definition: DeploymentDefinition): Promise<void> {
+    const { namespace, name } = record;
+    applicationBodyOf(definition, name, namespace); // 400 on spec.template when it is missing
+    if (this.engine.state.get(namespace, name) !== undefined) {
+      throw new ConflictError(
+        `application ${namespace}/${name} exists and does not match spec.selector; it cannot be replaced`,
+      );
+    }
+    const version = versionOfTemplate(this.engine, definition, name, namespace);
+    const now = this.engine.clock.now();
+    const { changes } = ownedAppChanges(version, name, definition.spec.instance, now);
+    await commitWithRecord(this.engine, changes, record);
+    await syncExisting(this.engine, [this.engine.state.get(namespace, name)]);
+  }
+
+  /** Adopts `app` (§5.1): it becomes owned and is inner-scaled to the deployment's count. */
+  private async adopt(record: Deployment, state: AppState): Promise<void> {
+    if (state.app.owner !== undefined) {
+      throw new ConflictError(
+        `application ${state.app.namespace}/${state.app.id} already belongs to deployment ${state.app.owner.name}`,
+      );
+    }
+    const now = this.engine.clock.now();
+    const owned: AppState = {
+      ...state,
+      app: { ...state.app, owner: { kind: 'deployment', name: record.name } },
+    };
+    const changes =
+      owned.app.desiredInstances === record.instance
+        ? new Changes().putApp(owned.app)
+        : innerScale(owned, record.instance, now);
+    await commitWithRecord(this.engine, changes, record);
+    await syncExisting(this.engine, [state]);
+  }
+
+  /** Apps of `namespace` whose current version labels contain every pair of `selector` (none if it is empty). */
+  private matchingApps(namespace: string, selector: Readonly<Record<string, string>>): AppState[] {
+    const pairs = Object.entries(selector);
+    if (pairs.length === 0) return [];
+    return [...this.engine.state.apps.values()].filter((s) => {
+      if (s.app.namespace !== namespace) return false;
+      const labels = s.versions.get(s.app.versionId)?.labels ?? {};
+      return pairs.every(([key, value]) => labels[key] === value);
+    });
+  }
+
+  private async find(namespace: string, name: string): Promise<Deployment | undefined> {
+    return (await this.engine.store.get<Deployment>(DEPLOYMENT_COLLECTION, deploymentKey(namespace, name)))
+      ?.value;
+  }
+
+  private async require(namespace: string, name: string): Promise<Deployment> {
+    const found = await this.find(namespace, name);
+    if (found === undefined) throw new NotFoundError(`deployment ${namespace}/${name}`);
+    return found;
+  }
+
+  private requireApp(deployment: Deployment, app: string): AppState {
+    const state = this.engine.state.get(deployment.namespace, app);
+    if (state === undefined) {
+      throw new ConflictError(
+        `application ${deployment.namespace}/${app} of deployment ${deployment.name} is gone`,
+      );
+    }
+    return state;
+  }
+}
+
+function parseChecked(body: unknown, namespace: string): DeploymentDefinition {
+  const definition = parseDeployment(body, namespace);
+  if (!isValidName(definition.metadata.name)) {
+    throw new ValidationError('deployment', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
+  }
+  return definition;
+}
+
+function specFields(normalized: NormalizedDeployment) {
+  return {
+    labels: normalized.metadata.labels ?? {},
+    selector: normalized.spec.selector ?? {},
+    instance: normalized.spec.instance,
+    strategy: normalized.spec.strategy.rollingupdate,
+  };
+}
+
+function recordOf(
+  definition: DeploymentDefinition,
+  raw: unknown,
+  namespace: string,
+  appName: string,
+  now: number,
+): Deployment {
+  return {
+    namespace,
+    name: definition.metadata.name,
+    ...specFields(normalizeDeployment(definition)),
+    status: 'Deploying',
+    appName,
+    definition: raw,
+    message: `deployment created; application ${appName} deploying`,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function tooManyMatches(matches: readonly AppState[]): ValidationError {
+  const names = matches.map((m) => m.app.id).join(', ');
+  return new ValidationError('deployment', [
+    {
+      path: 'spec.selector',
+      rule: `must match at most one application; it matches ${matches.length}: ${names}`,
+    },
+  ]);
+}
+
+function sameSelector(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** The apps a deployment may have: the bound one and a rollout's other one. */
+function appsOf(deployment: Deployment): string[] {
+  const names = new Set([deployment.appName]);
+  if (deployment.rollout !== undefined && hasActiveRollout(deployment)) {
+    names.add(deployment.rollout.oldApp);
+    names.add(deployment.rollout.newApp);
+  }
+  return [...names];
+}
+
+/** The raw definition with `spec.instance` replaced (a scale keeps `getDeploymentDef` truthful). */
+function withInstance(raw: unknown, instances: number): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const body = raw as { spec?: unknown };
+  const spec = typeof body.spec === 'object' && body.spec !== null ? body.spec : {};
+  return { ...body, spec: { ...spec, instance: instances } };
+}
