@@ -56,19 +56,17 @@ export interface ControllerContext {
  */
 export function decideApp(state: AppState, ctx: ControllerContext): AppDecision {
   const app: Application = { ...state.app };
-  const put: TaskGroup[] = [];
-  const remove: TaskGroup[] = [];
-  const kill: TaskGroup[] = [];
-  const current = [...state.taskGroups.values()];
+  if (app.operation?.type === 'delete') return decideDelete(state, app, ctx, []);
 
-  if (app.operation?.type === 'delete') return decideDelete(state, app, ctx, kill);
-
-  removeSurplus(current, app.desiredInstances, ctx, { put, remove, kill });
-  if (app.operation?.type === 'update') advanceUpdate(state, app, current, ctx, { put, remove, kill });
-  fillGaps(state, app, current, ctx, put, remove);
-  finishOperation(app, current, put, remove);
-  applyStatus(app, state, put, remove, ctx);
-  return { app, put, remove, kill };
+  // Each step is O(taskgroups) at most, so a sync of a 100 000-instance app stays linear.
+  const out: Effects = { put: [], remove: [], kill: [], removed: new Set() };
+  removeSurplus(state, app.desiredInstances, ctx, out);
+  if (app.operation?.type === 'update') advanceUpdate(state, app, ctx, out);
+  fillGaps(state, app, ctx, out);
+  const after = mergeTaskGroups(state, out);
+  finishOperation(app, after);
+  applyStatus(app, after, ctx);
+  return { app, put: out.put, remove: out.remove, kill: out.kill };
 }
 
 function decideDelete(
@@ -85,7 +83,7 @@ function decideDelete(
   }
   for (const taskGroup of active) {
     if (taskGroup.killRequestedAt !== undefined) continue;
-    const killed = { ...taskGroup, killRequestedAt: ctx.now, updatedAt: ctx.now };
+    const killed = markKilled(taskGroup, ctx.now);
     put.push(killed);
     kill.push(killed);
   }
@@ -99,33 +97,45 @@ interface Effects {
   readonly put: TaskGroup[];
   readonly remove: TaskGroup[];
   readonly kill: TaskGroup[];
+  /** Ids of `remove`, for O(1) membership tests. */
+  readonly removed: Set<string>;
 }
 
-function removeSurplus(current: TaskGroup[], desired: number, ctx: ControllerContext, out: Effects): void {
-  const surplus = current.filter((tg) => tg.index >= desired).sort((a, b) => b.index - a.index);
+function removeSurplus(state: AppState, desired: number, ctx: ControllerContext, out: Effects): void {
+  const surplus: TaskGroup[] = [];
+  for (const taskGroup of state.taskGroups.values()) if (taskGroup.index >= desired) surplus.push(taskGroup);
+  surplus.sort((a, b) => b.index - a.index);
   for (const taskGroup of surplus) {
-    if (isEnded(taskGroup)) out.remove.push(taskGroup);
+    if (isEnded(taskGroup)) markRemoved(taskGroup, out);
     else if (taskGroup.killRequestedAt === undefined) requestKill(taskGroup, ctx, out);
   }
 }
 
+function markRemoved(taskGroup: TaskGroup, out: Effects): void {
+  out.remove.push(taskGroup);
+  out.removed.add(taskGroup.id);
+}
+
+/**
+ * `taskGroup` with its kill requested at `now`. `Object.assign` rather than a spread: V8 gives a spread copy
+ * that gains a property (`killRequestedAt`) a new hidden class each time, some 5 µs a record.
+ */
+function markKilled(taskGroup: TaskGroup, now: number): TaskGroup {
+  return Object.assign({}, taskGroup, { killRequestedAt: now, updatedAt: now });
+}
+
 function requestKill(taskGroup: TaskGroup, ctx: ControllerContext, out: Effects): void {
-  const killed = { ...taskGroup, killRequestedAt: ctx.now, updatedAt: ctx.now };
+  const killed = markKilled(taskGroup, ctx.now);
   out.put.push(killed);
   out.kill.push(killed);
 }
 
-function advanceUpdate(
-  state: AppState,
-  app: Application,
-  current: TaskGroup[],
-  ctx: ControllerContext,
-  out: Effects,
-): void {
+function advanceUpdate(state: AppState, app: Application, ctx: ControllerContext, out: Effects): void {
   const operation = app.operation;
   if (operation?.type !== 'update') return;
   let { remaining } = operation;
   let index = operation.current;
+  const byIndex = groupByIndex(state);
   for (;;) {
     if (index === undefined) {
       const [next, ...rest] = remaining;
@@ -133,7 +143,7 @@ function advanceUpdate(
       index = next;
       remaining = rest;
     }
-    const atIndex = current.filter((tg) => tg.index === index && !out.remove.includes(tg));
+    const atIndex = (byIndex.get(index) ?? []).filter((tg) => !out.removed.has(tg.id));
     const replaced = atIndex.find((tg) => tg.versionId === operation.toVersion);
     if (replaced !== undefined && isReady(replaced, state.versions.get(replaced.versionId))) {
       index = undefined;
@@ -142,12 +152,23 @@ function advanceUpdate(
     const old = atIndex.find((tg) => tg.versionId !== operation.toVersion);
     if (old !== undefined) {
       if (isActive(old) && old.killRequestedAt === undefined) requestKill(old, ctx, out);
-      else if (isEnded(old)) out.remove.push(old);
+      else if (isEnded(old)) markRemoved(old, out);
     }
     break;
   }
   const { current: _previous, ...rest } = operation;
   app.operation = index === undefined ? { ...rest, remaining } : { ...rest, remaining, current: index };
+}
+
+/** The app's taskgroups by index, in the app's order. */
+function groupByIndex(state: AppState): Map<number, TaskGroup[]> {
+  const byIndex = new Map<number, TaskGroup[]>();
+  for (const taskGroup of state.taskGroups.values()) {
+    const list = byIndex.get(taskGroup.index);
+    if (list === undefined) byIndex.set(taskGroup.index, [taskGroup]);
+    else list.push(taskGroup);
+  }
+  return byIndex;
 }
 
 /** Running, and healthy where the version has a health check the executor reports. */
@@ -161,20 +182,15 @@ function isLocalCheck(type: string | undefined): boolean {
   return type === 'HTTP' || type === 'TCP' || type === 'COMMAND';
 }
 
-function fillGaps(
-  state: AppState,
-  app: Application,
-  current: TaskGroup[],
-  ctx: ControllerContext,
-  put: TaskGroup[],
-  remove: TaskGroup[],
-): void {
+function fillGaps(state: AppState, app: Application, ctx: ControllerContext, out: Effects): void {
   const version = state.versions.get(app.versionId);
   if (version === undefined) return;
-  const taken = new Set(current.filter((tg) => !remove.includes(tg)).map((tg) => tg.index));
+  const taken = new Set<number>();
+  for (const taskGroup of state.taskGroups.values())
+    if (!out.removed.has(taskGroup.id)) taken.add(taskGroup.index);
   for (let index = 0; index < app.desiredInstances; index++) {
     if (taken.has(index)) continue;
-    put.push(newPendingTaskGroup(app, version, index, ctx));
+    out.put.push(newPendingTaskGroup(app, version, index, ctx));
   }
 }
 
@@ -206,7 +222,7 @@ export function newPendingTaskGroup(
       updatedAt: ctx.now,
     };
   });
-  return {
+  const taskGroup: { -readonly [K in keyof TaskGroup]: TaskGroup[K] } = {
     id: taskGroupId(ids),
     name: taskGroupName(app.id, index),
     appId: app.id,
@@ -221,22 +237,19 @@ export function newPendingTaskGroup(
     createdAt: ctx.now,
     updatedAt: ctx.now,
     restarts: carry.restarts ?? 0,
-    ...(carry.lastRestartAt === undefined ? {} : { lastRestartAt: carry.lastRestartAt }),
-    ...(carry.notBefore === undefined ? {} : { notBefore: carry.notBefore }),
-    ...(carry.retainHost === undefined ? {} : { retainHost: carry.retainHost }),
-    ...(carry.retainHostUntil === undefined ? {} : { retainHostUntil: carry.retainHostUntil }),
   };
+  // Assigned rather than spread in: conditional spreads in a literal cost microseconds per record in V8.
+  if (carry.lastRestartAt !== undefined) taskGroup.lastRestartAt = carry.lastRestartAt;
+  if (carry.notBefore !== undefined) taskGroup.notBefore = carry.notBefore;
+  if (carry.retainHost !== undefined) taskGroup.retainHost = carry.retainHost;
+  if (carry.retainHostUntil !== undefined) taskGroup.retainHostUntil = carry.retainHostUntil;
+  return taskGroup;
 }
 
-function finishOperation(
-  app: Application,
-  current: TaskGroup[],
-  put: TaskGroup[],
-  remove: TaskGroup[],
-): void {
+/** Ends the operation once its goal holds for the taskgroups `after` the decision. */
+function finishOperation(app: Application, after: readonly TaskGroup[]): void {
   const op = app.operation;
   if (op === undefined) return;
-  const after = mergeTaskGroups(current, put, remove);
   const settled = after.every((tg) => tg.index < app.desiredInstances && tg.status !== 'Pending');
   const done =
     (op.type === 'create' && settled) ||
@@ -245,23 +258,25 @@ function finishOperation(
   if (done) delete app.operation;
 }
 
-function mergeTaskGroups(current: TaskGroup[], put: TaskGroup[], remove: TaskGroup[]): TaskGroup[] {
-  const byId = new Map(current.map((tg) => [tg.id, tg]));
-  for (const tg of put) byId.set(tg.id, tg);
-  for (const tg of remove) byId.delete(tg.id);
-  return [...byId.values()];
+/**
+ * The app's taskgroups once the decision is applied, in the app's order (new ones last, in the order they
+ * were put; a later put of the same id wins): what the operation and the status are computed from.
+ */
+function mergeTaskGroups(state: AppState, out: Effects): TaskGroup[] {
+  const puts = new Map<string, TaskGroup>();
+  for (const taskGroup of out.put) puts.set(taskGroup.id, taskGroup);
+  const after: TaskGroup[] = [];
+  for (const taskGroup of state.taskGroups.values()) {
+    if (!out.removed.has(taskGroup.id)) after.push(puts.get(taskGroup.id) ?? taskGroup);
+  }
+  for (const [id, taskGroup] of puts) {
+    if (!state.taskGroups.has(id) && !out.removed.has(id)) after.push(taskGroup);
+  }
+  return after;
 }
 
-function applyStatus(
-  app: Application,
-  state: AppState,
-  put: TaskGroup[],
-  remove: TaskGroup[],
-  ctx: ControllerContext,
-): void {
-  const taskGroups = mergeTaskGroups([...state.taskGroups.values()], put, remove).filter(
-    (tg) => tg.index < app.desiredInstances,
-  );
+function applyStatus(app: Application, after: readonly TaskGroup[], ctx: ControllerContext): void {
+  const taskGroups = after.filter((tg) => tg.index < app.desiredInstances);
   const pendingReason = taskGroups.find((tg) => tg.status === 'Pending')?.message;
   const { status, message } = applicationStatusOf({
     desired: app.desiredInstances,

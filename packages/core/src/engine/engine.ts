@@ -9,18 +9,18 @@ import {
   MesosDriverToken,
   type MesosEvent,
   type MesosOffer,
-  type MesosTaskStatus,
 } from '../ports/mesos-driver.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { createToken } from '../tokens.js';
-import { type AppDecision, decideApp } from './app-controller.js';
+import { decideApp } from './app-controller.js';
+import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
 import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
-import { type AppState, Changes, SchedulerState } from './state.js';
-import { applyStatusUpdate } from './status-updates.js';
+import { type AppState, Changes, recordDecision, SchedulerState } from './state.js';
+import { StatusUpdateBuffer } from './status-drain.js';
 
 /** Settings of the scheduler engine. */
 export interface EngineOptions {
@@ -41,8 +41,6 @@ export const EngineOptionsToken = createToken<EngineOptions>('EngineOptions');
 
 /** Mesos failover timeout: a week, as the original (spec/bcs-behaviour.md §13.2). */
 const FAILOVER_TIMEOUT_SECONDS = 7 * 24 * 3600;
-/** A kill not confirmed after the grace period plus this is sent again. */
-const KILL_RETRY_MS = 30_000;
 
 /**
  * The scheduler engine: keeps applications at their desired state on the Mesos cluster behind the driver.
@@ -53,6 +51,9 @@ const KILL_RETRY_MS = 30_000;
  * - **Recovery.** On start it loads the store, subscribes with the stored framework id, reconciles every
  *   known task explicitly, then implicitly: a task Mesos does not know is Lost (and restarted by policy), a
  *   task the scheduler does not know is killed.
+ * - **Batched status updates.** Updates that arrive together are applied in order, persisted in one batch
+ *   and acknowledged after it; each affected application's controller then runs once for the whole batch, so
+ *   starting 100 000 instances costs a few batches, not 200 000 (see `status-drain.ts`).
  * - **Never short for ever.** Instances that do not fit stay Pending with a reason, and are retried on every
  *   offer round; there is no launch timeout that gives up.
  */
@@ -77,6 +78,8 @@ export class SchedulerEngine implements AsyncDisposable {
   private cancelTick: CancelTimer | undefined;
   private lastReconcileAt = 0;
   private placementScheduled = false;
+  /** Status updates received and not yet applied. */
+  private readonly updates = new StatusUpdateBuffer(this);
   readonly options: Required<EngineOptions>;
 
   constructor(
@@ -113,11 +116,7 @@ export class SchedulerEngine implements AsyncDisposable {
         checkpoint: true,
         capabilities: [{ type: 'TASK_KILLING_STATE' }],
       },
-      (event) => {
-        this.run(() => this.onEvent(event)).catch((error: unknown) =>
-          this.logger.error({ err: error, event: event.type }, 'event handling failed'),
-        );
-      },
+      (event) => this.receive(event),
     );
     this.scheduleTick();
   }
@@ -177,12 +176,25 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   /** Runs the app controller for `app`, persists its decision and sends its kills. */
-  async syncApp(app: AppState): Promise<void> {
-    const decision = decideApp(app, this.controllerContext());
+  syncApp(app: AppState): Promise<void> {
+    return this.syncApps([app]);
+  }
+
+  /**
+   * Runs the app controller for each of `apps`, persists all their decisions in one batch, then sends their
+   * kills and asks for a placement pass.
+   */
+  async syncApps(apps: Iterable<AppState>): Promise<void> {
+    const ctx = this.controllerContext();
     const changes = new Changes();
-    recordDecision(app, decision, changes);
+    const kills: TaskGroup[] = [];
+    for (const app of apps) {
+      const decision = decideApp(app, ctx);
+      recordDecision(app, decision, changes);
+      for (const taskGroup of decision.kill) kills.push(taskGroup);
+    }
     await this.commit(changes);
-    for (const taskGroup of decision.kill) await this.killTaskGroup(taskGroup);
+    for (const taskGroup of kills) await this.killTaskGroup(taskGroup);
     this.requestPlacement();
   }
 
@@ -220,8 +232,8 @@ export class SchedulerEngine implements AsyncDisposable {
   /** Whether any taskgroup waits for an offer now. */
   hasPlaceablePending(): boolean {
     const now = this.clock.now();
-    for (const { taskGroup } of this.state.allTaskGroups()) {
-      if (taskGroup.status === 'Pending' && (taskGroup.notBefore ?? 0) <= now) return true;
+    for (const taskGroups of this.state.pending.values()) {
+      for (const taskGroup of taskGroups.values()) if ((taskGroup.notBefore ?? 0) <= now) return true;
     }
     return false;
   }
@@ -235,6 +247,17 @@ export class SchedulerEngine implements AsyncDisposable {
       this.suppressed = true;
       await this.send({ type: 'SUPPRESS' });
     }
+  }
+
+  /** Queues an event from Mesos; status updates go through the buffer, which drains them in batches. */
+  private receive(event: MesosEvent): void {
+    if (event.type === 'UPDATE') {
+      this.updates.push(event.update.status);
+      return;
+    }
+    this.run(() => this.onEvent(event)).catch((error: unknown) =>
+      this.logger.error({ err: error, event: event.type }, 'event handling failed'),
+    );
   }
 
   private async onEvent(event: MesosEvent): Promise<void> {
@@ -252,9 +275,6 @@ export class SchedulerEngine implements AsyncDisposable {
         return;
       case 'RESCIND':
         this.offers.delete(event.rescind.offer_id.value);
-        return;
-      case 'UPDATE':
-        await this.onUpdate(event.update.status);
         return;
       case 'ERROR':
         this.logger.error({ message: event.error.message }, 'mesos error');
@@ -275,57 +295,19 @@ export class SchedulerEngine implements AsyncDisposable {
     this.suppressed = false;
     await this.reconcileExplicitly();
     // Resume every application's operation where the store left it.
-    for (const app of [...this.state.apps.values()]) await this.syncApp(app);
+    await this.syncApps([...this.state.apps.values()]);
     this.requestPlacement();
   }
 
   /** Asks Mesos for the state of every task the scheduler believes is on an agent. */
   private async reconcileExplicitly(): Promise<void> {
-    const tasks = [];
-    for (const { taskGroup } of this.state.allTaskGroups()) {
-      if (taskGroup.agentId === undefined || taskGroup.status === 'Pending') continue;
-      if (['Finish', 'Failed', 'Killed', 'Error'].includes(taskGroup.status)) continue;
-      for (const task of taskGroup.tasks) {
-        tasks.push({ task_id: { value: task.id }, agent_id: { value: taskGroup.agentId } });
-      }
-    }
+    const tasks = tasksToReconcile(this.state);
     if (tasks.length > 0) await this.send({ type: 'RECONCILE', reconcile: { tasks } });
     this.lastReconcileAt = this.clock.now();
     // Implicit reconciliation follows once the explicit answers had a tick to arrive.
     this.clock.setTimer(this.options.tickMs, () => {
       this.run(() => this.send({ type: 'RECONCILE', reconcile: { tasks: [] } })).catch(() => undefined);
     });
-  }
-
-  private async onUpdate(status: MesosTaskStatus): Promise<void> {
-    const found = this.state.findTask(status.task_id.value);
-    if (found === undefined) {
-      await this.onUnknownTask(status);
-    } else {
-      await this.commit(applyStatusUpdate(found.app, found.taskGroup, status, this.controllerContext()));
-      await this.syncApp(found.app);
-    }
-    if (status.uuid !== undefined && status.agent_id !== undefined) {
-      await this.send({
-        type: 'ACKNOWLEDGE',
-        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
-      });
-    }
-  }
-
-  /** A task the scheduler has no record of: an orphan. If it runs, stop it (spec/bcs-behaviour.md §2.1). */
-  private async onUnknownTask(status: MesosTaskStatus): Promise<void> {
-    const live = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'].includes(status.state);
-    if (!live || status.agent_id === undefined) return;
-    this.logger.warn({ task: status.task_id.value }, 'killing a task the scheduler does not know');
-    if (status.executor_id !== undefined) {
-      await this.send({
-        type: 'SHUTDOWN',
-        shutdown: { executor_id: status.executor_id, agent_id: status.agent_id },
-      });
-    } else {
-      await this.send({ type: 'KILL', kill: { task_id: status.task_id, agent_id: status.agent_id } });
-    }
   }
 
   private scheduleTick(): void {
@@ -340,17 +322,7 @@ export class SchedulerEngine implements AsyncDisposable {
   /** Housekeeping: re-send stuck kills, wake back-offs, refresh settings, reconcile periodically. */
   private async tick(): Promise<void> {
     const now = this.clock.now();
-    for (const { app, taskGroup } of this.state.allTaskGroups()) {
-      if (taskGroup.killRequestedAt === undefined || taskGroup.agentId === undefined) continue;
-      const version = app.versions.get(taskGroup.versionId);
-      const graceMs = (version?.killGracePeriod ?? 0) * 1000;
-      if (
-        now - taskGroup.killRequestedAt > graceMs + KILL_RETRY_MS &&
-        !['Killed', 'Failed', 'Finish', 'Lost', 'Error'].includes(taskGroup.status)
-      ) {
-        await this.killTaskGroup(taskGroup);
-      }
-    }
+    await resendStuckKills(this, now);
     await this.refreshAgentSettings();
     if (now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
       this.lastReconcileAt = now;
@@ -359,15 +331,4 @@ export class SchedulerEngine implements AsyncDisposable {
     if (this.hasPlaceablePending()) this.requestPlacement();
     else await this.updateOfferInterest();
   }
-}
-
-/** Adds a controller decision to `changes`. */
-export function recordDecision(app: AppState, decision: AppDecision, changes: Changes): void {
-  if (decision.app === undefined) {
-    changes.removeApp(app);
-    return;
-  }
-  changes.putApp(decision.app);
-  for (const taskGroup of decision.put) changes.putTaskGroup(taskGroup);
-  for (const taskGroup of decision.remove) changes.removeTaskGroup(taskGroup);
 }

@@ -1,10 +1,13 @@
-import type { BatchOp, Store } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
 import type { Application } from '../resources/app.js';
 import type { ResourceAmounts } from '../resources/application.js';
-import type { TaskGroup } from '../resources/taskgroup.js';
+import type { TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { isActive } from './app-controller.js';
-import { appKey, Collections, taskGroupKey, versionKey } from './keys.js';
+import type { Changes } from './changes.js';
+import { appKey, Collections } from './keys.js';
+
+export { Changes, recordDecision } from './changes.js';
 
 /** An application with everything the engine decides on: its versions and its taskgroups by id. */
 export interface AppState {
@@ -13,10 +16,15 @@ export interface AppState {
   readonly taskGroups: Map<string, TaskGroup>;
 }
 
+/** Statuses after which a kill needs no re-sending: the taskgroup stopped (or is gone with its agent). */
+export const STOPPED: ReadonlySet<TaskGroupStatus> = new Set(['Killed', 'Failed', 'Finish', 'Lost', 'Error']);
+
 /**
  * The engine's in-memory copy of every application, version and taskgroup, loaded once from the store and
  * kept equal to it: every change goes through a `Changes` set that becomes one store batch, and only after
- * the batch committed is it applied here. Also indexes tasks and executors by id for status updates.
+ * the batch committed is it applied here. Also indexes tasks and executors by id for status updates, and
+ * keeps the few subsets the engine visits on every pass or tick (Pending, active, being killed), so that
+ * their cost follows those subsets rather than every taskgroup of the cluster (100 000 and more).
  */
 export class SchedulerState {
   readonly apps = new Map<string, AppState>();
@@ -26,6 +34,12 @@ export class SchedulerState {
   readonly taskGroupIndex = new Map<string, string>();
   /** agent id → resources of the active taskgroups placed there, kept up to date by `apply`. */
   readonly agentUsage = new Map<string, ResourceAmounts>();
+  /** `<ns>/<app>` → the app's Pending taskgroups by id: what placement passes place. */
+  readonly pending = new Map<string, Map<string, TaskGroup>>();
+  /** Active taskgroups (placed, not ended; see `isActive`) by id: what constraint checks count. */
+  readonly active = new Map<string, TaskGroup>();
+  /** Taskgroups with a kill requested on an agent and not stopped yet, by id: the tick re-sends their kills. */
+  readonly killing = new Map<string, TaskGroup>();
 
   /** Loads everything from `store`. */
   static async load(store: Store): Promise<SchedulerState> {
@@ -86,7 +100,9 @@ export class SchedulerState {
     for (const taskGroup of changes.taskGroups.values()) {
       const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
       if (taskGroups === undefined) continue;
-      this.account(taskGroups.get(taskGroup.id), -1);
+      const previous = taskGroups.get(taskGroup.id);
+      this.account(previous, -1);
+      if (previous !== undefined) this.untrack(previous);
       taskGroups.set(taskGroup.id, taskGroup);
       this.account(taskGroup, 1);
       this.index(taskGroup);
@@ -118,116 +134,47 @@ export class SchedulerState {
   private index(taskGroup: TaskGroup): void {
     this.taskGroupIndex.set(taskGroup.id, appKey(taskGroup.namespace, taskGroup.appId));
     for (const task of taskGroup.tasks) this.taskIndex.set(task.id, taskGroup.id);
+    this.track(taskGroup);
   }
 
   private unindex(taskGroup: TaskGroup): void {
     const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
-    this.account(taskGroups?.get(taskGroup.id), -1);
+    const stored = taskGroups?.get(taskGroup.id);
+    this.account(stored, -1);
+    this.untrack(stored ?? taskGroup);
     taskGroups?.delete(taskGroup.id);
     this.taskGroupIndex.delete(taskGroup.id);
     for (const task of taskGroup.tasks) this.taskIndex.delete(task.id);
   }
-}
 
-/**
- * A set of record changes that will be written as one atomic batch. Later puts of the same record replace
- * earlier ones. Removing an application removes its versions and taskgroups too.
- */
-export class Changes {
-  readonly apps = new Map<string, Application>();
-  readonly versions: Version[] = [];
-  readonly taskGroups = new Map<string, TaskGroup>();
-  readonly removedTaskGroups: TaskGroup[] = [];
-  readonly removedApps: { namespace: string; appId: string; versionIds: string[]; taskGroupIds: string[] }[] =
-    [];
-
-  putApp(app: Application): this {
-    this.apps.set(appKey(app.namespace, app.id), app);
-    return this;
-  }
-  putVersion(version: Version): this {
-    this.versions.push(version);
-    return this;
-  }
-  putTaskGroup(taskGroup: TaskGroup): this {
-    this.taskGroups.set(taskGroup.id, taskGroup);
-    return this;
-  }
-  removeTaskGroup(taskGroup: TaskGroup): this {
-    this.taskGroups.delete(taskGroup.id);
-    this.removedTaskGroups.push(taskGroup);
-    return this;
-  }
-  removeApp(state: AppState): this {
-    this.apps.delete(appKey(state.app.namespace, state.app.id));
-    for (const id of state.taskGroups.keys()) this.taskGroups.delete(id);
-    this.removedApps.push({
-      namespace: state.app.namespace,
-      appId: state.app.id,
-      versionIds: [...state.versions.keys()],
-      taskGroupIds: [...state.taskGroups.keys()],
-    });
-    return this;
-  }
-
-  get empty(): boolean {
-    return (
-      this.apps.size === 0 &&
-      this.versions.length === 0 &&
-      this.taskGroups.size === 0 &&
-      this.removedTaskGroups.length === 0 &&
-      this.removedApps.length === 0
-    );
-  }
-
-  /** The store operations, in an order where removals come last. */
-  toBatch(): BatchOp[] {
-    const ops: BatchOp[] = [];
-    for (const app of this.apps.values()) {
-      ops.push({
-        type: 'put',
-        collection: Collections.application,
-        key: appKey(app.namespace, app.id),
-        value: app,
-      });
-    }
-    for (const v of this.versions) {
-      ops.push({
-        type: 'put',
-        collection: Collections.version,
-        key: versionKey(v.namespace, v.appId, v.id),
-        value: v,
-      });
-    }
-    for (const tg of this.taskGroups.values()) {
-      ops.push({
-        type: 'put',
-        collection: Collections.taskGroup,
-        key: taskGroupKey(tg.namespace, tg.appId, tg.id),
-        value: tg,
-      });
-    }
-    for (const tg of this.removedTaskGroups) {
-      ops.push({
-        type: 'delete',
-        collection: Collections.taskGroup,
-        key: taskGroupKey(tg.namespace, tg.appId, tg.id),
-      });
-    }
-    for (const removed of this.removedApps) {
-      const { namespace, appId } = removed;
-      ops.push({ type: 'delete', collection: Collections.application, key: appKey(namespace, appId) });
-      for (const id of removed.versionIds) {
-        ops.push({ type: 'delete', collection: Collections.version, key: versionKey(namespace, appId, id) });
+  /** Adds the stored record `taskGroup` to the subsets it belongs to. */
+  private track(taskGroup: TaskGroup): void {
+    if (taskGroup.status === 'Pending') {
+      const key = appKey(taskGroup.namespace, taskGroup.appId);
+      let pending = this.pending.get(key);
+      if (pending === undefined) {
+        pending = new Map();
+        this.pending.set(key, pending);
       }
-      for (const id of removed.taskGroupIds) {
-        ops.push({
-          type: 'delete',
-          collection: Collections.taskGroup,
-          key: taskGroupKey(namespace, appId, id),
-        });
-      }
+      pending.set(taskGroup.id, taskGroup);
+    } else if (isActive(taskGroup)) {
+      this.active.set(taskGroup.id, taskGroup);
     }
-    return ops;
+    if (
+      taskGroup.killRequestedAt !== undefined &&
+      taskGroup.agentId !== undefined &&
+      !STOPPED.has(taskGroup.status)
+    ) {
+      this.killing.set(taskGroup.id, taskGroup);
+    }
+  }
+
+  /** Removes `taskGroup` (by id) from every subset. */
+  private untrack(taskGroup: TaskGroup): void {
+    const key = appKey(taskGroup.namespace, taskGroup.appId);
+    const pending = this.pending.get(key);
+    if (pending?.delete(taskGroup.id) === true && pending.size === 0) this.pending.delete(key);
+    this.active.delete(taskGroup.id);
+    this.killing.delete(taskGroup.id);
   }
 }

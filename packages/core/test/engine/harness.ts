@@ -47,12 +47,22 @@ export async function createHarness(
     cluster?: SimulatedCluster;
   } = {},
 ): Promise<Harness> {
-  const clock = options.clock ?? new ManualClock(START);
-  const store = options.store ?? createMemoryStore();
+  // The scheduler's store and clock are the harness's; only the cluster options go to the simulator (it must
+  // not write into the scheduler's store).
+  const { store: givenStore, clock: givenClock, cluster: givenCluster, ...clusterOptions } = options;
+  const clock = givenClock ?? new ManualClock(START);
+  const store = givenStore ?? createMemoryStore();
   const cluster =
-    options.cluster ??
-    new SimulatedCluster({ clock, seed: 7, agents: 3, offerIntervalMs: 1000, startupMs: 100, ...options });
-  if (options.cluster === undefined) await cluster.open();
+    givenCluster ??
+    new SimulatedCluster({
+      clock,
+      seed: 7,
+      agents: 3,
+      offerIntervalMs: 1000,
+      startupMs: 100,
+      ...clusterOptions,
+    });
+  if (givenCluster === undefined) await cluster.open();
   return wire(clock, store, cluster);
 }
 

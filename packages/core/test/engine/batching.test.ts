@@ -1,0 +1,108 @@
+import type { BatchOp, SchedulerState, TaskGroup } from '@bcs/core';
+import { isActive } from '@bcs/core';
+import { createMemoryStore } from '@bcs/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, smallApp } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.dispose());
+const NS = 'defaultGroup';
+
+/** A memory store that logs each batch with the number of Mesos calls made before it was written. */
+function recordingStore(callsSoFar: () => number) {
+  const store = createMemoryStore();
+  const batches: { ops: readonly BatchOp[]; callsBefore: number }[] = [];
+  const batch = store.batch.bind(store);
+  store.batch = async (ops) => {
+    const revision = await batch(ops);
+    batches.push({ ops, callsBefore: callsSoFar() });
+    return revision;
+  };
+  return { store, batches };
+}
+
+const taskGroupsIn = (ops: readonly BatchOp[], status: string) =>
+  ops.filter(
+    (op) => op.type === 'put' && op.collection === 'taskgroup' && (op.value as TaskGroup).status === status,
+  );
+
+/** The engine's indexes (Pending, active, being killed) equal a full scan of its state. */
+function expectIndexesMatchScan(state: SchedulerState): void {
+  const all = [...state.allTaskGroups()].map((e) => e.taskGroup);
+  const ids = (list: TaskGroup[]) => list.map((tg) => tg.id).sort();
+  const pending = [...state.pending.values()].flatMap((m) => [...m.values()]);
+  expect(ids(pending)).toEqual(ids(all.filter((tg) => tg.status === 'Pending')));
+  expect(ids([...state.active.values()])).toEqual(ids(all.filter(isActive)));
+  const stopped = ['Killed', 'Failed', 'Finish', 'Lost', 'Error'];
+  const killing = all.filter(
+    (tg) => tg.killRequestedAt !== undefined && tg.agentId !== undefined && !stopped.includes(tg.status),
+  );
+  expect(ids([...state.killing.values()])).toEqual(ids(killing));
+  // Every indexed record is the stored one, not a stale copy.
+  for (const tg of [...pending, ...state.active.values(), ...state.killing.values()]) {
+    expect(state.findTaskGroup(tg.id)?.taskGroup).toBe(tg);
+  }
+}
+
+describe('status updates that arrive together', () => {
+  it('are persisted in one batch and acknowledged only after it', async () => {
+    const recorded = recordingStore(() => h?.cluster.calls.length ?? 0);
+    h = await createHarness({ agents: 5, startupMs: 0, store: recorded.store });
+    await h.apps.create(NS, smallApp({ spec: { instance: 20 } }));
+    await h.advance(3000);
+    expect(h.apps.get(NS, 'app-test').taskGroups.every((tg) => tg.status === 'Running')).toBe(true);
+
+    // The 20 launches bring 20 STARTING updates at once: one batch stores them all, and so for RUNNING.
+    const starting = recorded.batches.filter((b) => taskGroupsIn(b.ops, 'Starting').length > 0);
+    expect(starting.map((b) => taskGroupsIn(b.ops, 'Starting').length)).toEqual([20]);
+    // (The implicit reconciliation one tick after subscribing re-reports them all later, in one batch too.)
+    const running = recorded.batches.filter((b) => taskGroupsIn(b.ops, 'Running').length > 0);
+    expect(running.map((b) => taskGroupsIn(b.ops, 'Running').length)).toEqual(running.map(() => 20));
+    // No ACKNOWLEDGE was sent before the STARTING batch was written.
+    const firstAck = h.cluster.calls.findIndex((c) => c.type === 'ACKNOWLEDGE');
+    expect(firstAck).toBeGreaterThanOrEqual(starting[0]!.callsBefore);
+    expect(h.cluster.calls.filter((c) => c.type === 'ACKNOWLEDGE')).toHaveLength(40);
+  });
+});
+
+describe('the engine indexes', () => {
+  it('match a full scan through launch, scale-down kills, agent loss and restarts', async () => {
+    h = await createHarness({ agents: 3, killGraceMs: 3000 });
+    const check = () => expectIndexesMatchScan(h.engine.state);
+    await h.apps.create(
+      NS,
+      smallApp({
+        spec: { instance: 9 },
+        restartPolicy: { policy: 'OnFailure', interval: 2, backoff: 10 },
+        killPolicy: { gracePeriod: 3 },
+      }),
+    );
+    check();
+    expect(h.engine.state.pending.size).toBe(1);
+    await h.advance(2000);
+    check();
+    expect(h.engine.state.active.size).toBe(9);
+
+    await h.apps.scale(NS, 'app-test', 5);
+    await h.advance(200);
+    check();
+    expect(h.engine.state.killing.size).toBe(4);
+    await h.advance(5000);
+    check();
+    expect(h.engine.state.killing.size).toBe(0);
+
+    h.cluster.loseAgent(h.apps.get(NS, 'app-test').taskGroups[0]!.hostname!);
+    await h.advance(500);
+    check();
+    expect(h.engine.state.pending.size).toBe(1);
+    await h.advance(5000);
+    check();
+    expect(h.engine.state.pending.size).toBe(0);
+
+    await h.apps.delete(NS, 'app-test', false);
+    await h.advance(5000);
+    check();
+    expect(h.engine.state.apps.size).toBe(0);
+    expect(h.engine.state.active.size + h.engine.state.killing.size).toBe(0);
+  });
+});
