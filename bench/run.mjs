@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { deploymentMarkdown, runDeploymentBench } from './deployment-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
 import { MEMORY_CONFIGS, runMemoryBench, runPlacementBench } from './scheduler-bench.mjs';
@@ -143,6 +144,19 @@ const benches = {
             `| ${fmt(r.agents)} | ${fmt(r.instances)} | ${r.maxOldSpaceMb === undefined ? 'default' : `${fmt(r.maxOldSpaceMb)} MiB old space`} | ${r.runs} | ${mib(r.rss)} | ${mib(r.heapUsed)} | ${mib(r.settledHeapUsed)} | ${mib(r.settledRss)} | ${seconds(r.runningMs)} |`,
         ),
       ];
+    },
+  },
+  deployments: {
+    title: 'Deployments: rolling updates',
+    async run() {
+      const rows = await runDeploymentBench({ runs: 5, log });
+      // The section's title and machine line come from this runner; keep the bench's body only.
+      return deploymentMarkdown(rows)
+        .split('\n')
+        .filter((line) => !line.startsWith('### ') && !line.startsWith('Measured '))
+        .join('\n')
+        .trim()
+        .split('\n');
     },
   },
 };
