@@ -1,9 +1,15 @@
 import type { MesosLaunchGroupOperation, MesosOffer } from '../ports/mesos-driver.js';
 import type { Task, TaskGroup } from '../resources/taskgroup.js';
-import { createSchedulingContext } from '../scheduler/context.js';
+import { createSchedulingContext, type SchedulingContext } from '../scheduler/context.js';
 import { buildLaunchGroup } from '../scheduler/launch.js';
 import { type PooledOffer, toPooledOffer } from '../scheduler/offer.js';
-import { type Placement, type PlacementRequest, planPlacements } from '../scheduler/placement.js';
+import {
+  isNoFit,
+  type Placement,
+  type PlacementRequest,
+  placeTaskGroup,
+  planPlacements,
+} from '../scheduler/placement.js';
 import type { SchedulerEngine } from './engine.js';
 import { type AppState, Changes } from './state.js';
 
@@ -136,9 +142,11 @@ function placeAll(
       list.push({ taskGroup: launched, placement });
       result.launches.set(placement.offerId, list);
     }
+    const why =
+      plan.unplaced.length === 0 ? undefined : explainNoFit(engine, plan.unplaced[0]!.request, pool, ctx);
     for (const { request, reason } of plan.unplaced) {
       const taskGroup = byIndex.get(request.index)!;
-      const message = `pending: ${reason}`;
+      const message = `pending: ${why ?? reason}`;
       if (taskGroup.message !== message)
         result.changes.putTaskGroup({ ...taskGroup, message, updatedAt: now });
     }
@@ -190,4 +198,29 @@ async function decline(engine: SchedulerEngine, offers: readonly MesosOffer[]): 
       filters: { refuse_seconds: engine.options.declineRefuseSeconds },
     },
   });
+}
+
+/**
+ * Why a request fits nowhere, judged against every agent the scheduler knows: what is left of this pass's
+ * offers, plus the latest offer of each agent that has none in this pass (Mesos holds back declined agents for
+ * a few seconds). Judging only this pass's offers made the reason change from pass to pass, naming whichever
+ * agents happened to offer. If it would fit on an agent not offering now, the reason says it waits for that
+ * agent. `undefined` when there is nothing better to say than the pass's own reason.
+ */
+function explainNoFit(
+  engine: SchedulerEngine,
+  request: PlacementRequest,
+  pool: readonly PooledOffer[],
+  ctx: SchedulingContext,
+): string | undefined {
+  const offering = new Set(pool.map((offer) => offer.agentId));
+  const known = [...pool];
+  for (const [agentId, { offer }] of engine.agents) {
+    if (!offering.has(agentId)) known.push(toPooledOffer(offer, settingOf(engine, offer)));
+  }
+  if (known.length === pool.length) return undefined;
+  ctx.clearRejections();
+  const result = placeTaskGroup(request, known, ctx);
+  if (isNoFit(result)) return result.reason;
+  return `waiting for an offer from ${result.hostname}, which may fit`;
 }

@@ -59,3 +59,31 @@ describe('placement on the simulated cluster', () => {
     expect(view.taskGroups.find((tg) => tg.status === 'Pending')!.message).toContain('port');
   });
 });
+
+describe('regression: the pending reason flapped between passes, naming only the agents that offered', () => {
+  it('keeps one reason that accounts for every known agent', async () => {
+    const agents = ['web-1', 'web-2', 'db-1', 'db-2'].map((hostname, i) => ({
+      hostname,
+      innerIp: `10.0.0.${i + 1}`,
+    }));
+    h = await createHarness({ agents });
+    const constraint = {
+      IntersectionItem: [
+        { unionData: [{ name: 'hostname', operate: 'LIKE', type: 3, text: { value: 'web-*' } }] },
+        { unionData: [{ name: 'hostname', operate: 'UNIQUE' }] },
+      ],
+    };
+    await h.apps.create(NS, smallApp({ spec: { instance: 3 }, constraint }));
+    const messages = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      await h.advance(500);
+      const pending = h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.status === 'Pending');
+      for (const tg of pending) messages.add(tg.message);
+    }
+    const last = [...messages].at(-1)!;
+    expect(last).toContain('LIKE(hostname) rejected 2 agents');
+    expect(last).toContain('UNIQUE(hostname) rejected 2 agents');
+    // After the first pass has seen every agent, the reason no longer changes.
+    expect([...messages].filter((m) => m !== last).every((m) => m === 'waiting for an offer')).toBe(true);
+  });
+});
