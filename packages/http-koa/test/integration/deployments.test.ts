@@ -153,3 +153,56 @@ describe('deployments through HTTP', () => {
     });
   });
 });
+
+describe('SIGKILL mid-rollout', () => {
+  let server: ServerProcess;
+  afterAll(() => server.dispose());
+
+  it('completes the rollout after a restart on the same data dir, within maxSurge and maxUnavailable throughout', async () => {
+    server = await ServerProcess.start();
+    const get = () => server.call('GET', ONE);
+    const slow = (image?: string) => {
+      const b = aDeployment({
+        spec: { instance: 4, strategy: { rollingupdate: { autoUpgrade: true, upgradeDuration: 2 } } },
+      }) as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
+      if (image !== undefined) b.spec.template.spec.containers[0]!.image = image;
+      return b as unknown as Record<string, unknown>;
+    };
+    // 4 instances, maxSurge 1, maxUnavailable 1: old + new running ≤ 5, available ≥ 3.
+    const bounds = (res: Res) => {
+      const rollout = data(res).rollout;
+      if (rollout === null || data(res).status === 'Running') return;
+      expect(rollout.old.running + rollout.new.running).toBeLessThanOrEqual(5);
+      expect(rollout.old.available + rollout.new.available).toBeGreaterThanOrEqual(3);
+    };
+    expect((await server.call('POST', BASE, slow())).status).toBe(200);
+    await waitFor(get, (res) => data(res).status === 'Running');
+    expect((await server.call('PUT', BASE, slow(V2))).status).toBe(200);
+    // Crash once the rollout is under way: both versions have instances.
+    await waitFor(
+      get,
+      (res) => {
+        const r = data(res).rollout;
+        return r !== null && r.new.running > 0 && r.old.desired < 4;
+      },
+      bounds,
+    );
+    await server.crashAndRestart();
+    const done = await waitFor(get, (res) => data(res).status === 'Running', bounds, 60_000);
+    const app = done.body.data.application as { name: string; desired: number; available: number };
+    expect(app.name).toMatch(new RegExp(`^${NAME}-v\\d+$`));
+    expect(app).toMatchObject({ desired: 4, available: 4 });
+    // Nothing left over or doubled: exactly 4 taskgroups, all of the new version, and the old app is gone.
+    const taskGroups = await server.call('GET', `/namespaces/${NS}/applications/${app.name}/taskgroups`);
+    expect(taskGroups.body.data.map((tg: { Status: string }) => tg.Status)).toEqual([
+      'Running',
+      'Running',
+      'Running',
+      'Running',
+    ]);
+    expect(
+      taskGroups.body.data.every((tg: { Taskgroup: { Image: string }[] }) => tg.Taskgroup[0]!.Image === V2),
+    ).toBe(true);
+    expect((await server.call('GET', `/namespaces/${NS}/applications/${NAME}`)).status).toBe(404);
+  });
+});
