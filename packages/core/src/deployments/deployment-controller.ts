@@ -1,13 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
 import { type AppState, Changes } from '../engine/state.js';
+import { ConflictError } from '../errors.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type Logger, LoggerToken } from '../ports/logger.js';
+import { normalizeDeployment } from '../resources/deployment.js';
 import type { RolloutStep } from '../rollout/marks.js';
 import { planRolloutStep } from '../rollout/plan.js';
-import type { RolloutState } from '../rollout/state.js';
+import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { DEPLOYMENT_STATUS_OF_PHASE } from '../rollout/status.js';
-import { normalizedOf } from './app-definition.js';
+import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import { normalizedOf, ownedAppChanges, versionOfTemplate } from './app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from './apply.js';
 import { DEPLOYMENT_COLLECTION, type Deployment, deploymentKey, hasActiveRollout } from './record.js';
 
@@ -70,6 +73,10 @@ export class DeploymentController {
     if (deployment.status === 'Deleting') return this.finishDelete(deployment);
     if (deployment.status === 'Deploying') return this.checkDeployed(deployment);
     if (hasActiveRollout(deployment)) return this.driveRollout(deployment);
+    if (deployment.pendingDefinition !== undefined) {
+      const next = await this.startPending(deployment);
+      return hasActiveRollout(next) ? this.driveRollout(next) : next;
+    }
     return deployment;
   }
 
@@ -153,7 +160,28 @@ export class DeploymentController {
       case 'finish':
         return this.retire(withFinished(record, step.state, now), old, now);
       case 'cancelled':
-        return this.retire(this.withCancelled(record, step.state, now), fresh, now);
+        return this.startPending(await this.retire(this.withCancelled(record, step.state, now), fresh, now));
+    }
+  }
+
+  /**
+   * A new update during an update (§5.2): once the replaced rollout is cancelled, a rollout towards the
+   * `pendingDefinition` starts at once, as `DeploymentService.update` starts one from `Running`. If it cannot
+   * start now (the new app's name is still taken), the next drive retries.
+   */
+  private async startPending(record: Deployment): Promise<Deployment> {
+    const raw = record.pendingDefinition;
+    if (raw === undefined || record.status !== 'Running' || hasActiveRollout(record)) return record;
+    const now = this.clock.now();
+    try {
+      const started = startRollout(this.engine, record, parseDeployment(raw, record.namespace), raw, now);
+      await commitWithRecord(this.engine, started.changes, started.record);
+      const newApp = started.record.rollout?.newApp;
+      await syncExisting(this.engine, [newApp === undefined ? undefined : this.app(record, newApp)]);
+      return started.record;
+    } catch (error) {
+      this.logger.warn({ err: error, deployment: record.name }, 'pending update not started yet; retrying');
+      return record;
     }
   }
 
@@ -210,4 +238,53 @@ function withFinished(record: Deployment, rollout: RolloutState, now: number): D
     message: rollout.message,
     updatedAt: now,
   };
+}
+
+/**
+ * A rolling update of `current` towards `definition` (§5.2), from `Running`: the new app
+ * `<name>-v<unix seconds>` with 0 instances (its version keeps the deployment's count) and a new
+ * `RolloutState`; status `Update`. `raw` is the definition as the client sent it. Any `pendingDefinition` is
+ * cleared. `ConflictError` if the new app's name is taken (retry in a second). Writes nothing.
+ */
+export function startRollout(
+  engine: SchedulerEngine,
+  current: Deployment,
+  definition: DeploymentDefinition,
+  raw: unknown,
+  now: number,
+): { changes: Changes; record: Deployment } {
+  const { namespace, name } = current;
+  const old = engine.state.get(namespace, current.appName);
+  if (old === undefined) {
+    throw new ConflictError(`application ${namespace}/${current.appName} of deployment ${name} is gone`);
+  }
+  const newApp = rolloutAppName(name, now);
+  if (engine.state.get(namespace, newApp) !== undefined) {
+    throw new ConflictError(`application ${namespace}/${newApp} exists; retry the update in a second`);
+  }
+  const version = versionOfTemplate(engine, definition, newApp, namespace);
+  const { changes } = ownedAppChanges(version, name, 0, now);
+  const normalized = normalizeDeployment(definition);
+  const rollout = createRolloutState({
+    namespace,
+    name,
+    desired: definition.spec.instance,
+    oldDesired: old.app.desiredInstances,
+    settings: normalized.spec.strategy.rollingupdate,
+    oldApp: old.app.id,
+    newApp,
+    now,
+    updatePolicy: definition.updatePolicy,
+  });
+  const { pendingDefinition: _replaced, ...rest } = current;
+  const record: Deployment = {
+    ...withRollout(rest, rollout, now),
+    labels: normalized.metadata.labels ?? {},
+    selector: normalized.spec.selector ?? {},
+    instance: normalized.spec.instance,
+    strategy: normalized.spec.strategy.rollingupdate,
+    definition: raw,
+    previousDefinition: current.definition,
+  };
+  return { changes, record };
 }

@@ -39,6 +39,11 @@ export interface Deployment {
   readonly definition: unknown;
   /** The definition before the update in progress; a cancel restores it. */
   readonly previousDefinition?: unknown;
+  /**
+   * A definition sent by an update during an update: the rollout in progress is cancelled, and a rollout
+   * towards this one starts once the cancel completes. A further update replaces it.
+   */
+  readonly pendingDefinition?: unknown;
   readonly message: string;
   /** Epoch ms. */
   readonly createdAt: number;

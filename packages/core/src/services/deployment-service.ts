@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
-import { DeploymentController, withRollout } from '../deployments/deployment-controller.js';
+import { DeploymentController, startRollout, withRollout } from '../deployments/deployment-controller.js';
 import {
   DEPLOYMENT_COLLECTION,
   type Deployment,
@@ -13,8 +13,9 @@ import { type AppState, Changes } from '../engine/state.js';
 import { AlreadyExistsError, ConflictError, ErrorCode, NotFoundError, ValidationError } from '../errors.js';
 import { type NormalizedDeployment, normalizeDeployment } from '../resources/deployment.js';
 import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.js';
-import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
+import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
+import { parseApplication } from '../validation/application.js';
 import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
 
@@ -71,18 +72,23 @@ export class DeploymentService {
   }
 
   /**
-   * Starts a rolling update (§5.2): only from `Running`, with the same selector and a template. The new app
+   * Starts a rolling update (§5.2) with the same selector and a template. From `Running`: the new app
    * `<name>-v<unix seconds>` is created with 0 instances (its version keeps the deployment's count); the
-   * rollout planner then moves instances within maxSurge / maxUnavailable. 409 if not `Running`.
+   * rollout planner then moves instances within maxSurge / maxUnavailable. During an update (a new update
+   * during an update: the target is replaced): the body is kept as `pendingDefinition`, the rollout in
+   * progress is cancelled (its new app removed within the same bounds, the old one restored), and a rollout
+   * towards the pending definition starts once that is done; a further update replaces the pending one.
+   * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
     const definition = parseChecked(body, namespace);
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
-      if (current.status !== 'Running') {
+      const updating = current.rollout !== undefined && hasActiveRollout(current);
+      if (current.status !== 'Running' && !updating) {
         throw new ConflictError(
-          `deployment ${namespace}/${name} is ${current.status}; an update needs Running`,
+          `deployment ${namespace}/${name} is ${current.status}; an update needs Running or an update in progress`,
         );
       }
       if (!sameSelector(current.selector, definition.spec.selector ?? {})) {
@@ -90,34 +96,22 @@ export class DeploymentService {
           { path: 'spec.selector', rule: 'must not change in an update' },
         ]);
       }
-      const old = this.requireApp(current, current.appName);
       const now = this.engine.clock.now();
-      const newApp = rolloutAppName(name, now);
-      if (this.engine.state.get(namespace, newApp) !== undefined) {
-        throw new ConflictError(`application ${namespace}/${newApp} exists; retry the update in a second`);
+      if (current.rollout !== undefined && updating) {
+        // Validate the template as the app it will become, before anything is stored.
+        parseApplication(applicationBodyOf(definition, rolloutAppName(name, now), namespace), namespace);
+        const record: Deployment = {
+          ...withRollout(current, cancelRollout(current.rollout, now), now),
+          pendingDefinition: body,
+        };
+        await commitWithRecord(this.engine, new Changes(), record);
+        await this.controller.drive(record);
+        return;
       }
-      const version = versionOfTemplate(this.engine, definition, newApp, namespace);
-      const { changes } = ownedAppChanges(version, name, 0, now);
-      const normalized = normalizeDeployment(definition);
-      const rollout = createRolloutState({
-        namespace,
-        name,
-        desired: definition.spec.instance,
-        oldDesired: old.app.desiredInstances,
-        settings: normalized.spec.strategy.rollingupdate,
-        oldApp: old.app.id,
-        newApp,
-        now,
-        updatePolicy: definition.updatePolicy,
-      });
-      const record: Deployment = {
-        ...withRollout(current, rollout, now),
-        ...specFields(normalized),
-        definition: body,
-        previousDefinition: current.definition,
-      };
+      this.requireApp(current, current.appName);
+      const { changes, record } = startRollout(this.engine, current, definition, body, now);
       await commitWithRecord(this.engine, changes, record);
-      await syncExisting(this.engine, [this.engine.state.get(namespace, newApp)]);
+      await syncExisting(this.engine, [this.engine.state.get(namespace, record.rollout?.newApp ?? name)]);
       await this.controller.drive(record);
     });
     return this.get(namespace, name);
@@ -135,9 +129,12 @@ export class DeploymentService {
     );
   }
 
-  /** `cancelupdate` (§5.4), at any moment of a rollout, a step in progress included. 409 when none. */
+  /**
+   * `cancelupdate` (§5.4), at any moment of a rollout, a step in progress included; a pending update (one
+   * sent during an update) is dropped too. 409 when none.
+   */
   cancel(namespace: string, name: string): Promise<DeploymentView> {
-    return this.control(namespace, name, (state, now) => cancelRollout(state, now));
+    return this.control(namespace, name, (state, now) => cancelRollout(state, now), true);
   }
 
   /**
@@ -233,6 +230,7 @@ export class DeploymentService {
     namespace: string,
     name: string,
     apply: (state: RolloutState, now: number, record: Deployment) => RolloutState,
+    dropPending = false,
   ): Promise<DeploymentView> {
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
@@ -241,8 +239,10 @@ export class DeploymentService {
       }
       const now = this.engine.clock.now();
       const next = apply(current.rollout, now, current);
-      if (next === current.rollout) return;
-      const record = withRollout(current, next, now);
+      const pending = dropPending && current.pendingDefinition !== undefined;
+      if (next === current.rollout && !pending) return;
+      const { pendingDefinition: _dropped, ...kept } = current;
+      const record = withRollout(pending ? kept : current, next, now);
       await commitWithRecord(this.engine, new Changes(), record);
       await this.controller.drive(record);
     });

@@ -9,6 +9,7 @@ const NS = 'defaultGroup';
 const NAME = 'deployment-test';
 const V1 = 'dockerhub:8443/bcs/game/gamesvr:v1.1.1';
 const V2 = 'dockerhub:8443/bcs/game/gamesvr:v2.0.0';
+const V3 = 'dockerhub:8443/bcs/game/gamesvr:v3.0.0';
 
 /** The document's example, rolling automatically with 1 s between steps (the example pauses after each). */
 function body(image = V1, rolling: Record<string, unknown> = {}, instance = 2) {
@@ -131,6 +132,38 @@ describe('deployments', () => {
     expect(owned().apps).toEqual([oldApp]);
     expect(images()).toEqual([V1, V1]);
     expect(await h.deployments.definition(NS, NAME)).toEqual(body());
+  });
+
+  it('an update during an update replaces the target: V2 is rolled back, then V3 rolled out, within bounds', async () => {
+    h = await createHarness({ agents: 3 });
+    await deployed();
+    await h.deployments.update(NS, body(V2));
+    const before = await watch(1500);
+    const v2App = (await view()).deployment.rollout?.newApp;
+    expect(v2App).toMatch(/^deployment-test-v\d+$/);
+    expect(images()).toContain(V2);
+    // A bad body is refused at the entry and stores nothing.
+    await expect(h.deployments.update(NS, { ...body(V3), spec: { instance: 'x' } })).rejects.toThrow();
+    expect((await view()).deployment.pendingDefinition).toBeUndefined();
+    const replaced = await h.deployments.update(NS, body(V3, {}, 3));
+    expect(replaced.deployment.pendingDefinition).toEqual(body(V3, {}, 3));
+    expect(replaced.rollout?.phase).toBe('cancelling');
+    // A second update while one is pending replaces it.
+    await h.deployments.update(NS, body(V3));
+    expect((await view()).deployment.pendingDefinition).toEqual(body(V3));
+    const after = await watch(120_000, (v) => v.deployment.status === 'Running');
+    expectBounds([...before, ...after]);
+    await h.advance(5000);
+    const v = await view();
+    expect(v.deployment.status).toBe('Running');
+    expect(v.deployment.pendingDefinition).toBeUndefined();
+    expect(v.rollout?.phase).toBe('done');
+    expect(v.deployment.appName).not.toBe(v2App);
+    expect(h.engine.state.get(NS, v2App!)).toBeUndefined();
+    expect(owned().apps).toEqual([v.deployment.appName]);
+    expect(v.app).toMatchObject({ desired: 2, running: 2, available: 2 });
+    expect(images()).toEqual([V3, V3]);
+    expect(await h.deployments.definition(NS, NAME)).toEqual(body(V3));
   });
 
   it('cancel during an old scale-down step (DeleteFirst) brings the old app back to full count', async () => {
