@@ -5,20 +5,15 @@
 //   node bench/deployment-bench.mjs [--runs 3]     prints a markdown section body (for docs/benchmarks.md)
 //   import { runDeploymentBench } from './bench/deployment-bench.mjs'
 
-import { createRequire } from 'node:module';
 import { availableParallelism, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DeploymentController, DeploymentService, registerCore, SchedulerEngine } from '@bcs/core';
+import { DeploymentService } from '@bcs/core';
 import { aDeployment } from '@bcs/testing/builders';
-import { SimulatedCluster } from '@bcs/testing/cluster';
-import { ManualClock, SequentialIds } from '@bcs/testing/fakes';
-import { median, openLevelStore, START } from './sim-scheduler.mjs';
+import { median, openLevelStore, openSimScheduler } from './sim-scheduler.mjs';
 
 // tsyringe is core's dependency, not the workspace root's: load the very copy core registered its classes in.
-const requireFromCore = createRequire(fileURLToPath(import.meta.resolve('@bcs/core')));
-const { container: rootContainer } = await import(pathToFileURL(requireFromCore.resolve('tsyringe')).href);
 
 const NAMESPACE = 'bench';
 const NAME = 'deploy-bench';
@@ -78,61 +73,24 @@ export function benchDeployment({ instances, maxSurge, maxUnavailable, upgradeDu
  * engine's queue) is wrapped to add its wall time to `controllerMs`.
  */
 async function openDeploymentScheduler({ agents, store }) {
-  const clock = new ManualClock(START);
-  const cluster = new SimulatedCluster({
-    clock,
-    agents,
-    seed: 7,
-    offerIntervalMs: 1000,
-    startupMs: 0,
-    recordCalls: false,
-  });
-  await cluster.open();
-  const container = registerCore(rootContainer.createChildContainer(), {
-    store,
-    clock,
-    ids: new SequentialIds({ startNanos: BigInt(START) * 1_000_000n }),
-    driver: cluster,
-    engine: { clusterName: '10001', tickMs: 1000 },
-  });
-  const engine = container.resolve(SchedulerEngine);
-  const controller = container.resolve(DeploymentController);
   const timing = { controllerMs: 0, ticks: 0 };
-  const driveAll = controller.driveAll.bind(controller);
-  controller.driveAll = async () => {
-    const started = performance.now();
-    try {
-      await driveAll();
-    } finally {
-      timing.controllerMs += performance.now() - started;
-      timing.ticks++;
-    }
-  };
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await engine.idle();
-    }
-  };
-  await engine.start();
-  controller.start();
-  await settle();
-  return {
-    clock,
-    engine,
-    timing,
-    deployments: container.resolve(DeploymentService),
-    async step(ms) {
-      clock.advance(ms);
-      await settle();
+  const sim = await openSimScheduler({
+    agents,
+    store,
+    deployments(controller) {
+      const driveAll = controller.driveAll.bind(controller);
+      controller.driveAll = async () => {
+        const started = performance.now();
+        try {
+          await driveAll();
+        } finally {
+          timing.controllerMs += performance.now() - started;
+          timing.ticks++;
+        }
+      };
     },
-    async dispose() {
-      controller.dispose();
-      await engine.dispose();
-      await container.dispose();
-      await cluster.dispose();
-    },
-  };
+  });
+  return { ...sim, timing, deployments: sim.container.resolve(DeploymentService) };
 }
 
 /** Steps the clock until `done(view)` holds (checked after every step); throws past {@link MAX_SIMULATED_MS}. */

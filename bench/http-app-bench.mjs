@@ -4,16 +4,15 @@
 //
 //   node bench/http-app-bench.mjs [--runs 3]
 //   import { runHttpAppBench } from './bench/http-app-bench.mjs'
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startServerProcess } from './server-process.mjs';
 import { APP_ID, benchApplication, median, NAMESPACE } from './sim-scheduler.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/http-koa/dist/bin/bcs-scheduler.js', import.meta.url));
 const CLUSTER_ID = 'BCS-BENCH-00001';
 const HEADERS = { 'BCS-ClusterID': CLUSTER_ID, 'content-type': 'application/json' };
 const APPS = `/v4/scheduler/mesos/namespaces/${NAMESPACE}/applications`;
@@ -21,30 +20,6 @@ const APPS = `/v4/scheduler/mesos/namespaces/${NAMESPACE}/applications`;
 const POLL_MS = 20;
 /** A run that has not reached all Running by then failed. */
 const TIMEOUT_MS = 120_000;
-
-async function startServer(dataDir, agents) {
-  const args = [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID];
-  args.push('--sim-agents', String(agents));
-  const child = spawn(process.execPath, args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  const stop = () =>
-    new Promise((done) => {
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
-}
 
 async function call(url, init) {
   const response = await fetch(url, { headers: HEADERS, ...init });
@@ -60,7 +35,11 @@ async function call(url, init) {
  */
 export async function httpAppRun({ agents, instances }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bcs-bench-http-app-'));
-  const server = await startServer(dataDir, agents);
+  const server = await startServerProcess({
+    dataDir,
+    clusterId: CLUSTER_ID,
+    args: ['--sim-agents', String(agents)],
+  });
   try {
     const started = performance.now();
     await call(`${server.url}${APPS}`, {

@@ -1,13 +1,12 @@
 // HTTP create and get of configmaps against the real `bcs-scheduler` command (LevelDB on disk, in its own
 // process), loaded by autocannon from this process. Medians over `runs` runs of `seconds` each.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startServerProcess } from './server-process.mjs';
 
-const BIN = fileURLToPath(new URL('../packages/http-koa/dist/bin/bcs-scheduler.js', import.meta.url));
 const CLUSTER_ID = 'BCS-BENCH-00001';
 const HEADERS = { 'BCS-ClusterID': CLUSTER_ID, 'content-type': 'application/json' };
 const BASE = '/v4/scheduler/mesos/namespaces/bench';
@@ -19,32 +18,6 @@ function configMap(name) {
     metadata: { name, namespace: 'bench', labels: {} },
     datas: { 'item-one': { type: 'file', content: 'Y29uZmlnIGNvbnRleHQ=' } },
   });
-}
-
-async function startServer(dataDir) {
-  const child = spawn(
-    process.execPath,
-    [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
-    },
-  );
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  const stop = () =>
-    new Promise((done) => {
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
 }
 
 function load(options) {
@@ -62,7 +35,7 @@ const median = (xs) => {
 /** Runs the benchmark; resolves to rows `{ op, rps, p50, p99, runs, connections, seconds, errors }`. */
 export async function runHttpBench({ runs = 5, seconds = 5, connections = 16 } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bcs-bench-http-'));
-  const server = await startServer(dataDir);
+  const server = await startServerProcess({ dataDir, clusterId: CLUSTER_ID });
   try {
     const samples = { create: [], get: [] };
     let seq = 0;

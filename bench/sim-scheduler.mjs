@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ApplicationService, registerCore, SchedulerEngine } from '@bcs/core';
+import { ApplicationService, DeploymentController, registerCore, SchedulerEngine } from '@bcs/core';
 import { createLevelStore } from '@bcs/store-level';
 import { aContainer, anApplication } from '@bcs/testing/builders';
 import { SimulatedCluster } from '@bcs/testing/cluster';
@@ -61,7 +61,7 @@ export async function openLevelStore(prefix = 'bcs-bench-sched-') {
  * every second and starts tasks at once. Returns the parts plus `settle()` (lets the engine and the cluster
  * run to quiescence) and `step(ms)` (advances the clock, then settles).
  */
-export async function openSimScheduler({ agents, store = createMemoryStore() }) {
+export async function openSimScheduler({ agents, store = createMemoryStore(), deployments }) {
   const clock = new ManualClock(START);
   const cluster = new SimulatedCluster({
     clock,
@@ -80,6 +80,9 @@ export async function openSimScheduler({ agents, store = createMemoryStore() }) 
     engine: { clusterName: '10001', tickMs: 1000 },
   });
   const engine = container.resolve(SchedulerEngine);
+  // With `deployments(controller)`, the DeploymentController runs too; the callback may instrument it first.
+  const controller = deployments === undefined ? undefined : container.resolve(DeploymentController);
+  if (controller !== undefined) deployments(controller);
   const settle = async () => {
     for (let i = 0; i < 3; i++) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -87,11 +90,13 @@ export async function openSimScheduler({ agents, store = createMemoryStore() }) 
     }
   };
   await engine.start();
+  controller?.start();
   await settle();
   return {
     clock,
     cluster,
     engine,
+    container,
     apps: container.resolve(ApplicationService),
     settle,
     async step(ms) {
@@ -99,6 +104,7 @@ export async function openSimScheduler({ agents, store = createMemoryStore() }) 
       await settle();
     },
     async dispose() {
+      controller?.dispose();
       await engine.dispose();
       await container.dispose();
       await cluster.dispose();

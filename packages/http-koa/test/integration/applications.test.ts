@@ -1,6 +1,7 @@
 import { anApplication } from '@bcs/testing/builders';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Envelope, ServerProcess } from './helpers/server-process.js';
+import { waitFor } from './helpers/wait.js';
 
 // Every application endpoint through HTTP, against the real `bcs-scheduler` process with its default
 // simulated cluster (3 agents like the API document's offer: 4 cpus, 30878 MB, ports 31000-32000).
@@ -8,18 +9,6 @@ import { type Envelope, ServerProcess } from './helpers/server-process.js';
 const NS = 'defaultGroup';
 const APP = `/namespaces/${NS}/applications`;
 const V2 = 'dockerhub:8443/bcs/game/gamesvr:v2.0.0';
-
-/** Polls `read` every 100 ms until `done` holds (or fails after `ms`). */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The document's application with a smaller footprint, so many instances fit on a simulated agent. */
 function small(instances: number, image?: string) {

@@ -2,6 +2,7 @@ import { ErrorCode } from '@bcs/core';
 import { aDeployment } from '@bcs/testing/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Envelope, ServerProcess } from './helpers/server-process.js';
+import { waitFor } from './helpers/wait.js';
 
 // Deployments through HTTP, against the real `bcs-scheduler` process and its default simulated cluster.
 
@@ -11,24 +12,6 @@ const BASE = `/namespaces/${NS}/deployments`;
 const ONE = `${BASE}/${NAME}`;
 const V2 = 'dockerhub:8443/bcs/game/gamesvr:v2.0.0';
 const V3 = 'dockerhub:8443/bcs/game/gamesvr:v3.0.0';
-
-/** Polls `read` every 100 ms until `done` holds (or fails after `ms`), handing every value to `each`. */
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  each: (value: T) => void = () => undefined,
-  ms = 40_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    each(value);
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The document's example rolling automatically, 1 s between steps, with `image`. */
 function body(image?: string) {

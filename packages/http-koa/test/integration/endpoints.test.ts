@@ -1,6 +1,7 @@
 import { anApplication, aService } from '@bcs/testing/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Envelope, ServerProcess } from './helpers/server-process.js';
+import { waitFor } from './helpers/wait.js';
 
 // Service endpoints through HTTP, against the real `bcs-scheduler` process with its default simulated cluster
 // (3 agents, InnerIP 127.0.0.1-3, ports 31000-32000): the API document's service selects the document's
@@ -9,18 +10,6 @@ import { type Envelope, ServerProcess } from './helpers/server-process.js';
 const NS = 'defaultGroup';
 const APP = `/namespaces/${NS}/applications`;
 const ENDPOINTS = `/namespaces/${NS}/services/service-test/endpoints`;
-
-/** Polls `read` every 100 ms until `done` holds (or fails after `ms`). */
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The document's application with half a cpu per instance (its 2 cpus would fill the agents). */
 function small(instances: number) {

@@ -1,0 +1,37 @@
+// The built `bcs-scheduler` command in its own process, for the HTTP benchmarks: the load generator or poller
+// runs in the bench process, the server in this child.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built command (`pnpm bench` runs `tsc -b` first). */
+export const BIN = fileURLToPath(new URL('../packages/http-koa/dist/bin/bcs-scheduler.js', import.meta.url));
+
+/**
+ * Starts the command on a free loopback port with `dataDir`, `clusterId` and extra flags; resolves once it
+ * printed `listening on`, to `{ url, stop }` (`stop` sends SIGTERM and resolves when it exited).
+ */
+export async function startServerProcess({ dataDir, clusterId, args = [] }) {
+  const child = spawn(
+    process.execPath,
+    [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', clusterId, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  const stop = () =>
+    new Promise((done) => {
+      child.once('exit', done);
+      child.kill('SIGTERM');
+    });
+  return { url, stop };
+}
