@@ -43,8 +43,16 @@ export class DeploymentService {
   /**
    * Creates a deployment (§5.1, with the §15.8 fixes): the apps of the namespace whose current version carries
    * ALL `spec.selector` pairs are counted (apps, not pairs). 0 → the template is required and an app named
-   * after the deployment is created; 1 without a template → adopted; 1 with a template → 409 (delete the app
-   * or drop the template: replacing a running app silently is not done); more than 1 → 400 on `spec.selector`.
+   * after the deployment is created; 1 without a template → adopted; 1 with a template → adopted and, at once,
+   * rolled to the template (§5.1's original inner-deleted the app and created a new one, with downtime): the
+   * app becomes owned and bound, and a rolling update towards the template starts from it exactly as
+   * {@link update} starts one (`startRollout`: new app `<name>-v<unix seconds>`, status `Update`), so the
+   * adopted app is removed within maxSurge / maxUnavailable and the deployment ends `Running` on the template.
+   * The adopted app keeps its instance count (not inner-scaled first): the rollout starts from it as an update
+   * that changes `spec.instance` does, the bounds measured against the deployment's `spec.instance`.
+   * `getDeploymentDef` shows the body sent; a `cancelupdate` restores the body without `spec.template` (with
+   * the adopted app's count), i.e. the deployment as if it had adopted the app without a template. An app
+   * that already belongs to a deployment → 409. More than 1 → 400 on `spec.selector`.
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
@@ -57,13 +65,14 @@ export class DeploymentService {
       const matches = this.matchingApps(namespace, definition.spec.selector ?? {});
       if (matches.length > 1) throw tooManyMatches(matches);
       const [match] = matches;
+      const now = this.engine.clock.now();
       if (match !== undefined && definition.spec.template !== undefined) {
-        throw new ConflictError(
-          `application ${namespace}/${match.app.id} matches spec.selector and spec.template is given: ` +
-            'delete that application, or leave spec.template out to adopt it',
-        );
+        const adopted = withInstance(withoutTemplate(body), match.app.desiredInstances);
+        const record = recordOf(definition, adopted, namespace, match.app.id, now);
+        await this.controller.drive(await this.adoptAndRoll(record, match, definition, body));
+        return;
       }
-      const record = recordOf(definition, body, namespace, match?.app.id ?? name, this.engine.clock.now());
+      const record = recordOf(definition, body, namespace, match?.app.id ?? name, now);
       if (match === undefined) await this.createBoundApp(record, definition);
       else await this.adopt(record, match);
       await this.controller.drive(record);
@@ -266,22 +275,34 @@ export class DeploymentService {
 
   /** Adopts `app` (§5.1): it becomes owned and is inner-scaled to the deployment's count. */
   private async adopt(record: Deployment, state: AppState): Promise<void> {
-    if (state.app.owner !== undefined) {
-      throw new ConflictError(
-        `application ${state.app.namespace}/${state.app.id} already belongs to deployment ${state.app.owner.name}`,
-      );
-    }
+    const owned = ownedBy(record, state);
     const now = this.engine.clock.now();
-    const owned: AppState = {
-      ...state,
-      app: { ...state.app, owner: { kind: 'deployment', name: record.name } },
-    };
     const changes =
       owned.app.desiredInstances === record.instance
         ? new Changes().putApp(owned.app)
         : innerScale(owned, record.instance, now);
     await commitWithRecord(this.engine, changes, record);
     await syncExisting(this.engine, [state]);
+  }
+
+  /**
+   * Adopts `state` (owned, bound, count kept) and starts a rollout from it towards `definition`'s template, in
+   * one store batch; returns the record as written (status `Update`).
+   */
+  private async adoptAndRoll(
+    record: Deployment,
+    state: AppState,
+    definition: DeploymentDefinition,
+    raw: unknown,
+  ): Promise<Deployment> {
+    const owned = ownedBy(record, state);
+    const started = startRollout(this.engine, record, definition, raw, this.engine.clock.now());
+    const changes = new Changes().putApp(owned.app);
+    changes.merge(started.changes);
+    await commitWithRecord(this.engine, changes, started.record);
+    const newApp = started.record.rollout?.newApp ?? record.name;
+    await syncExisting(this.engine, [this.engine.state.get(record.namespace, newApp)]);
+    return started.record;
   }
 
   /** Apps of `namespace` whose current version labels contain every pair of `selector` (none if it is empty). */
@@ -377,6 +398,25 @@ function appsOf(deployment: Deployment): string[] {
     names.add(deployment.rollout.newApp);
   }
   return [...names];
+}
+
+/** `state` owned by deployment `record`; 409 if it already belongs to a deployment. */
+function ownedBy(record: Deployment, state: AppState): AppState {
+  if (state.app.owner !== undefined) {
+    throw new ConflictError(
+      `application ${state.app.namespace}/${state.app.id} already belongs to deployment ${state.app.owner.name}`,
+    );
+  }
+  return { ...state, app: { ...state.app, owner: { kind: 'deployment', name: record.name } } };
+}
+
+/** The raw definition without `spec.template`: the deployment as an adoption without a template. */
+function withoutTemplate(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const body = raw as { spec?: unknown };
+  if (typeof body.spec !== 'object' || body.spec === null) return raw;
+  const { template: _dropped, ...spec } = body.spec as Record<string, unknown>;
+  return { ...body, spec };
 }
 
 /** The raw definition with `spec.instance` replaced (a scale keeps `getDeploymentDef` truthful). */

@@ -236,10 +236,39 @@ describe('deployments', () => {
     expect(h.engine.state.get(NS, 'web-1')?.app.owner).toEqual({ kind: 'deployment', name: NAME });
     await h.advance(5000);
     expect((await view()).deployment).toMatchObject({ status: 'Running', appName: 'web-1' });
+    // With a template too, an app that already belongs to a deployment is not adopted again (409).
+    const withTemplate = { ...aDeployment(), metadata: { name: 'other', namespace: NS } };
+    await expect(h.deployments.create(NS, withTemplate)).rejects.toThrow(/already belongs to deployment/);
     await h.apps.create(NS, labelled('web-2'));
     const second = { ...noTemplate, metadata: { name: 'second', namespace: NS } };
     await expect(h.deployments.create(NS, second)).rejects.toThrow(/spec\.selector.*matches 2/);
     await expect(h.deployments.create(NS, noTemplate)).rejects.toMatchObject({ code: 1405201 });
+  });
+
+  it('adopts the matching app given a template and rolls it to the template within the bounds', async () => {
+    h = await createHarness({ agents: 3 });
+    // smallApp: 2 instances of V1, as many as the deployment's spec.instance.
+    await h.apps.create(
+      NS,
+      smallApp({ metadata: { name: 'web-1', labels: { podname: 'deployment-test' } } }),
+    );
+    await h.advance(5000);
+    expect(h.engine.state.get(NS, 'web-1')?.app.status).toBe('Running');
+    const created = await h.deployments.create(NS, body(V2));
+    expect(created.deployment).toMatchObject({ status: 'Update', appName: 'web-1' });
+    expect(created.deployment.rollout).toMatchObject({ oldApp: 'web-1' });
+    expect(h.engine.state.get(NS, 'web-1')?.app.owner).toEqual({ kind: 'deployment', name: NAME });
+    const samples = await watch(60_000, (v) => v.deployment.status === 'Running');
+    expectBounds(samples); // desired 2, maxSurge 1, maxUnavailable 1
+    await h.advance(5000);
+    const v = await view();
+    expect(v.deployment.status).toBe('Running');
+    expect(v.deployment.appName).toMatch(/^deployment-test-v\d+$/);
+    expect(v.app).toMatchObject({ desired: 2, running: 2, available: 2 });
+    expect(h.engine.state.get(NS, 'web-1')).toBeUndefined();
+    expect(owned().apps).toEqual([v.deployment.appName]);
+    expect(images()).toEqual([V2, V2]);
+    expect(await h.deployments.definition(NS, NAME)).toEqual(body(V2));
   });
 
   it('refuses a scale during an update (409) and scales the bound app when Running', async () => {
