@@ -75,3 +75,18 @@ export function textAttribute(offer: PooledOffer, name: string): string | undefi
 export function constraintLabel(element: { readonly name: string; readonly operate: string }): string {
   return `constraint ${element.operate}(${element.name})`;
 }
+
+/**
+ * The values a TEXT or SET constraint element compares with: `[text]` for type 3, the set's items for type
+ * 4, none otherwise (so CLUSTER, LIKE and UNLIKE reject every offer). Example: `{type: 4, set: {item: ['a',
+ * 'b']}}` → `['a', 'b']`.
+ */
+export function elementValues(element: {
+  readonly type?: number;
+  readonly text?: { readonly value: string };
+  readonly set?: { readonly item: readonly string[] };
+}): readonly string[] {
+  if (element.type === 3 && element.text !== undefined) return [element.text.value];
+  if (element.type === 4) return element.set?.item ?? [];
+  return [];
+}

@@ -1,5 +1,11 @@
 import type { ConstraintData } from '../../validation/constraint.js';
-import { constraintLabel, type FeasibilityChecker, rejectReason, textAttribute } from './checker.js';
+import {
+  constraintLabel,
+  elementValues,
+  type FeasibilityChecker,
+  rejectReason,
+  textAttribute,
+} from './checker.js';
 
 /**
  * `CLUSTER` (§3.4): TEXT attribute `name` equals the element's text (type 3) or is one of its set items
@@ -13,13 +19,7 @@ import { constraintLabel, type FeasibilityChecker, rejectReason, textAttribute }
  */
 export function createClusterChecker(element: ConstraintData): FeasibilityChecker {
   const reason = rejectReason(constraintLabel(element));
-  const allowed = new Set(
-    element.type === 3 && element.text !== undefined
-      ? [element.text.value]
-      : element.type === 4
-        ? (element.set?.item ?? [])
-        : [],
-  );
+  const allowed = new Set(elementValues(element));
   return {
     name: reason.reason,
     static: true,

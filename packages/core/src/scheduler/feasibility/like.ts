@@ -1,5 +1,11 @@
 import type { ConstraintData } from '../../validation/constraint.js';
-import { constraintLabel, type FeasibilityChecker, rejectReason, textAttribute } from './checker.js';
+import {
+  constraintLabel,
+  elementValues,
+  type FeasibilityChecker,
+  rejectReason,
+  textAttribute,
+} from './checker.js';
 import { matchesAny } from './match.js';
 
 /**
@@ -26,12 +32,7 @@ export function createUnlikeChecker(element: ConstraintData): FeasibilityChecker
 
 function patternChecker(element: ConstraintData, like: boolean): FeasibilityChecker {
   const reason = rejectReason(constraintLabel(element));
-  const patterns =
-    element.type === 3 && element.text !== undefined
-      ? [element.text.value]
-      : element.type === 4
-        ? (element.set?.item ?? [])
-        : [];
+  const patterns = elementValues(element);
   return {
     name: reason.reason,
     static: true,

@@ -20,9 +20,17 @@ import {
  * - text `two` → `constraint MAXPER(City)` on every offer.
  */
 export function createMaxPerChecker(element: ConstraintData): FeasibilityChecker {
-  const reason = rejectReason(constraintLabel(element));
   const text = element.text?.value ?? '';
-  const limit = /^[0-9]+$/.test(text.trim()) ? Number(text.trim()) : 0;
+  return createValueLimitChecker(element, /^[0-9]+$/.test(text.trim()) ? Number(text.trim()) : 0);
+}
+
+/**
+ * The checker behind MAXPER and UNIQUE: an offer qualifies when fewer than `limit` live taskgroups of the same
+ * application stored its value of attribute `element.name` (UNIQUE is a limit of 1). The value must be TEXT or
+ * SCALAR; a missing or incomparable attribute, or a limit below 1, rejects. One index lookup per offer.
+ */
+export function createValueLimitChecker(element: ConstraintData, limit: number): FeasibilityChecker {
+  const reason = rejectReason(constraintLabel(element));
   return {
     name: reason.reason,
     static: false,

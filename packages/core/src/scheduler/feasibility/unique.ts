@@ -1,11 +1,6 @@
 import type { ConstraintData } from '../../validation/constraint.js';
-import {
-  comparableKey,
-  constraintLabel,
-  type FeasibilityChecker,
-  rejectReason,
-  requestApp,
-} from './checker.js';
+import type { FeasibilityChecker } from './checker.js';
+import { createValueLimitChecker } from './maxper.js';
 
 /**
  * `UNIQUE` (spec/bcs-behaviour.md §3.4): the offer qualifies only if no live taskgroup of the same application
@@ -19,17 +14,5 @@ import {
  * - another application's taskgroup on 10.0.0.2 does not matter: 10.0.0.2 → true.
  */
 export function createUniqueChecker(element: ConstraintData): FeasibilityChecker {
-  const reason = rejectReason(constraintLabel(element));
-  return {
-    name: reason.reason,
-    static: false,
-    sticky: true,
-    partition: element.name,
-    prefilter: (offer) => comparableKey(offer.attributes.get(element.name)) !== undefined,
-    check(offer, ctx, request) {
-      const key = comparableKey(offer.attributes.get(element.name));
-      if (key === undefined) return reason;
-      return ctx.live.valueCount(requestApp(request), element.name, key) === 0 ? true : reason;
-    },
-  };
+  return createValueLimitChecker(element, 1);
 }
