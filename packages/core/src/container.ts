@@ -8,6 +8,8 @@ import { systemClock } from './defaults/system-clock.js';
 import { createSystemIds } from './defaults/system-ids.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
+import { EventLog, type EventRetention, EventRetentionToken } from './events/event-log.js';
+import { EventService } from './events/event-service.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
@@ -40,10 +42,14 @@ export interface CoreOverrides {
   readonly driver?: MesosDriver;
   /** Settings of the scheduler engine (cluster name, tick, reconcile period). */
   readonly engine?: EngineOptions;
+  /** How much event history is kept (count, age, in memory). */
+  readonly events?: EventRetention;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
 export const schedulerServices = [
+  EventLog,
+  EventService,
   SchedulerEngine,
   ApplicationService,
   ClusterService,
@@ -77,6 +83,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   if (overrides.driver !== undefined) {
     container.register(MesosDriverToken, { useValue: overrides.driver });
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
+    container.register(EventRetentionToken, { useValue: overrides.events ?? {} });
     for (const service of schedulerServices) container.registerSingleton(service as InjectableClass);
   }
   return container;

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 
 export * from './container.js';
 export * from './convert/index.js';
+export * from './create-scheduler.js';
 export { systemClock } from './defaults/system-clock.js';
 export { createSystemIds } from './defaults/system-ids.js';
 export * from './deployments/app-definition.js';
@@ -18,6 +19,7 @@ export { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engin
 export * from './engine/keys.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
+export * from './events/index.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';

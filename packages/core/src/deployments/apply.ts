@@ -1,5 +1,6 @@
 import type { SchedulerEngine } from '../engine/engine.js';
 import { type AppState, Changes } from '../engine/state.js';
+import { eventOfDeployment } from '../events/derive.js';
 import type { BatchOp } from '../ports/store.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
@@ -33,7 +34,10 @@ function isReady(taskGroup: TaskGroup, version: Version | undefined): boolean {
 
 const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
 
-/** Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch. */
+/**
+ * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch, with the
+ * events of both.
+ */
 export async function commitWithRecord(
   engine: SchedulerEngine,
   changes: Changes,
@@ -48,8 +52,10 @@ export async function commitWithRecord(
           key: deploymentKey(record.namespace, record.name),
           value: record,
         };
-  await engine.store.batch([...changes.toBatch(), op]);
-  engine.state.apply(changes);
+  const key = 'delete' in record ? record.delete : deploymentKey(record.namespace, record.name);
+  const before = (await engine.store.get<Deployment>(DEPLOYMENT_COLLECTION, key))?.value;
+  const event = eventOfDeployment(before, 'delete' in record ? undefined : record);
+  await engine.commit(changes, { ops: [op], events: event === undefined ? [] : [event] });
 }
 
 /** Inner scale (§5.3): the app's target becomes `to`; no new version, owner checks bypassed. */

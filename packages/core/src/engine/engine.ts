@@ -10,7 +10,10 @@ import {
   type MesosEvent,
   type MesosOffer,
 } from '../ports/mesos-driver.js';
-import { type Store, StoreToken } from '../ports/store.js';
+import { eventsOfChanges } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
+import { EventLog } from '../events/event-log.js';
+import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
@@ -77,6 +80,7 @@ export class SchedulerEngine implements AsyncDisposable {
   private disposed = false;
   private cancelTick: CancelTimer | undefined;
   private lastReconcileAt = 0;
+  private compactedThrough = 0;
   private placementScheduled = false;
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
@@ -89,6 +93,7 @@ export class SchedulerEngine implements AsyncDisposable {
     @inject(IdGeneratorToken) readonly ids: IdGenerator,
     @inject(LoggerToken) readonly logger: Logger,
     @inject(EngineOptionsToken) options: EngineOptions,
+    @inject(EventLog) readonly events: EventLog,
   ) {
     this.options = {
       clusterName: options.clusterName ?? 'Unnamed',
@@ -105,6 +110,7 @@ export class SchedulerEngine implements AsyncDisposable {
     if (this.started) return;
     this.started = true;
     this.state = await SchedulerState.load(this.store);
+    await this.events.load();
     this.frameworkId = (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
     await this.refreshAgentSettings();
     await this.driver.subscribe(
@@ -159,11 +165,21 @@ export class SchedulerEngine implements AsyncDisposable {
     this.agentSettings = new Map(entries.map((e) => [e.value.innerIP, e.value]));
   }
 
-  /** Writes `changes` in one batch, then applies them to the in-memory state. */
-  async commit(changes: Changes): Promise<void> {
-    if (changes.empty) return;
-    await this.store.batch(changes.toBatch());
+  /**
+   * Writes `changes`, the events they make and `extra` (other records and their events) in one batch, then
+   * applies them to the in-memory state and publishes the events. Inside the queue only.
+   */
+  async commit(
+    changes: Changes,
+    extra?: { readonly ops: readonly BatchOp[]; readonly events: readonly UnsequencedEvent[] },
+  ): Promise<void> {
+    if (changes.empty && extra === undefined) return;
+    const events = eventsOfChanges(changes, this.state);
+    if (extra !== undefined) events.push(...extra.events);
+    const prepared = this.events.prepare(events);
+    await this.store.batch([...changes.toBatch(), ...(extra?.ops ?? []), ...(prepared?.ops ?? [])]);
     this.state.apply(changes);
+    this.events.committed(prepared);
   }
 
   /** Sends a call; a failure is logged, never thrown (calls are at-most-once; reconciliation repairs). */
@@ -319,11 +335,31 @@ export class SchedulerEngine implements AsyncDisposable {
     });
   }
 
+  /**
+   * Drops events past the age window, and the store's change feed up to the log's count window (nothing in
+   * core reads the feed further back; without this it grows for ever).
+   */
+  private async pruneEvents(): Promise<void> {
+    const prune = await this.events.agePruneOps();
+    if (prune !== undefined) {
+      await this.store.batch(prune.ops);
+      this.events.pruned(prune);
+    }
+    if (this.store.capabilities.changeFeed) {
+      const through = (await this.store.revision()) - this.events.retention.maxEvents;
+      if (through > this.compactedThrough) {
+        await this.store.compact(through);
+        this.compactedThrough = through;
+      }
+    }
+  }
+
   /** Housekeeping: re-send stuck kills, wake back-offs, refresh settings, reconcile periodically. */
   private async tick(): Promise<void> {
     const now = this.clock.now();
     await resendStuckKills(this, now);
     await this.refreshAgentSettings();
+    await this.pruneEvents();
     if (now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
       this.lastReconcileAt = now;
       await this.send({ type: 'RECONCILE', reconcile: { tasks: [] } });

@@ -3,6 +3,8 @@ import {
   ClusterService,
   DeploymentController,
   DeploymentService,
+  type EventRetention,
+  EventService,
   type MesosDriver,
   registerCore,
   SchedulerEngine,
@@ -22,6 +24,7 @@ export interface Harness {
   readonly apps: ApplicationService;
   readonly clusterView: ClusterService;
   readonly deployments: DeploymentService;
+  readonly events: EventService;
   readonly container: DependencyContainer;
   /** Advances simulated time in steps of `stepMs`, letting the engine and the cluster settle after each. */
   advance(ms: number, stepMs?: number): Promise<void>;
@@ -45,11 +48,18 @@ export async function createHarness(
     store?: Store;
     clock?: ManualClock;
     cluster?: SimulatedCluster;
+    events?: EventRetention;
   } = {},
 ): Promise<Harness> {
   // The scheduler's store and clock are the harness's; only the cluster options go to the simulator (it must
   // not write into the scheduler's store).
-  const { store: givenStore, clock: givenClock, cluster: givenCluster, ...clusterOptions } = options;
+  const {
+    store: givenStore,
+    clock: givenClock,
+    cluster: givenCluster,
+    events = {},
+    ...clusterOptions
+  } = options;
   const clock = givenClock ?? new ManualClock(START);
   const store = givenStore ?? createMemoryStore();
   const cluster =
@@ -63,16 +73,22 @@ export async function createHarness(
       ...clusterOptions,
     });
   if (givenCluster === undefined) await cluster.open();
-  return wire(clock, store, cluster);
+  return wire(clock, store, cluster, events);
 }
 
-async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster): Promise<Harness> {
+async function wire(
+  clock: ManualClock,
+  store: Store,
+  cluster: SimulatedCluster,
+  events: EventRetention,
+): Promise<Harness> {
   const container = registerCore(rootContainer.createChildContainer(), {
     store,
     clock,
     ids: new SequentialIds({ startNanos: BigInt(clock.now()) * 1_000_000n }),
     driver: cluster as MesosDriver,
     engine: { clusterName: '10001', tickMs: 1000 },
+    events,
   });
   const engine = container.resolve(SchedulerEngine);
   await engine.start();
@@ -87,6 +103,7 @@ async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster)
     apps: container.resolve(ApplicationService),
     clusterView: container.resolve(ClusterService),
     deployments: container.resolve(DeploymentService),
+    events: container.resolve(EventService),
     container,
     async advance(ms, stepMs = 100) {
       for (let t = 0; t < ms; t += stepMs) {
@@ -98,7 +115,7 @@ async function wire(clock: ManualClock, store: Store, cluster: SimulatedCluster)
       controller.dispose();
       await engine.dispose();
       await container.dispose();
-      return wire(clock, store, cluster);
+      return wire(clock, store, cluster, events);
     },
     async dispose() {
       controller.dispose();

@@ -24,17 +24,15 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ ...config, logger });
+    const { eventBufferBytes, ...rest } = config;
+    server = await startServer({ ...rest, eventStream: { maxBufferedBytes: eventBufferBytes }, logger });
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);
     process.exit(1);
   }
-  if (config.simAgents > 0) {
-    logger.warn(
-      { simAgents: config.simAgents },
-      'the simulated cluster arrives with the scheduler; ignored for now',
-    );
+  if (server.eventStream !== undefined) {
+    logger.info({ path: '/v4/scheduler/mesos/events' }, 'event stream ready (WebSocket)');
   }
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');

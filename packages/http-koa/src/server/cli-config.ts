@@ -9,6 +9,10 @@ export interface CliConfig {
   readonly clusterId: string;
   readonly simAgents: number;
   readonly logLevel: string;
+  /** Event history kept for resuming subscribers. */
+  readonly events: { readonly maxEvents: number; readonly maxAgeMs: number };
+  /** Bytes a WebSocket subscriber may fall behind before it is closed (4008). */
+  readonly eventBufferBytes: number;
   readonly help: boolean;
 }
 
@@ -25,6 +29,18 @@ export const CLI_FLAGS = {
     env: 'BCS_SIM_AGENTS',
     help: `agents of the simulated local Mesos cluster, 0 for none (default ${SERVER_DEFAULTS.simAgents})`,
   },
+  'event-retention': {
+    env: 'BCS_EVENT_RETENTION',
+    help: `events kept for resuming subscribers (default ${SERVER_DEFAULTS.eventRetention})`,
+  },
+  'event-max-age': {
+    env: 'BCS_EVENT_MAX_AGE',
+    help: `seconds an event is kept at most (default ${SERVER_DEFAULTS.eventMaxAgeSeconds})`,
+  },
+  'event-buffer': {
+    env: 'BCS_EVENT_BUFFER',
+    help: `bytes a WebSocket subscriber may lag before it is closed (default ${SERVER_DEFAULTS.eventBufferBytes})`,
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -33,8 +49,8 @@ export const CLI_FLAGS = {
 
 /** `bcs-scheduler --help`. */
 export function usage(): string {
-  const lines = Object.entries(CLI_FLAGS).map(([flag, d]) => `  --${flag.padEnd(12)} ${d.help}  [$${d.env}]`);
-  return ['usage: bcs-scheduler [flags]', '', ...lines, '  --help         this text'].join('\n');
+  const lines = Object.entries(CLI_FLAGS).map(([flag, d]) => `  --${flag.padEnd(15)} ${d.help}  [$${d.env}]`);
+  return ['usage: bcs-scheduler [flags]', '', ...lines, `  --${'help'.padEnd(15)} this text`].join('\n');
 }
 
 /**
@@ -57,6 +73,9 @@ export function parseCliConfig(
       'cluster-id': { type: 'string' },
       'sim-agents': { type: 'string' },
       'log-level': { type: 'string' },
+      'event-retention': { type: 'string' },
+      'event-max-age': { type: 'string' },
+      'event-buffer': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,12 +84,12 @@ export function parseCliConfig(
     if (value !== undefined && value.trim() === '') throw new TypeError(`--${flag} must not be empty`);
     return value;
   };
-  const integer = (flag: keyof typeof CLI_FLAGS, fallback: number, max: number): number => {
+  const integer = (flag: keyof typeof CLI_FLAGS, fallback: number, max: number, min = 0): number => {
     const raw = pick(flag);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n > max)
-      throw new TypeError(`--${flag} must be an integer from 0 to ${max}`);
+    if (!/^\d+$/.test(raw.trim()) || n > max || n < min)
+      throw new TypeError(`--${flag} must be an integer from ${min} to ${max}`);
     return n;
   };
   const logLevel = pick('log-level') ?? 'info';
@@ -84,6 +103,11 @@ export function parseCliConfig(
     clusterId: pick('cluster-id') ?? SERVER_DEFAULTS.clusterId,
     simAgents: integer('sim-agents', SERVER_DEFAULTS.simAgents, 100_000),
     logLevel,
+    events: {
+      maxEvents: integer('event-retention', SERVER_DEFAULTS.eventRetention, 100_000_000, 1),
+      maxAgeMs: integer('event-max-age', SERVER_DEFAULTS.eventMaxAgeSeconds, 365 * 86_400, 1) * 1000,
+    },
+    eventBufferBytes: integer('event-buffer', SERVER_DEFAULTS.eventBufferBytes, 1024 ** 3, 1024),
     help: values.help === true,
   };
 }

@@ -4,17 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
-  DeploymentController,
+  createScheduler,
+  type EventRetention,
   type Logger,
   type MesosDriver,
-  registerCore,
-  SchedulerEngine,
+  type Scheduler,
   type Store,
   silentLogger,
   systemClock,
 } from '@bcs/core';
 import { createLevelStore } from '@bcs/store-level';
 import { SimulatedCluster } from '@bcs/testing/cluster';
+import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
 import { createHttpApp, type HttpApp } from '../app.js';
 import type { SchedulerEndpoint } from '../routes/cluster.js';
@@ -45,6 +46,10 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Bring your own store instead of LevelDB in `dataDir` (it is opened, and closed on `close()`). */
   readonly store?: Store;
+  /** How much event history is kept for resuming subscribers (count, age). */
+  readonly events?: EventRetention;
+  /** Settings of the WebSocket event stream (keep-alive, slow-consumer bound). */
+  readonly eventStream?: Pick<EventStreamOptions, 'pingIntervalMs' | 'maxBufferedBytes' | 'closeGraceMs'>;
 }
 
 /** A running server. */
@@ -55,6 +60,9 @@ export interface RunningServer extends AsyncDisposable {
   readonly store: Store;
   readonly app: HttpApp;
   readonly server: Server;
+  readonly scheduler: Scheduler;
+  /** The WebSocket event stream at `/v4/scheduler/mesos/events` (absent without a Mesos cluster). */
+  readonly eventStream: EventStream | undefined;
   /** Stops accepting connections, ends open ones, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -66,6 +74,9 @@ export const SERVER_DEFAULTS = {
   dataDir: './data',
   clusterId: 'BCS-LOCAL-00001',
   simAgents: 3,
+  eventRetention: 100_000,
+  eventMaxAgeSeconds: 86_400,
+  eventBufferBytes: 1024 * 1024,
 } as const;
 
 /**
@@ -85,16 +96,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const cluster = await openCluster(options, dataDir);
   const driver = options.driver ?? cluster?.driver;
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
-  const container = registerCore(rootContainer.createChildContainer(), {
+  const scheduler = await createScheduler({
+    container: rootContainer.createChildContainer(),
     store,
     logger,
     ...(driver === undefined ? {} : { driver, engine: { clusterName: clusterId } }),
+    ...(options.events === undefined ? {} : { events: options.events }),
   });
-  const engine = driver === undefined ? undefined : container.resolve(SchedulerEngine);
-  await engine?.start();
-  // Deployments' rolling updates are driven by their own 1 s tick, once the engine has loaded the store.
-  const deployments = engine === undefined ? undefined : container.resolve(DeploymentController);
-  deployments?.start();
+  const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;
   const app = createHttpApp({
     container,
@@ -105,6 +114,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
   const server = createServer(app.callback());
+  const eventStream = scheduler.scheduling
+    ? attachEventStream({
+        server,
+        events: scheduler.events,
+        clusterId,
+        logger,
+        exclusive: true,
+        ...options.eventStream,
+      })
+    : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -114,8 +133,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
     });
   } catch (error) {
-    deployments?.dispose();
-    await engine?.dispose();
+    await eventStream?.close();
+    await scheduler.close();
     await cluster?.close();
     await store.close();
     throw error;
@@ -133,14 +152,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // Upgraded sockets keep the server open until the stream closes them (1001).
+      await eventStream?.close();
+      await closed;
       await app.dispose();
-      deployments?.dispose();
-      await engine?.dispose();
-      await container.dispose();
+      await scheduler.close();
       await cluster?.close();
       await store.close();
     })();
@@ -153,6 +173,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     app,
     server,
+    scheduler,
+    eventStream,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -10,6 +10,8 @@ describe('parseCliConfig', () => {
       clusterId: 'BCS-LOCAL-00001',
       simAgents: 3,
       logLevel: 'info',
+      events: { maxEvents: 100_000, maxAgeMs: 86_400_000 },
+      eventBufferBytes: 1_048_576,
       help: false,
     });
   });
@@ -31,6 +33,8 @@ describe('parseCliConfig', () => {
     [['--port', '9002'], { BCS_PORT: '7000' }, { port: 9002 }],
     [['--log-level', 'silent'], {}, { logLevel: 'silent' }],
     [['--help'], {}, { help: true }],
+    [['--event-retention', '500'], {}, { events: { maxEvents: 500, maxAgeMs: 86_400_000 } }],
+    [[], { BCS_EVENT_MAX_AGE: '60' }, { events: { maxEvents: 100_000, maxAgeMs: 60_000 } }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -45,6 +49,9 @@ describe('parseCliConfig', () => {
     [['--log-level', 'loud'], {}, '--log-level'],
     [['--frobnicate'], {}, 'frobnicate'],
     [['positional'], {}, 'positional'],
+    [['--event-retention', '0'], {}, '--event-retention'],
+    [['--event-max-age', '1h'], {}, '--event-max-age'],
+    [['--event-buffer', '10'], {}, '--event-buffer'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });
@@ -58,6 +65,8 @@ describe('parseCliConfig', () => {
       '--data-dir',
       '--cluster-id',
       '--sim-agents',
+      '--event-retention',
+      'BCS_EVENT_MAX_AGE',
     ]) {
       expect(usage()).toContain(text);
     }

@@ -1,0 +1,125 @@
+import { inject, injectable } from 'tsyringe';
+import { DEPLOYMENT_COLLECTION, type Deployment } from '../deployments/record.js';
+import { SchedulerEngine } from '../engine/engine.js';
+import { ErrorCode, isBcsError } from '../errors.js';
+import { applicationSnapshot, deploymentSnapshot, taskGroupSnapshot } from './derive.js';
+import {
+  type DomainEvent,
+  type EventFilter,
+  type EventKind,
+  type EventMessage,
+  matchesFilter,
+  type Snapshot,
+} from './event.js';
+import { EventLog } from './event-log.js';
+import type { EventSource, SubscribeOptions } from './subscribe-options.js';
+
+const DEFAULT_MAX_BATCH = 500;
+
+/**
+ * Subscriptions to the scheduler's events, for code that embeds core and for transports (the WebSocket
+ * stream sends exactly what a subscription yields). A subscription is a cursor into the log: it reads at the
+ * consumer's pace, from memory while it keeps up and from the store when it falls behind, so it never
+ * buffers on the consumer's behalf.
+ *
+ * ```ts
+ * for await (const message of events.subscribe({ namespace: 'prod', since: lastSeen })) {
+ *   if (message.type === 'events') for (const e of message.events) lastSeen = e.seq;
+ * }
+ * ```
+ */
+@injectable()
+export class EventService implements EventSource {
+  constructor(
+    @inject(EventLog) readonly log: EventLog,
+    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+  ) {}
+
+  /** The newest sequence number and the oldest one retained. */
+  async latest(): Promise<{ seq: number; oldest: number }> {
+    await this.log.load();
+    return { seq: this.log.lastSeq, oldest: this.log.oldestSeq };
+  }
+
+  /**
+   * Yields `hello`, then every matching event after `since` (or after now) in `events` messages, in order,
+   * with no gap and no duplicate; when that history is gone, a `resync` with the current state instead, after
+   * which events continue. Ends when the consumer stops iterating or `signal` aborts.
+   */
+  subscribe(options: SubscribeOptions = {}): AsyncIterableIterator<EventMessage> {
+    return this.run(options);
+  }
+
+  /** The current state of every object `filter` selects, at one sequence number. */
+  snapshot(filter: EventFilter = {}): Promise<{ seq: number; snapshot: Snapshot }> {
+    return this.engine.run(async () => {
+      await this.log.load();
+      const wants = (kind: EventKind) =>
+        filter.kinds === undefined || filter.kinds.length === 0 || filter.kinds.includes(kind);
+      const applications = [];
+      const taskgroups = [];
+      for (const { app, taskGroups } of this.engine.state.apps.values()) {
+        if (filter.namespace !== undefined && app.namespace !== filter.namespace) continue;
+        const application = applicationSnapshot(app);
+        if (wants('application.status') && selects(filter, 'application.status', application)) {
+          applications.push(application);
+        }
+        if (!wants('taskgroup.status')) continue;
+        for (const taskGroup of taskGroups.values()) {
+          const item = taskGroupSnapshot(taskGroup, app.owner?.name);
+          if (selects(filter, 'taskgroup.status', item)) taskgroups.push(item);
+        }
+      }
+      const deployments = [];
+      if (wants('deployment.status')) {
+        const prefix = filter.namespace === undefined ? {} : { prefix: `${filter.namespace}/` };
+        for (const { value } of await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION, prefix)) {
+          const item = deploymentSnapshot(value);
+          if (selects(filter, 'deployment.status', item)) deployments.push(item);
+        }
+      }
+      return { seq: this.log.lastSeq, snapshot: { applications, taskgroups, deployments } };
+    });
+  }
+
+  private async *run(options: SubscribeOptions): AsyncGenerator<EventMessage> {
+    const { signal } = options;
+    const filter: EventFilter = options;
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    await this.log.load();
+    const newest = this.log.lastSeq;
+    yield { type: 'hello', seq: newest, oldest: this.log.oldestSeq };
+    let cursor = options.since ?? newest;
+    if (cursor > newest) {
+      const { seq, snapshot } = await this.snapshot(filter);
+      yield { type: 'resync', seq, reason: `since ${cursor} is newer than the log (${newest})`, snapshot };
+      cursor = seq;
+    }
+    const aborted = () => signal?.aborted === true;
+    while (!aborted()) {
+      let events: DomainEvent[];
+      try {
+        events = await this.log.read(cursor, maxBatch);
+      } catch (error) {
+        if (!isBcsError(error) || error.code !== ErrorCode.Compacted) throw error;
+        const { seq, snapshot } = await this.snapshot(filter);
+        yield { type: 'resync', seq, reason: error.message, snapshot };
+        cursor = seq;
+        continue;
+      }
+      const last = events.at(-1);
+      if (last === undefined) {
+        await this.log.waitAfter(cursor, signal);
+        continue;
+      }
+      cursor = last.seq;
+      const matched = events.filter((event) => matchesFilter(event, filter));
+      if (matched.length > 0 && !aborted()) yield { type: 'events', events: matched };
+    }
+  }
+}
+
+/** Whether a snapshot item passes `filter`, judged as the event of its kind would be. */
+function selects(filter: EventFilter, kind: EventKind, item: object): boolean {
+  return matchesFilter({ ...item, kind } as DomainEvent, filter);
+}

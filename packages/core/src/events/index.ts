@@ -1,0 +1,11 @@
+export * from './event.js';
+export * from './subscribe-options.js';
+export {
+  applicationSnapshot,
+  deploymentSnapshot,
+  eventOfDeployment,
+  eventsOfChanges,
+  taskGroupSnapshot,
+} from './derive.js';
+export * from './event-log.js';
+export * from './event-service.js';

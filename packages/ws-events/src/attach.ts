@@ -1,0 +1,211 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode, type EventSource, httpStatusOf, type Logger, silentLogger } from '@bcs/core';
+import { WebSocketServer } from 'ws';
+import { CloseCode } from './close-code.js';
+import { Connection, type ConnectionContext, type StreamCounters } from './connection.js';
+import { createEncoder } from './encoder.js';
+import { checkHandshake, type HandshakeVerdict, writeRefusal } from './handshake.js';
+import { startKeepAlive } from './keepalive.js';
+
+/** The paths served by default: the v4 API's, with and without the BCS API gateway prefix. */
+export const DEFAULT_EVENT_PATHS: readonly string[] = [
+  '/v4/scheduler/mesos/events',
+  '/bcsapi/v4/scheduler/mesos/events',
+];
+
+/**
+ * The largest client frame accepted, in bytes. Clients send nothing in this protocol; the bound keeps what
+ * they might send cheap (ws closes the socket with 1009 past it).
+ */
+const MAX_CLIENT_PAYLOAD = 4096;
+
+/** Options of {@link attachEventStream}. */
+export interface EventStreamOptions {
+  /** The HTTP server to serve on. Not owned: the stream adds an `upgrade` listener and removes it on close. */
+  readonly server: Server;
+  /** Where subscriptions come from: core's `EventService`, or a fake. */
+  readonly events: EventSource;
+  /** This scheduler's cluster id; clients must send it (`BCS-ClusterID` header or `clusterId` query). */
+  readonly clusterId: string;
+  /** Paths to serve (query string ignored). Default {@link DEFAULT_EVENT_PATHS}. */
+  readonly paths?: readonly string[];
+  /** Ms between pings. A peer that did not pong since the previous ping is terminated. Default 30 000. */
+  readonly pingIntervalMs?: number;
+  /** Per-connection bound, in bytes, on data sent but not yet written out (`ws.bufferedAmount`). Default 1 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Ms to wait for a close handshake the server started before terminating the socket. Default 5 000. */
+  readonly closeGraceMs?: number;
+  /** Most events in one `events` message, passed to `subscribe`. Default: the source's (core: 500). */
+  readonly maxBatch?: number;
+  /** core's Logger port (pino-compatible: fields first). Default: silent. */
+  readonly logger?: Logger;
+  /**
+   * False (default): upgrade requests for other paths are left to other `upgrade` listeners. True: they are
+   * answered 404 (code 1405202) in the v4 envelope.
+   */
+  readonly exclusive?: boolean;
+}
+
+/** Counters of a stream since it was attached. */
+export interface EventStreamStats {
+  /** Open connections now. */
+  readonly connections: number;
+  /** Connections closed with 4008 because their unsent data passed `maxBufferedBytes`. */
+  readonly slowConsumerCloses: number;
+  /** The largest `bufferedAmount` seen on any connection, in bytes: at most `maxBufferedBytes` plus one message. */
+  readonly maxBufferedBytesSeen: number;
+  /** WebSocket messages sent, over all connections. */
+  readonly messagesSent: number;
+}
+
+/** A stream attached to a server. */
+export interface EventStream extends AsyncDisposable {
+  stats(): EventStreamStats;
+  /**
+   * Closes every connection with 1001 "server shutting down" (terminating any that do not finish the close
+   * handshake within `closeGraceMs`), ends their subscriptions, and removes the `upgrade` listener. Resolves
+   * when every socket has closed. Idempotent: later calls return the same promise. The server stays open.
+   */
+  close(): Promise<void>;
+  /** Same as {@link close} (the house `dispose()` convention). */
+  dispose(): Promise<void>;
+}
+
+interface ResolvedOptions {
+  readonly paths: readonly string[];
+  readonly pingIntervalMs: number;
+  readonly maxBufferedBytes: number;
+  readonly closeGraceMs: number;
+  readonly logger: Logger;
+  readonly exclusive: boolean;
+}
+
+/**
+ * Serves live scheduler events over WebSocket on `options.server`: checks each upgrade request (path, cluster
+ * id, subscription parameters; refusals are plain HTTP responses with the v4 envelope), then streams the
+ * subscription's messages as JSON text, one message per WebSocket message. See the README for the protocol.
+ * Throws a `TypeError` on missing or invalid options.
+ */
+export function attachEventStream(options: EventStreamOptions): EventStream {
+  const resolved = resolveOptions(options);
+  const { server, events, clusterId } = options;
+  const { logger } = resolved;
+  const rules = { paths: resolved.paths, clusterId, exclusive: resolved.exclusive };
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: MAX_CLIENT_PAYLOAD,
+    perMessageDeflate: false,
+  });
+  const connections = new Set<Connection>();
+  const counters: StreamCounters = { slowConsumerCloses: 0, maxBufferedBytesSeen: 0, messagesSent: 0 };
+  const context: ConnectionContext = {
+    events,
+    encoder: createEncoder(),
+    maxBufferedBytes: resolved.maxBufferedBytes,
+    closeGraceMs: resolved.closeGraceMs,
+    maxBatch: options.maxBatch,
+    logger,
+    counters,
+    onClosed: (connection) => connections.delete(connection),
+  };
+  let closing: Promise<void> | undefined;
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const verdict = decide(request);
+    if (verdict.kind === 'ignore') return;
+    const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    if (verdict.kind === 'refuse') {
+      logger.debug({ remote, url: request.url, code: verdict.code }, 'ws-events: upgrade refused');
+      writeRefusal(socket, verdict.status, verdict.code, verdict.message);
+      return;
+    }
+    try {
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const connection = new Connection(ws, remote, context);
+        if (closing !== undefined) {
+          void connection.shutdown(CloseCode.GoingAway, 'server shutting down');
+          return;
+        }
+        connections.add(connection);
+        logger.debug({ remote, url: request.url }, 'ws-events: connected');
+        connection.start(verdict.subscription);
+      });
+    } catch (error) {
+      // ws throws only on misuse (the same socket upgraded twice, e.g. by a second listener).
+      logger.error({ err: error, remote }, 'ws-events: upgrade failed');
+      socket.destroy();
+    }
+  };
+
+  const decide = (request: IncomingMessage): HandshakeVerdict => {
+    try {
+      return checkHandshake(request, rules);
+    } catch (error) {
+      logger.error({ err: error, url: request.url }, 'ws-events: handshake check failed');
+      const code = ErrorCode.Internal;
+      return { kind: 'refuse', status: httpStatusOf[code], code, message: 'internal error' };
+    }
+  };
+
+  server.on('upgrade', onUpgrade);
+  const keepAlive = startKeepAlive(
+    resolved.pingIntervalMs,
+    () => connections,
+    (connection) => logger.info({ remote: connection.remote }, 'ws-events: no pong since the last ping, terminated'),
+  );
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      server.off('upgrade', onUpgrade);
+      keepAlive.stop();
+      await Promise.all(
+        [...connections].map((connection) => connection.shutdown(CloseCode.GoingAway, 'server shutting down')),
+      );
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    })();
+    return closing;
+  };
+
+  return {
+    stats: () => ({ connections: connections.size, ...counters }),
+    close,
+    dispose: close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function resolveOptions(options: EventStreamOptions): ResolvedOptions {
+  const fail = (message: string): never => {
+    throw new TypeError(`@bcs/ws-events: ${message}`);
+  };
+  if (options === null || typeof options !== 'object') fail('options are required');
+  if (options.server === undefined || typeof options.server.on !== 'function') {
+    fail('option "server" (an http.Server) is required');
+  }
+  if (options.events === undefined || typeof options.events.subscribe !== 'function') {
+    fail('option "events" (an EventSource) is required');
+  }
+  if (typeof options.clusterId !== 'string' || options.clusterId === '') {
+    fail('option "clusterId" (a non-empty string) is required');
+  }
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value <= 0) fail(`option "${name}" must be a positive number`);
+    return value;
+  };
+  if (options.maxBatch !== undefined) positive('maxBatch', options.maxBatch, 0);
+  const paths = options.paths ?? DEFAULT_EVENT_PATHS;
+  if (paths.length === 0 || paths.some((path) => !path.startsWith('/'))) {
+    fail('option "paths" must list at least one path, each starting with "/"');
+  }
+  return {
+    paths,
+    pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, 30_000),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 1024 * 1024),
+    closeGraceMs: positive('closeGraceMs', options.closeGraceMs, 5_000),
+    logger: options.logger ?? silentLogger,
+    exclusive: options.exclusive ?? false,
+  };
+}

@@ -1,0 +1,114 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode, httpStatusOf, isBcsError, parseSubscribeOptions, type SubscribeOptions } from '@bcs/core';
+
+/** The header every v4 request carries (spec/api-v4.md "header"), as in http-koa. */
+export const CLUSTER_HEADER = 'BCS-ClusterID';
+/** The query parameter browsers use instead, since a browser's `WebSocket` cannot set headers. */
+export const CLUSTER_QUERY_PARAMETER = 'clusterId';
+
+/** The filter and start position a handshake asked for. */
+export type RequestedSubscription = Omit<SubscribeOptions, 'signal' | 'maxBatch'>;
+
+/** What to answer an upgrade request with, before any WebSocket exists. */
+export type HandshakeVerdict =
+  /** Not one of our paths and not exclusive: leave the request to other `upgrade` listeners. */
+  | { readonly kind: 'ignore' }
+  /** Refuse with a plain HTTP response carrying the v4 envelope. */
+  | { readonly kind: 'refuse'; readonly status: number; readonly code: number; readonly message: string }
+  /** Upgrade, then subscribe with these options. */
+  | { readonly kind: 'accept'; readonly subscription: RequestedSubscription };
+
+/** What {@link checkHandshake} needs from the stream's options. */
+export interface HandshakeRules {
+  readonly paths: readonly string[];
+  readonly clusterId: string;
+  readonly exclusive: boolean;
+}
+
+/**
+ * Decides an upgrade request, in order: the path (query string ignored), the cluster id (the `BCS-ClusterID`
+ * header, else the `clusterId` query parameter), then the subscription parameters (core's
+ * `parseSubscribeOptions`). Refusals carry the REST API's codes: 1405234 (`FilterFailed`, HTTP 400) for the
+ * cluster id, 1405007 (`BadParams`, HTTP 400) for a parameter, 1405202 (`NotFound`, HTTP 404) for another path
+ * when exclusive. Pure: it neither reads nor writes the socket.
+ */
+export function checkHandshake(
+  request: { readonly url?: string | undefined; readonly headers: IncomingHttpHeaders },
+  rules: HandshakeRules,
+): HandshakeVerdict {
+  const url = request.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+
+  if (!rules.paths.includes(path)) {
+    if (!rules.exclusive) return { kind: 'ignore' };
+    return refusal(ErrorCode.NotFound, `no WebSocket endpoint at ${JSON.stringify(path.slice(0, 128))}`);
+  }
+
+  const clusterRefusal = checkClusterId(request.headers, query, rules.clusterId);
+  if (clusterRefusal !== undefined) return clusterRefusal;
+
+  try {
+    return { kind: 'accept', subscription: parseSubscribeOptions(query) };
+  } catch (error) {
+    if (isBcsError(error)) return refusal(error.code, error.message);
+    throw error;
+  }
+}
+
+function checkClusterId(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+  clusterId: string,
+): HandshakeVerdict | undefined {
+  // Node lower-cases header names; a repeated custom header arrives joined by ", " and so never matches.
+  const header = headers[CLUSTER_HEADER.toLowerCase()];
+  const fromHeader = typeof header === 'string' && header !== '' ? header : undefined;
+  const fromQuery = query.get(CLUSTER_QUERY_PARAMETER) ?? undefined;
+  const given = fromHeader ?? (fromQuery === '' ? undefined : fromQuery);
+  if (given === undefined) {
+    return refusal(
+      ErrorCode.FilterFailed,
+      `http header ${CLUSTER_HEADER} is required (browsers: query parameter ${CLUSTER_QUERY_PARAMETER})`,
+    );
+  }
+  if (given !== clusterId) {
+    const source =
+      fromHeader === undefined ? `query parameter ${CLUSTER_QUERY_PARAMETER}` : `http header ${CLUSTER_HEADER}`;
+    // At most 64 characters of what was sent, JSON-quoted, as the REST API answers.
+    return refusal(
+      ErrorCode.FilterFailed,
+      `${source} ${JSON.stringify(given.slice(0, 64))} does not match this cluster`,
+    );
+  }
+  return undefined;
+}
+
+function refusal(code: ErrorCode, message: string): HandshakeVerdict {
+  return { kind: 'refuse', status: httpStatusOf[code], code, message };
+}
+
+/**
+ * Answers an upgrade request with a complete HTTP/1.1 response carrying the v4 envelope
+ * `{ result: false, code, message, data: null }`, then closes the socket. The socket is never upgraded.
+ */
+export function writeRefusal(socket: Duplex, status: number, code: number, message: string): void {
+  // After 'upgrade' Node leaves the socket without an error listener; a reset peer must not crash us.
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ result: false, code, message, data: null });
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ].join('\r\n');
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head}\r\n\r\n${body}`);
+}

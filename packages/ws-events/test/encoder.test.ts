@@ -1,0 +1,82 @@
+import type { DeploymentStatusEvent, EventMessage } from '@bcs/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEncoder } from '../src/encoder.js';
+import { taskgroupEvent } from './helpers/fake-source.js';
+
+const deploymentEvent: DeploymentStatusEvent = {
+  seq: 7,
+  time: 1_700_000_000_007,
+  kind: 'deployment.status',
+  namespace: 'ns1',
+  application: 'web-v2',
+  deployment: 'web',
+  from: 'Update',
+  to: 'Running',
+  message: 'rollout done "quoted" \u2028 ✓',
+  instances: 3,
+  rollout: {
+    phase: 'rolling',
+    oldApp: 'web-v1',
+    newApp: 'web-v2',
+    desired: 3,
+    stepsCompleted: 1,
+    step: { number: 2, kind: 'scale-new', from: 1, target: 3 },
+  },
+};
+
+const messages: [string, EventMessage][] = [
+  ['hello', { type: 'hello', seq: 42, oldest: 3 }],
+  ['empty events', { type: 'events', events: [] }],
+  ['one event', { type: 'events', events: [taskgroupEvent(1)] }],
+  [
+    'events with optional fields absent or undefined',
+    { type: 'events', events: [taskgroupEvent(2, { host: undefined } as never), deploymentEvent] },
+  ],
+  [
+    'resync',
+    {
+      type: 'resync',
+      seq: 9,
+      reason: 'since is older than the retained history',
+      snapshot: { applications: [], deployments: [], taskgroups: [] },
+    },
+  ],
+];
+
+describe('createEncoder', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(messages)('encodes %s exactly as JSON.stringify does', (_name, message) => {
+    expect(createEncoder().encode(message)).toBe(JSON.stringify(message));
+  });
+
+  it('stringifies each event object once, however many messages (subscribers) carry it', () => {
+    const encoder = createEncoder();
+    const shared = [taskgroupEvent(1), taskgroupEvent(2), taskgroupEvent(3)];
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const first = encoder.encode({ type: 'events', events: shared });
+    const second = encoder.encode({ type: 'events', events: shared.slice(1) });
+    const third = encoder.encode({ type: 'events', events: shared });
+    expect(stringify).toHaveBeenCalledTimes(3);
+    stringify.mockRestore();
+    expect(first).toBe(JSON.stringify({ type: 'events', events: shared }));
+    expect(second).toBe(JSON.stringify({ type: 'events', events: shared.slice(1) }));
+    expect(third).toBe(first);
+  });
+
+  it('caches by object identity, not by content: an equal but distinct event is stringified again', () => {
+    const encoder = createEncoder();
+    const stringify = vi.spyOn(JSON, 'stringify');
+    encoder.encode({ type: 'events', events: [taskgroupEvent(1)] });
+    encoder.encode({ type: 'events', events: [taskgroupEvent(1)] });
+    expect(stringify).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not share its cache with another encoder', () => {
+    const event = taskgroupEvent(1);
+    createEncoder().encode({ type: 'events', events: [event] });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    createEncoder().encode({ type: 'events', events: [event] });
+    expect(stringify).toHaveBeenCalledTimes(1);
+  });
+});
