@@ -336,14 +336,14 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   /**
-   * Drops events past the age window, and the store's change feed up to the log's count window (nothing in
-   * core reads the feed further back; without this it grows for ever).
+   * Drops events past the retention window, and the store's change feed up to the log's count window
+   * (nothing in core reads the feed further back; without this it grows for ever).
    */
   private async pruneEvents(): Promise<void> {
-    const prune = await this.events.agePruneOps();
+    const prune = await this.events.pruneOps();
     if (prune !== undefined) {
       await this.store.batch(prune.ops);
-      this.events.pruned(prune);
+      this.events.committed(prune);
     }
     if (this.store.capabilities.changeFeed) {
       const through = (await this.store.revision()) - this.events.retention.maxEvents;

@@ -17,10 +17,23 @@ export interface EventRetention {
 
 export const EventRetentionToken = createToken<EventRetention>('EventRetention');
 
-/** The store collection of events (key: the sequence number, 16 digits) and of the log's bounds. */
+/**
+ * The store collection of events and of the log's bounds. The events of one commit are stored as ONE record
+ * (a chunk), keyed by the sequence number of its last event in 16 digits, so a commit adds one record however
+ * many events it makes, and `list({ after: key(n) })` starts at the chunk holding `n + 1`.
+ */
 export const EVENT_COLLECTION = 'event';
 export const EVENT_META_COLLECTION = 'eventlog';
 const META_KEY = 'bounds';
+
+/** The events of one commit, as stored. */
+export interface EventChunk {
+  readonly first: number;
+  readonly last: number;
+  /** Epoch ms of the commit (every event of the chunk has it). */
+  readonly time: number;
+  readonly events: readonly DomainEvent[];
+}
 
 /** The bounds of the log, stored in the same batch as every change of them. */
 interface Bounds {
@@ -35,17 +48,21 @@ export interface PreparedEvents {
   readonly events: readonly DomainEvent[];
   readonly ops: readonly BatchOp[];
   readonly bounds: Bounds;
+  /** Epoch ms of the oldest event retained after the write. */
+  readonly firstTime: number | undefined;
 }
 
 export const eventKey = (seq: number): string => String(seq).padStart(16, '0');
 
-/** Events deleted by one housekeeping pass at most, so one pass never writes an unbounded batch. */
-const PRUNE_CHUNK = 10_000;
+/** Chunks examined by one housekeeping pass at most, so one pass never writes an unbounded batch. */
+const PRUNE_CHUNKS = 1_000;
+/** Chunks read from the store at a time by a reader that fell behind the in-memory tail. */
+const READ_CHUNKS = 64;
 
 /**
  * The log of domain events: numbers them, writes them in the same store batch as the state they describe
  * (`prepare` gives the operations, `committed` publishes them once the batch is written), keeps the newest in
- * memory for live readers, and drops history beyond the retention window.
+ * memory for live readers, and drops history beyond the retention window in housekeeping (`pruneOps`).
  *
  * Numbering is serial: `prepare` and `committed` run inside the scheduler engine's one queue, so sequence
  * numbers are committed in order and a reader that saw `n` has seen every event up to `n`. A batch that fails
@@ -54,6 +71,8 @@ const PRUNE_CHUNK = 10_000;
 @injectable()
 export class EventLog {
   private bounds: Bounds = { first: 1, last: 0 };
+  /** Epoch ms of the oldest retained event (undefined when none is). */
+  private firstTime: number | undefined;
   /** The newest events, contiguous: `recent[i].seq === recent[0].seq + i`. */
   private recent: DomainEvent[] = [];
   private loading: Promise<void> | undefined;
@@ -81,7 +100,10 @@ export class EventLog {
   load(): Promise<void> {
     this.loading ??= (async () => {
       const stored = await this.store.get<Bounds>(EVENT_META_COLLECTION, META_KEY);
-      if (stored !== undefined) this.bounds = stored.value;
+      if (stored === undefined) return;
+      this.bounds = stored.value;
+      const [oldest] = await this.store.list<EventChunk>(EVENT_COLLECTION, { limit: 1 });
+      this.firstTime = oldest?.value.time;
     })();
     return this.loading;
   }
@@ -97,35 +119,36 @@ export class EventLog {
   }
 
   /**
-   * Numbers `events` after the newest and returns the store operations that write them (and drop what
-   * falls out of the count window). Add them to the batch of the state they describe, then call
-   * {@link committed}. Must run inside the engine's queue, after {@link load}.
+   * Numbers `events` after the newest and returns the store operations that write them: one chunk record and
+   * the new bounds. Add them to the batch of the state they describe, then call {@link committed}. Must run
+   * inside the engine's queue, after {@link load}.
    */
   prepare(events: readonly UnsequencedEvent[]): PreparedEvents | undefined {
     if (events.length === 0) return undefined;
     const time = this.clock.now();
+    const first = this.bounds.last + 1;
     let seq = this.bounds.last;
     const numbered = events.map((event) => ({ ...event, seq: ++seq, time }) as DomainEvent);
-    const ops: BatchOp[] = numbered.map((event) => ({
-      type: 'put',
-      collection: EVENT_COLLECTION,
-      key: eventKey(event.seq),
-      value: event,
-    }));
-    const overflow = seq - this.bounds.first + 1 - this.retention.maxEvents;
-    let first = this.bounds.first;
-    for (let n = 0; n < Math.min(overflow, PRUNE_CHUNK); n++) {
-      ops.push({ type: 'delete', collection: EVENT_COLLECTION, key: eventKey(first++) });
-    }
-    const bounds = { first, last: seq };
-    ops.push({ type: 'put', collection: EVENT_META_COLLECTION, key: META_KEY, value: bounds });
-    return { events: numbered, ops, bounds };
+    const chunk: EventChunk = { first, last: seq, time, events: numbered };
+    const empty = this.bounds.first > this.bounds.last;
+    const bounds = { first: empty ? first : this.bounds.first, last: seq };
+    return {
+      events: numbered,
+      ops: [
+        { type: 'put', collection: EVENT_COLLECTION, key: eventKey(seq), value: chunk },
+        { type: 'put', collection: EVENT_META_COLLECTION, key: META_KEY, value: bounds },
+      ],
+      bounds,
+      firstTime: empty ? time : this.firstTime,
+    };
   }
 
-  /** Publishes events whose batch was written. */
+  /** Publishes events whose batch was written (or records a prune that was). */
   committed(prepared: PreparedEvents | undefined): void {
     if (prepared === undefined) return;
     this.bounds = prepared.bounds;
+    this.firstTime = prepared.firstTime;
+    if (prepared.events.length === 0) return;
     this.recent.push(...prepared.events);
     const excess = this.recent.length - this.retention.memoryEvents;
     // Trim in chunks so that the copy is amortised.
@@ -136,8 +159,9 @@ export class EventLog {
   }
 
   /**
-   * Up to `limit` events after `after`, oldest first, from memory when they are there, else from the store.
-   * Rejects with `Compacted` when events after `after` have been dropped, so a reader never skips any.
+   * Up to `limit` events after `after`, oldest first, from memory when they are there, else from the store
+   * (then a whole commit may exceed `limit`). Rejects with `Compacted` when events after `after` have been
+   * dropped, so a reader never skips any.
    */
   async read(after: number, limit: number): Promise<DomainEvent[]> {
     await this.load();
@@ -148,11 +172,20 @@ export class EventLog {
       const start = after + 1 - head.seq;
       return this.recent.slice(start, start + limit);
     }
-    const entries = await this.store.list<DomainEvent>(EVENT_COLLECTION, { after: eventKey(after), limit });
-    const events = entries.map((e) => e.value);
-    // Pruning may have run meanwhile: the first event read must be the one right after `after`.
-    if (events.length > 0 && events[0]?.seq !== after + 1) throw this.compacted(after);
-    if (events.length === 0 && after < this.bounds.last) throw this.compacted(after);
+    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, {
+      after: eventKey(after),
+      limit: READ_CHUNKS,
+    });
+    const events: DomainEvent[] = [];
+    let next = after + 1;
+    for (const { value: chunk } of chunks) {
+      // Pruning may have run meanwhile: the chunks must continue exactly where the reader is.
+      if (chunk.first > next || chunk.last < next) break;
+      for (const event of chunk.events) if (event.seq >= next) events.push(event);
+      next = chunk.last + 1;
+      if (events.length >= limit) break;
+    }
+    if (events.length === 0) throw this.compacted(after);
     return events;
   }
 
@@ -176,41 +209,36 @@ export class EventLog {
   }
 
   /**
-   * The store operations that drop events older than the age window (at most a chunk per call), or
-   * `undefined` when none is due; pass the result to {@link pruned} once written.
+   * The store operations that drop whole commits past the retention window: older than `maxAgeMs`, or beyond
+   * the newest `maxEvents` (the newest `maxEvents` are always kept, so the count may exceed it by what was
+   * committed since the last pass). `undefined` when nothing is due; pass the result to {@link committed} once
+   * written.
    */
-  async agePruneOps(): Promise<PreparedEvents | undefined> {
+  async pruneOps(): Promise<PreparedEvents | undefined> {
     await this.load();
-    const cutoff = this.clock.now() - this.retention.maxAgeMs;
     const { first, last } = this.bounds;
-    let next = first;
-    const head = this.recent[0];
-    const candidates =
-      head !== undefined && head.seq <= first
-        ? this.recent.slice(first - head.seq, first - head.seq + PRUNE_CHUNK)
-        : (
-            await this.store.list<DomainEvent>(EVENT_COLLECTION, {
-              after: eventKey(first - 1),
-              limit: PRUNE_CHUNK,
-            })
-          ).map((e) => e.value);
-    for (const event of candidates) {
-      if (event.time >= cutoff || event.seq !== next) break;
-      next++;
-    }
-    if (next === first) return undefined;
+    if (first > last) return undefined;
+    const cutoff = this.clock.now() - this.retention.maxAgeMs;
+    const tooMany = last - first + 1 > this.retention.maxEvents;
+    const tooOld = this.firstTime !== undefined && this.firstTime < cutoff;
+    if (!tooMany && !tooOld) return undefined;
+    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, { limit: PRUNE_CHUNKS + 1 });
     const ops: BatchOp[] = [];
-    for (let seq = first; seq < next; seq++) {
-      ops.push({ type: 'delete', collection: EVENT_COLLECTION, key: eventKey(seq) });
+    let newFirst = first;
+    let firstTime: number | undefined;
+    for (const [index, { key, value: chunk }] of chunks.entries()) {
+      const expired = chunk.time < cutoff || last - chunk.last >= this.retention.maxEvents;
+      if (!expired || index === PRUNE_CHUNKS) {
+        firstTime = chunk.time;
+        break;
+      }
+      ops.push({ type: 'delete', collection: EVENT_COLLECTION, key });
+      newFirst = chunk.last + 1;
     }
-    const bounds = { first: next, last };
+    if (ops.length === 0) return undefined;
+    const bounds = { first: newFirst, last };
     ops.push({ type: 'put', collection: EVENT_META_COLLECTION, key: META_KEY, value: bounds });
-    return { events: [], ops, bounds };
-  }
-
-  /** Records that an age prune was written. */
-  pruned(prepared: PreparedEvents): void {
-    this.bounds = { first: prepared.bounds.first, last: this.bounds.last };
+    return { events: [], ops, bounds, firstTime };
   }
 
   private compacted(after: number): BcsError {
