@@ -177,7 +177,12 @@ export class SchedulerEngine implements AsyncDisposable {
     const events = eventsOfChanges(changes, this.state);
     if (extra !== undefined) events.push(...extra.events);
     const prepared = this.events.prepare(events);
-    await this.store.batch([...changes.toBatch(), ...(extra?.ops ?? []), ...(prepared?.ops ?? [])]);
+    try {
+      await this.store.batch([...changes.toBatch(), ...(extra?.ops ?? []), ...(prepared?.ops ?? [])]);
+    } catch (error) {
+      this.events.abandon(prepared);
+      throw error;
+    }
     this.state.apply(changes);
     this.events.committed(prepared);
   }

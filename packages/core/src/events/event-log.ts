@@ -77,6 +77,8 @@ export class EventLog {
   private recent: DomainEvent[] = [];
   private loading: Promise<void> | undefined;
   private appended = deferred();
+  /** A prepared write not yet committed or abandoned: numbering two at once would give out numbers twice. */
+  private inFlight = false;
   readonly retention: Required<EventRetention>;
 
   constructor(
@@ -125,6 +127,10 @@ export class EventLog {
    */
   prepare(events: readonly UnsequencedEvent[]): PreparedEvents | undefined {
     if (events.length === 0) return undefined;
+    if (this.inFlight) {
+      throw new BcsError(ErrorCode.Internal, 'events prepared while another write is in flight');
+    }
+    this.inFlight = true;
     const time = this.clock.now();
     const first = this.bounds.last + 1;
     let seq = this.bounds.last;
@@ -146,6 +152,7 @@ export class EventLog {
   /** Publishes events whose batch was written (or records a prune that was). */
   committed(prepared: PreparedEvents | undefined): void {
     if (prepared === undefined) return;
+    this.inFlight = false;
     this.bounds = prepared.bounds;
     this.firstTime = prepared.firstTime;
     if (prepared.events.length === 0) return;
@@ -156,6 +163,11 @@ export class EventLog {
     const wake = this.appended;
     this.appended = deferred();
     wake.resolve();
+  }
+
+  /** Forgets a prepared write whose batch failed: its numbers are given out again. */
+  abandon(prepared: PreparedEvents | undefined): void {
+    if (prepared !== undefined) this.inFlight = false;
   }
 
   /**

@@ -96,6 +96,27 @@ describe('domain events', () => {
     expect(after.length).toBeGreaterThan(before.length);
   });
 
+  it('publishes nothing from a batch that failed, and gives its numbers out again', async () => {
+    h = await createHarness();
+    await runApp();
+    const last = h.events.log.lastSeq;
+    const sub = follow({ since: last });
+    const batch = h.store.batch.bind(h.store);
+    let failures = 1;
+    h.store.batch = async (ops) => {
+      if (failures-- > 0) throw new Error('disk full');
+      return batch(ops);
+    };
+    await expect(h.apps.scale(NS, 'app-a', 3)).rejects.toThrow('disk full');
+    expect(h.events.log.lastSeq).toBe(last);
+    await h.apps.scale(NS, 'app-a', 3);
+    await h.advance(3000);
+    await sub.stop();
+    expect(seqs(sub.events())).toEqual(range(last + 1, h.events.log.lastSeq));
+    expect(seqs(await allEvents())).toEqual(range(1, h.events.log.lastSeq));
+    expect(h.apps.get(NS, 'app-a').taskGroups.filter((t) => t.status === 'Running')).toHaveLength(3);
+  });
+
   it('records removals with to: null', async () => {
     h = await createHarness();
     await runApp();
