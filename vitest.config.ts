@@ -36,6 +36,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       })),
+      // The examples, run as a user runs them: built (`tsc -b`), as child processes on loopback ports.
+      {
+        test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -48,7 +48,12 @@ async function main(): Promise<number> {
   const cluster = new SimulatedCluster({ clock: systemClock, agents: 3, seed: 1 });
   await cluster.open();
   const store = createMemoryStore();
-  const scheduler = await createScheduler({ store, driver: cluster });
+  // The cluster name goes into every taskgroup id (`<index>.<app>.<namespace>.<cluster>.<nanos>`).
+  const scheduler = await createScheduler({
+    store,
+    driver: cluster,
+    engine: { clusterName: 'BCS-LOCAL-00001' },
+  });
 
   // 2. Subscribe before creating, and wait for `hello`: the subscription starts at the newest event then, so
   //    it sees everything the creation causes.
@@ -119,7 +124,9 @@ function printSummary(view: ApplicationView): void {
   );
   for (const tg of view.taskGroups) {
     const ports = tg.tasks.flatMap((task) => task.portMappings).map((p) => `${p.name}:${p.hostPort}`);
-    console.log(`  ${tg.id} ${tg.status} on ${tg.agentIp ?? tg.hostname ?? '?'} ports ${ports.join(',') || '-'}`);
+    console.log(
+      `  ${tg.id} ${tg.status} on ${tg.agentIp ?? tg.hostname ?? '?'} ports ${ports.join(',') || '-'}`,
+    );
   }
 }
 

@@ -27,7 +27,8 @@ interface Settings {
 
 function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings {
   const { values } = parseArgs({
-    args: [...argv],
+    // `pnpm start -- --flag` may pass the `--` through.
+    args: argv[0] === '--' ? argv.slice(1) : [...argv],
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -38,7 +39,8 @@ function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings
   });
   const portText = values.port ?? env.PORT ?? '8899';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) throw new TypeError(`port must be 0-65535, got "${portText}"`);
+  if (!/^\d+$/.test(portText) || port > 65_535)
+    throw new TypeError(`port must be 0-65535, got "${portText}"`);
   return {
     host: values.host ?? '127.0.0.1',
     port,

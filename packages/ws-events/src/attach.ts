@@ -153,7 +153,8 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
   const keepAlive = startKeepAlive(
     resolved.pingIntervalMs,
     () => connections,
-    (connection) => logger.info({ remote: connection.remote }, 'ws-events: no pong since the last ping, terminated'),
+    (connection) =>
+      logger.info({ remote: connection.remote }, 'ws-events: no pong since the last ping, terminated'),
   );
 
   const close = (): Promise<void> => {
@@ -161,7 +162,9 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
       server.off('upgrade', onUpgrade);
       keepAlive.stop();
       await Promise.all(
-        [...connections].map((connection) => connection.shutdown(CloseCode.GoingAway, 'server shutting down')),
+        [...connections].map((connection) =>
+          connection.shutdown(CloseCode.GoingAway, 'server shutting down'),
+        ),
       );
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     })();

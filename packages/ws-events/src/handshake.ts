@@ -77,7 +77,9 @@ function checkClusterId(
   }
   if (given !== clusterId) {
     const source =
-      fromHeader === undefined ? `query parameter ${CLUSTER_QUERY_PARAMETER}` : `http header ${CLUSTER_HEADER}`;
+      fromHeader === undefined
+        ? `query parameter ${CLUSTER_QUERY_PARAMETER}`
+        : `http header ${CLUSTER_HEADER}`;
     // At most 64 characters of what was sent, JSON-quoted, as the REST API answers.
     return refusal(
       ErrorCode.FilterFailed,

@@ -31,7 +31,7 @@ export function startKeepAlive<P extends KeepAlivePeer>(
         peer.terminate();
         continue;
       }
-      
+      peer.alive = false;
       peer.ping();
     }
   }, intervalMs);

@@ -23,7 +23,11 @@ describe('startKeepAlive', () => {
     const healthy = new Peer(true);
     const dead = new Peer(false);
     const dropped: Peer[] = [];
-    const keepAlive = startKeepAlive(100, () => [healthy, dead], (peer) => dropped.push(peer));
+    const keepAlive = startKeepAlive(
+      100,
+      () => [healthy, dead],
+      (peer) => dropped.push(peer),
+    );
     expect(vi.getTimerCount()).toBe(1);
 
     vi.advanceTimersByTime(99);

@@ -1,5 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { BcsError, ErrorCode } from '../errors.js';
+import { eventsOfChanges } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
+import { EventLog } from '../events/event-log.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
 import { type Logger, LoggerToken } from '../ports/logger.js';
@@ -10,9 +13,6 @@ import {
   type MesosEvent,
   type MesosOffer,
 } from '../ports/mesos-driver.js';
-import { eventsOfChanges } from '../events/derive.js';
-import type { UnsequencedEvent } from '../events/event.js';
-import { EventLog } from '../events/event-log.js';
 import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';

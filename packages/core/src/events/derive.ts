@@ -55,7 +55,8 @@ export function eventsOfChanges(changes: Changes, state: SchedulerState): Unsequ
     const owner = before.app.owner?.name;
     for (const id of removed.taskGroupIds) {
       const taskGroup = before.taskGroups.get(id);
-      if (taskGroup !== undefined && !gone.has(id)) events.push(taskGroupEvent(taskGroup.status, null, taskGroup, owner));
+      if (taskGroup !== undefined && !gone.has(id))
+        events.push(taskGroupEvent(taskGroup.status, null, taskGroup, owner));
     }
     events.push({ ...applicationEvent(before.app.status, before.app), to: null });
   }

@@ -42,7 +42,8 @@ export class EventService implements EventSource {
   }
 
   /**
-   * Yields `hello`, then every matching event after `since` (or after now) in `events` messages, in order,
+   * Yields `hello`, then (with `snapshot: true`) the current state, then every matching event after `since`
+   * (or after now, or after the snapshot) in `events` messages, in order,
    * with no gap and no duplicate; when that history is gone, a `resync` with the current state instead, after
    * which events continue. Ends when the consumer stops iterating or `signal` aborts.
    */
@@ -90,7 +91,11 @@ export class EventService implements EventSource {
     const newest = this.log.lastSeq;
     yield { type: 'hello', seq: newest, oldest: this.log.oldestSeq };
     let cursor = options.since ?? newest;
-    if (cursor > newest) {
+    if (options.snapshot === true && options.since === undefined) {
+      const { seq, snapshot } = await this.snapshot(filter);
+      yield { type: 'snapshot', seq, snapshot };
+      cursor = seq;
+    } else if (cursor > newest) {
       const { seq, snapshot } = await this.snapshot(filter);
       yield { type: 'resync', seq, reason: `since ${cursor} is newer than the log (${newest})`, snapshot };
       cursor = seq;

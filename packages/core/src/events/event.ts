@@ -12,7 +12,11 @@ import type { RolloutPhase, RolloutStageKind } from '../rollout/state.js';
  */
 export type EventKind = 'taskgroup.status' | 'application.status' | 'deployment.status';
 
-export const EVENT_KINDS: readonly EventKind[] = ['taskgroup.status', 'application.status', 'deployment.status'];
+export const EVENT_KINDS: readonly EventKind[] = [
+  'taskgroup.status',
+  'application.status',
+  'deployment.status',
+];
 
 interface EventBase {
   /** Position in the log: 1, 2, 3… Never reused, never reordered. */
@@ -123,12 +127,15 @@ export interface Snapshot {
 /**
  * What a subscription yields (and what the WebSocket stream sends, one JSON message each):
  * - `hello` first: the newest sequence number now and the oldest one still retained;
+ * - `snapshot` (only when asked for with `snapshot: true`): the current state of the selected objects at `seq`;
+ *   events continue after `seq`;
  * - `events`: the next events that match, in order, with no gap and no duplicate;
  * - `resync`: the history asked for is gone (older than the retention window, or a `since` from another log),
  *   so here is the current state at `seq` instead; events continue after `seq`.
  */
 export type EventMessage =
   | { readonly type: 'hello'; readonly seq: number; readonly oldest: number }
+  | { readonly type: 'snapshot'; readonly seq: number; readonly snapshot: Snapshot }
   | { readonly type: 'events'; readonly events: readonly DomainEvent[] }
   | { readonly type: 'resync'; readonly seq: number; readonly reason: string; readonly snapshot: Snapshot };
 
@@ -142,7 +149,8 @@ export function matchesFilter(event: DomainEvent, filter: EventFilter): boolean 
     }
   }
   if (filter.deployment !== undefined && event.deployment !== filter.deployment) return false;
-  if (filter.kinds !== undefined && filter.kinds.length > 0 && !filter.kinds.includes(event.kind)) return false;
+  if (filter.kinds !== undefined && filter.kinds.length > 0 && !filter.kinds.includes(event.kind))
+    return false;
   return true;
 }
 

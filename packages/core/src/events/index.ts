@@ -1,5 +1,3 @@
-export * from './event.js';
-export * from './subscribe-options.js';
 export {
   applicationSnapshot,
   deploymentSnapshot,
@@ -7,5 +5,7 @@ export {
   eventsOfChanges,
   taskGroupSnapshot,
 } from './derive.js';
+export * from './event.js';
 export * from './event-log.js';
 export * from './event-service.js';
+export * from './subscribe-options.js';

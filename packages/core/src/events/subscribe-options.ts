@@ -1,6 +1,6 @@
-import type { EventMessage } from './event.js';
 import { ErrorCode, type Issue, ValidationError } from '../errors.js';
 import { isValidName } from '../validation/rules.js';
+import type { EventMessage } from './event.js';
 import { EVENT_KINDS, type EventFilter, type EventKind } from './event.js';
 
 /** What a subscriber asks for: a filter and where to start. */
@@ -10,6 +10,11 @@ export interface SubscribeOptions extends EventFilter {
    * the newest sequence at subscription. Older than the retention window (or newer than the log): a `resync`.
    */
   readonly since?: number;
+  /**
+   * Start with a `snapshot` message (the current state of the selected objects), then the events after it:
+   * "show me what is, then what changes". Not with `since`.
+   */
+  readonly snapshot?: boolean;
   /** Most events in one `events` message. Default 500. */
   readonly maxBatch?: number;
   /** Ends the subscription (the iterator returns). */
@@ -17,12 +22,19 @@ export interface SubscribeOptions extends EventFilter {
 }
 
 /** The query parameters a transport reads a subscription from (all strings, as in a URL). */
-export const SUBSCRIBE_PARAMETERS = ['namespace', 'application', 'deployment', 'kinds', 'since'] as const;
+export const SUBSCRIBE_PARAMETERS = [
+  'namespace',
+  'application',
+  'deployment',
+  'kinds',
+  'since',
+  'snapshot',
+] as const;
 
 /**
  * Reads subscribe options from string parameters (a URL's query), checking each: `namespace`, `application`
  * and `deployment` are names, `kinds` is a comma-separated list of {@link EVENT_KINDS}, `since` a whole number
- * ≥ 0. Throws a `ValidationError` (code `BadParams`) naming every offending parameter and its rule.
+ * ≥ 0, `snapshot` is `true`/`1` or `false`/`0` and not given with `since`. Throws a `ValidationError` (code `BadParams`) naming every offending parameter and its rule.
  */
 export function parseSubscribeOptions(params: {
   get(name: string): string | null | undefined;
@@ -48,6 +60,16 @@ export function parseSubscribeOptions(params: {
   if (since !== null && since !== undefined) {
     if (!/^\d{1,15}$/.test(since)) issues.push({ path: 'since', rule: 'must be a whole number ≥ 0' });
     else options.since = Number(since);
+  }
+  const snapshot = params.get('snapshot');
+  if (snapshot !== null && snapshot !== undefined) {
+    if (!['true', '1', 'false', '0'].includes(snapshot)) {
+      issues.push({ path: 'snapshot', rule: 'must be true, 1, false or 0' });
+    } else if (snapshot === 'true' || snapshot === '1') {
+      if (options.since !== undefined)
+        issues.push({ path: 'snapshot', rule: 'must not be given with since' });
+      else options.snapshot = true;
+    }
   }
   if (issues.length > 0) throw new ValidationError('subscription', issues, ErrorCode.BadParams);
   return options;

@@ -1,4 +1,4 @@
-import { createScheduler, type EventMessage, ErrorCode, systemClock } from '@bcs/core';
+import { createScheduler, ErrorCode, type EventMessage, systemClock } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { SimulatedCluster } from '@bcs/testing/cluster';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,10 @@ describe('createScheduler (the embedding entry point)', () => {
     const controller = new AbortController();
     const seen: EventMessage[] = [];
     const following = (async () => {
-      for await (const message of scheduler.events.subscribe({ namespace: 'embedded', signal: controller.signal })) {
+      for await (const message of scheduler.events.subscribe({
+        namespace: 'embedded',
+        signal: controller.signal,
+      })) {
         seen.push(message);
         const running = seen
           .flatMap((m) => (m.type === 'events' ? m.events : []))
@@ -22,7 +25,10 @@ describe('createScheduler (the embedding entry point)', () => {
         if (running.length === 2) break;
       }
     })();
-    await scheduler.applications.create('embedded', smallApp({ metadata: { name: 'web', namespace: 'embedded' } }));
+    await scheduler.applications.create(
+      'embedded',
+      smallApp({ metadata: { name: 'web', namespace: 'embedded' } }),
+    );
     const timeout = setTimeout(() => controller.abort(), 20_000);
     await following;
     clearTimeout(timeout);
@@ -42,7 +48,9 @@ describe('createScheduler (the embedding entry point)', () => {
     expect(scheduler.scheduling).toBe(false);
     await scheduler.configMaps.create('ns', { kind: 'configmap', metadata: { name: 'cm' }, datas: {} });
     expect((await scheduler.configMaps.list('ns')).length).toBe(1);
-    expect(() => scheduler.applications.list('ns')).toThrow(expect.objectContaining({ code: ErrorCode.NoCluster }));
+    expect(() => scheduler.applications.list('ns')).toThrow(
+      expect.objectContaining({ code: ErrorCode.NoCluster }),
+    );
     await scheduler.close();
     await store.close();
   });

@@ -1,10 +1,10 @@
 import {
   type DomainEvent,
+  ErrorCode,
   EVENT_COLLECTION,
   type EventChunk,
   type EventMessage,
   eventKey,
-  ErrorCode,
   type SubscribeOptions,
   type TaskGroupStatusEvent,
 } from '@bcs/core';
@@ -258,6 +258,26 @@ describe('subscriptions', () => {
     h = await h.restart();
     expect(h.events.log.oldestSeq).toBe(last + 1);
     expect(h.events.log.lastSeq).toBe(last);
+  });
+
+  it('starts with a snapshot when asked, then the events after it', async () => {
+    h = await createHarness();
+    await runApp('app-a');
+    const at = h.events.log.lastSeq;
+    const sub = follow({ snapshot: true, application: 'app-a' });
+    await h.advance(10);
+    await h.apps.scale(NS, 'app-a', 3);
+    await h.advance(3000);
+    await sub.stop();
+    expect(sub.messages[1]).toMatchObject({ type: 'snapshot', seq: at });
+    const snapshot = sub.messages[1];
+    if (snapshot?.type !== 'snapshot') return;
+    expect(snapshot.snapshot.taskgroups.map((t) => t.status)).toEqual(['Running', 'Running']);
+    expect(snapshot.snapshot.applications).toHaveLength(1);
+    expect(seqs(sub.events())[0]).toBe(at + 1);
+    expect(seqs(sub.events())).toEqual(
+      seqs((await allEvents()).filter((e) => e.seq > at && e.application === 'app-a')),
+    );
   });
 
   it('ends a waiting subscription when its signal aborts', async () => {

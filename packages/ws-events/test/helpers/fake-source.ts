@@ -1,7 +1,10 @@
 import type { EventMessage, EventSource, Logger, SubscribeOptions, TaskGroupStatusEvent } from '@bcs/core';
 
 /** A taskgroup event at `seq`; `overrides` replace any field. */
-export function taskgroupEvent(seq: number, overrides: Partial<TaskGroupStatusEvent> = {}): TaskGroupStatusEvent {
+export function taskgroupEvent(
+  seq: number,
+  overrides: Partial<TaskGroupStatusEvent> = {},
+): TaskGroupStatusEvent {
   return {
     seq,
     time: 1_700_000_000_000 + seq,

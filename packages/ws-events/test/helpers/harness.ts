@@ -85,7 +85,11 @@ export class TestClient {
 }
 
 /** Polls `condition` every 5 ms; rejects after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, what = 'condition', timeoutMs = 5_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean,
+  what = 'condition',
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -119,7 +123,9 @@ export function expectRefusal(url: string, headers: Record<string, string> = {})
       response.on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
     });
   });
 }

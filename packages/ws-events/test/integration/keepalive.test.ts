@@ -20,7 +20,10 @@ describe('keep-alive', () => {
     expect((await silent.closed).code).toBe(1006);
     // Pinged at 40 ms, found silent at 80 ms (allow for timer slack on a busy machine).
     expect(Date.now() - started).toBeLessThan(1_000);
-    await waitUntil(() => harness.source.subscriptions[0]?.ended === true, 'the silent peer’s subscription to end');
+    await waitUntil(
+      () => harness.source.subscriptions[0]?.ended === true,
+      'the silent peer’s subscription to end',
+    );
 
     await sleep(300);
     expect(pings).toBeGreaterThanOrEqual(4);

@@ -71,7 +71,8 @@ describe('a slow consumer', () => {
   it('is not closed while it keeps up with a long backlog', async () => {
     const source = new FakeEventSource();
     const backlog = firehose(10, 200);
-    source.producer = (subscription) => (subscription.lastProduced < 20_000 ? backlog(subscription) : undefined);
+    source.producer = (subscription) =>
+      subscription.lastProduced < 20_000 ? backlog(subscription) : undefined;
     harness = await startHarness({ maxBufferedBytes: 64 * 1024 }, source);
     const client = harness.connect();
     await client.received(1 + 2_000);

@@ -89,7 +89,10 @@ describe('the stream', () => {
     harness = await startHarness({ logger });
     harness.source.failWith = new Error('cursor lost');
     const client = harness.connect();
-    expect(await client.closed).toEqual({ code: CloseCode.SubscriptionFailed, reason: 'subscription failed' });
+    expect(await client.closed).toEqual({
+      code: CloseCode.SubscriptionFailed,
+      reason: 'subscription failed',
+    });
     expect(client.messages).toEqual([{ type: 'hello', seq: 0, oldest: 1 }]);
     const errors = logger.entries.filter((entry) => entry.level === 'error');
     expect(errors).toHaveLength(1);

@@ -26,14 +26,18 @@ export class EventClient {
     query: Record<string, string | number> = {},
     headers: Record<string, string> = { 'BCS-ClusterID': CLUSTER_ID },
   ): Promise<EventClient> {
-    const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-    const url = `${baseUrl.replace(/^http/, 'ws')}${EVENTS_PATH}${search.size > 0 ? `?${search}` : ''}`;
+    const search = new URLSearchParams(
+      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const url = `${baseUrl.replace(/^http/, 'ws')}${EVENTS_PATH}${search.toString() === '' ? '' : `?${search}`}`;
     const socket = new WebSocket(url, { headers });
+    // Listen at once: the first messages may arrive in the same tick as 'open'.
+    const client = new EventClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new EventClient(socket);
+    return client;
   }
 
   /** Every event received so far, in arrival order. */
@@ -56,7 +60,9 @@ export class EventClient {
     const deadline = Date.now() + ms;
     while (!done(this)) {
       if (Date.now() > deadline) {
-        throw new Error(`timed out; ${this.messages.length} messages, last: ${JSON.stringify(this.messages.at(-1))}`);
+        throw new Error(
+          `timed out; ${this.messages.length} messages, last: ${JSON.stringify(this.messages.at(-1))}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
