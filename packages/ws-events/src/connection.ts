@@ -71,7 +71,7 @@ export class Connection implements KeepAlivePeer {
   }
 
   /**
-   * The sequence number to resume from after this connection: the last event sent, else the resync point,
+   * The sequence number to resume from after this connection: the last event sent, else the snapshot or resync point,
    * else the `since` asked for, else the hello's. (Not the hello's when `since` was given: the events between
    * `since` and the hello's `seq` are still to come, and resuming from the hello would skip them.)
    */
@@ -170,6 +170,7 @@ export class Connection implements KeepAlivePeer {
         if (last !== undefined) this.position = last.seq;
         break;
       }
+      case 'snapshot':
       case 'resync':
         this.position = message.seq;
         break;
