@@ -77,6 +77,13 @@ export class EventLog {
   private recent: DomainEvent[] = [];
   private loading: Promise<void> | undefined;
   private appended = deferred();
+  /**
+   * Chunks read from the store lately, in order of sequence number: readers that fell behind the memory tail read the
+   * same chunks, and sharing them saves decoding each once per reader (and lets transports cache by event
+   * object). Holds at most `memoryEvents` events.
+   */
+  private chunkCache: EventChunk[] = [];
+  private chunkCacheEvents = 0;
   /** A prepared write not yet committed or abandoned: numbering two at once would give out numbers twice. */
   private inFlight = false;
   readonly retention: Required<EventRetention>;
@@ -184,21 +191,69 @@ export class EventLog {
       const start = after + 1 - head.seq;
       return this.recent.slice(start, start + limit);
     }
-    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, {
-      after: eventKey(after),
-      limit: READ_CHUNKS,
-    });
     const events: DomainEvent[] = [];
     let next = after + 1;
-    for (const { value: chunk } of chunks) {
+    for (const chunk of await this.chunksFrom(after)) {
       // Pruning may have run meanwhile: the chunks must continue exactly where the reader is.
       if (chunk.first > next || chunk.last < next) break;
-      for (const event of chunk.events) if (event.seq >= next) events.push(event);
+      for (let i = next - chunk.first; i < chunk.events.length && events.length < limit; i++) {
+        events.push(chunk.events[i] as DomainEvent);
+      }
       next = chunk.last + 1;
       if (events.length >= limit) break;
     }
     if (events.length === 0) throw this.compacted(after);
     return events;
+  }
+
+  /** The chunks from the one holding `after + 1` on (up to {@link READ_CHUNKS}), through the chunk cache. */
+  private async chunksFrom(after: number): Promise<EventChunk[]> {
+    const cache = this.chunkCache;
+    const at = this.cachedIndex(after + 1);
+    if (at >= 0) {
+      // A hit: the chunks cached after it too, as long as they follow on without a gap.
+      const chunks = [cache[at] as EventChunk];
+      for (let i = at + 1; i < cache.length && chunks.length < READ_CHUNKS; i++) {
+        const chunk = cache[i] as EventChunk;
+        if (chunk.first !== (chunks.at(-1) as EventChunk).last + 1) break;
+        chunks.push(chunk);
+      }
+      return chunks;
+    }
+    const entries = await this.store.list<EventChunk>(EVENT_COLLECTION, {
+      after: eventKey(after),
+      limit: READ_CHUNKS,
+    });
+    for (const { value } of entries) this.cacheChunk(value);
+    return entries.map((e) => e.value);
+  }
+
+  /** The index in the cache of the chunk holding `seq`, or -1. */
+  private cachedIndex(seq: number): number {
+    const cache = this.chunkCache;
+    let low = 0;
+    let high = cache.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const chunk = cache[mid] as EventChunk;
+      if (seq < chunk.first) high = mid - 1;
+      else if (seq > chunk.last) low = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /** Adds a chunk in order; drops the oldest chunks beyond the budget (readers move forward). */
+  private cacheChunk(chunk: EventChunk): void {
+    const cache = this.chunkCache;
+    if (this.cachedIndex(chunk.first) >= 0) return;
+    let at = cache.length;
+    while (at > 0 && (cache[at - 1] as EventChunk).first > chunk.first) at--;
+    cache.splice(at, 0, chunk);
+    this.chunkCacheEvents += chunk.events.length;
+    while (this.chunkCacheEvents > this.retention.memoryEvents && cache.length > 1) {
+      this.chunkCacheEvents -= (cache.shift() as EventChunk).events.length;
+    }
   }
 
   /** Resolves once an event after `after` exists, or `signal` aborts. */

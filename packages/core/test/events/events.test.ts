@@ -35,8 +35,15 @@ function follow(options: SubscribeOptions = {}) {
   };
 }
 
+/** Every retained event, read as a subscriber reads: page after page. */
 async function allEvents(): Promise<DomainEvent[]> {
-  return h.events.log.read(h.events.log.oldestSeq - 1, 1_000_000);
+  const events: DomainEvent[] = [];
+  let after = h.events.log.oldestSeq - 1;
+  for (let page = await h.events.log.read(after, 7); page.length > 0; page = await h.events.log.read(after, 7)) {
+    events.push(...page);
+    after = page.at(-1)!.seq;
+  }
+  return events;
 }
 
 const seqs = (events: readonly DomainEvent[]) => events.map((e) => e.seq);
@@ -180,6 +187,11 @@ describe('subscriptions', () => {
     await slow.stop();
     expect(seqs(slow.events())).toEqual(range(1, h.events.log.lastSeq));
     expect(slow.messages.filter((m) => m.type === 'events').length).toBeGreaterThan(2);
+    // maxBatch holds from the store too, even when one commit holds more events.
+    expect(slow.messages.every((m) => m.type !== 'events' || m.events.length <= 3)).toBe(true);
+    // Two readers behind the tail share the chunks decoded from the store: the same event objects.
+    const [a, b] = [await h.events.log.read(0, 3), await h.events.log.read(0, 3)];
+    expect(a[0]).toBe(b[0]);
   });
 
   it('filters by namespace, application, deployment and kind', async () => {
