@@ -224,8 +224,9 @@ export class EventLog {
       after: eventKey(after),
       limit: READ_CHUNKS,
     });
-    for (const { value } of entries) this.cacheChunk(value);
-    return entries.map((e) => e.value);
+    const chunks = entries.map((e) => e.value);
+    this.cachePage(chunks);
+    return chunks;
   }
 
   /** The index in the cache of the chunk holding `seq`, or -1. */
@@ -243,16 +244,30 @@ export class EventLog {
     return -1;
   }
 
-  /** Adds a chunk in order; drops the oldest chunks beyond the budget (readers move forward). */
-  private cacheChunk(chunk: EventChunk): void {
+  /**
+   * Caches the chunks of one store read, in order: first drops cached chunks older than the read (readers move
+   * forward) while over budget, then caches as many of the read's own chunks as the budget holds.
+   */
+  private cachePage(chunks: readonly EventChunk[]): void {
     const cache = this.chunkCache;
-    if (this.cachedIndex(chunk.first) >= 0) return;
-    let at = cache.length;
-    while (at > 0 && (cache[at - 1] as EventChunk).first > chunk.first) at--;
-    cache.splice(at, 0, chunk);
-    this.chunkCacheEvents += chunk.events.length;
-    while (this.chunkCacheEvents > this.retention.memoryEvents && cache.length > 1) {
+    const [first] = chunks;
+    if (first === undefined) return;
+    const budget = this.retention.memoryEvents;
+    const incoming = chunks.reduce((n, c) => n + c.events.length, 0);
+    while (
+      cache.length > 0 &&
+      this.chunkCacheEvents + incoming > budget &&
+      (cache[0] as EventChunk).last < first.first
+    ) {
       this.chunkCacheEvents -= (cache.shift() as EventChunk).events.length;
+    }
+    for (const chunk of chunks) {
+      if (this.chunkCacheEvents + chunk.events.length > budget && this.chunkCacheEvents > 0) break;
+      if (this.cachedIndex(chunk.first) >= 0) continue;
+      let at = cache.length;
+      while (at > 0 && (cache[at - 1] as EventChunk).first > chunk.first) at--;
+      cache.splice(at, 0, chunk);
+      this.chunkCacheEvents += chunk.events.length;
     }
   }
 
