@@ -32,8 +32,17 @@ export interface EventStreamOptions {
   readonly paths?: readonly string[];
   /** Ms between pings. A peer that did not pong since the previous ping is terminated. Default 30 000. */
   readonly pingIntervalMs?: number;
-  /** Per-connection bound, in bytes, on data sent but not yet written out (`ws.bufferedAmount`). Default 1 MiB. */
+  /**
+   * Per-connection bound, in bytes, on data sent but not yet written out (`ws.bufferedAmount`). Past it the
+   * stream stops pulling events for that connection until the client drains to half of it. Default 1 MiB.
+   */
   readonly maxBufferedBytes?: number;
+  /**
+   * Ms a connection may stay past `maxBufferedBytes` before it is closed as a slow consumer (4008). A burst
+   * that the client reads within this time costs it nothing; a client that stopped reading is let go. 0 closes
+   * at once. Default 10 000.
+   */
+  readonly stallTimeoutMs?: number;
   /** Ms to wait for a close handshake the server started before terminating the socket. Default 5 000. */
   readonly closeGraceMs?: number;
   /** Most events in one `events` message, passed to `subscribe`. Default: the source's (core: 500). */
@@ -51,7 +60,7 @@ export interface EventStreamOptions {
 export interface EventStreamStats {
   /** Open connections now. */
   readonly connections: number;
-  /** Connections closed with 4008 because their unsent data passed `maxBufferedBytes`. */
+  /** Connections closed with 4008: their unsent data stayed past `maxBufferedBytes` for `stallTimeoutMs`. */
   readonly slowConsumerCloses: number;
   /** The largest `bufferedAmount` seen on any connection, in bytes: at most `maxBufferedBytes` plus one message. */
   readonly maxBufferedBytesSeen: number;
@@ -77,6 +86,7 @@ interface ResolvedOptions {
   readonly pingIntervalMs: number;
   readonly maxBufferedBytes: number;
   readonly closeGraceMs: number;
+  readonly stallTimeoutMs: number;
   readonly logger: Logger;
   readonly exclusive: boolean;
 }
@@ -105,6 +115,7 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     encoder: createEncoder(),
     maxBufferedBytes: resolved.maxBufferedBytes,
     closeGraceMs: resolved.closeGraceMs,
+    stallTimeoutMs: resolved.stallTimeoutMs,
     maxBatch: options.maxBatch,
     logger,
     counters,
@@ -198,6 +209,11 @@ function resolveOptions(options: EventStreamOptions): ResolvedOptions {
     if (!Number.isFinite(value) || value <= 0) fail(`option "${name}" must be a positive number`);
     return value;
   };
+  const nonNegative = (name: string, value: number | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < 0) fail(`option "${name}" must be a number ≥ 0`);
+    return value;
+  };
   if (options.maxBatch !== undefined) positive('maxBatch', options.maxBatch, 0);
   const paths = options.paths ?? DEFAULT_EVENT_PATHS;
   if (paths.length === 0 || paths.some((path) => !path.startsWith('/'))) {
@@ -208,6 +224,7 @@ function resolveOptions(options: EventStreamOptions): ResolvedOptions {
     pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, 30_000),
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 1024 * 1024),
     closeGraceMs: positive('closeGraceMs', options.closeGraceMs, 5_000),
+    stallTimeoutMs: nonNegative('stallTimeoutMs', options.stallTimeoutMs, 10_000),
     logger: options.logger ?? silentLogger,
     exclusive: options.exclusive ?? false,
   };

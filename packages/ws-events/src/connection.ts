@@ -11,6 +11,9 @@ import type { KeepAlivePeer } from './keepalive.js';
  */
 const OPEN = 1;
 
+/** How often a connection past its bound checks whether the client has drained it. */
+const DRAIN_POLL_MS = 20;
+
 /** The counters a stream reports in `stats()`, updated by every connection. */
 export interface StreamCounters {
   slowConsumerCloses: number;
@@ -24,6 +27,7 @@ export interface ConnectionContext {
   readonly encoder: Encoder;
   readonly maxBufferedBytes: number;
   readonly closeGraceMs: number;
+  readonly stallTimeoutMs: number;
   readonly maxBatch: number | undefined;
   readonly logger: Logger;
   readonly counters: StreamCounters;
@@ -34,7 +38,9 @@ export interface ConnectionContext {
 /**
  * One upgraded socket and its subscription. It pulls a message, sends it, and pulls the next only while the
  * socket's unsent data (`bufferedAmount`) stays within `maxBufferedBytes`: memory per connection is bounded by
- * that plus one message, and nothing is queued in userland beyond what ws itself buffers.
+ * that plus one message, and nothing is queued in userland beyond what ws itself buffers. Past the bound it
+ * waits for the client to drain to half of it; a client that does not within `stallTimeoutMs` is closed as a
+ * slow consumer (4008, with the position to resume from).
  */
 export class Connection implements KeepAlivePeer {
   /** Answered the last ping (see keepalive.ts). A new connection counts as alive. */
@@ -138,8 +144,8 @@ export class Connection implements KeepAlivePeer {
           return;
         }
         this.send(next.value);
-        if (this.ws.bufferedAmount > this.context.maxBufferedBytes) {
-          this.closeSlowConsumer();
+        if (this.ws.bufferedAmount > this.context.maxBufferedBytes && !(await this.drained())) {
+          if (!this.ended) this.closeSlowConsumer();
           return;
         }
         // Let I/O and the other connections run before pulling more: a source with a long backlog resolves
@@ -151,10 +157,26 @@ export class Connection implements KeepAlivePeer {
     }
   }
 
+  /**
+   * Waits until the client has read the socket down to half the bound (true), or `stallTimeoutMs` passed, or
+   * the connection ended (false). Polls: ws has no event for its own buffer draining.
+   */
+  private async drained(): Promise<boolean> {
+    const { maxBufferedBytes, stallTimeoutMs } = this.context;
+    const deadline = Date.now() + stallTimeoutMs;
+    while (!this.ended && this.ws.readyState === OPEN) {
+      if (this.ws.bufferedAmount <= maxBufferedBytes / 2) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, left)));
+    }
+    return false;
+  }
+
   private send(message: EventMessage): void {
     const { counters } = this.context;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
-    this.ws.send(this.context.encoder.encode(message));
+    this.ws.send(this.context.encoder.encode(message), { binary: false });
     counters.messagesSent += 1;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
     this.advance(message);

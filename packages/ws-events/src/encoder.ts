@@ -1,35 +1,58 @@
 import type { DomainEvent, EventMessage } from '@bcs/core';
 
 /**
- * Turns subscription messages into the text of WebSocket messages. Exactly `JSON.stringify(message)`, but an
- * `events` message is assembled from per-event strings cached by event object: the event log hands every
- * subscriber the same event objects, so with N subscribers an event is stringified once, not N times.
+ * Turns subscription messages into the bytes of WebSocket text messages: exactly `JSON.stringify(message)` in
+ * UTF-8, built so that fan-out to many subscribers costs little more than sending to one:
+ * - each event's JSON is cached by event object (the log hands every subscriber the same objects), so an event
+ *   is stringified once, not once per subscriber;
+ * - the bytes of an `events` message that carries a contiguous run of the log (`seq` n…m, what every
+ *   unfiltered subscriber that keeps up receives) are cached by that run, so 1,000 such subscribers share one
+ *   buffer instead of building and encoding 1,000 copies.
  */
 export interface Encoder {
-  /** The JSON text of `message`; identical to `JSON.stringify(message)`. */
-  encode(message: EventMessage): string;
+  /** The UTF-8 JSON text of `message`; equal to `Buffer.from(JSON.stringify(message))`. */
+  encode(message: EventMessage): Buffer;
 }
 
+/** Runs whose bytes are kept; the oldest is dropped first. Subscribers that keep up share the newest few. */
+const RUN_CACHE_SIZE = 64;
+
 /**
- * An encoder whose cache holds each event's JSON for as long as the event object lives (a `WeakMap`, so the
- * cache never outlives the log's own references). Events must not be mutated after they are first encoded,
- * which the log guarantees (its events are readonly and frozen in spirit).
+ * An encoder. Its per-event cache holds each event's JSON for as long as the event object lives (a
+ * `WeakMap`); its run cache holds the last {@link RUN_CACHE_SIZE} runs. Events must not be mutated after they
+ * are first encoded, and one encoder serves one event log (a run is identified by its sequence numbers).
  */
 export function createEncoder(): Encoder {
-  const cache = new WeakMap<DomainEvent, string>();
+  const events = new WeakMap<DomainEvent, string>();
+  const runs = new Map<string, Buffer>();
   const encodeEvent = (event: DomainEvent): string => {
-    let text = cache.get(event);
+    let text = events.get(event);
     if (text === undefined) {
       text = JSON.stringify(event);
-      cache.set(event, text);
+      events.set(event, text);
     }
     return text;
   };
+  // Same key order as the message literal `{ type, events }`, so the text equals JSON.stringify's.
+  const encodeEvents = (list: readonly DomainEvent[]): Buffer =>
+    Buffer.from(`{"type":"events","events":[${list.map(encodeEvent).join(',')}]}`);
   return {
     encode(message) {
-      if (message.type !== 'events') return JSON.stringify(message);
-      // Same key order as the message literal `{ type, events }`, so the text equals JSON.stringify's.
-      return `{"type":"events","events":[${message.events.map(encodeEvent).join(',')}]}`;
+      if (message.type !== 'events') return Buffer.from(JSON.stringify(message));
+      const list = message.events;
+      const first = list[0];
+      const last = list.at(-1);
+      if (first === undefined || last === undefined || last.seq - first.seq !== list.length - 1) {
+        return encodeEvents(list);
+      }
+      const key = `${first.seq}-${last.seq}`;
+      let bytes = runs.get(key);
+      if (bytes === undefined) {
+        bytes = encodeEvents(list);
+        runs.set(key, bytes);
+        if (runs.size > RUN_CACHE_SIZE) runs.delete(runs.keys().next().value as string);
+      }
+      return bytes;
     },
   };
 }

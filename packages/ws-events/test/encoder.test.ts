@@ -47,7 +47,7 @@ describe('createEncoder', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it.each(messages)('encodes %s exactly as JSON.stringify does', (_name, message) => {
-    expect(createEncoder().encode(message)).toBe(JSON.stringify(message));
+    expect(createEncoder().encode(message).toString()).toBe(JSON.stringify(message));
   });
 
   it('stringifies each event object once, however many messages (subscribers) carry it', () => {
@@ -59,17 +59,34 @@ describe('createEncoder', () => {
     const third = encoder.encode({ type: 'events', events: shared });
     expect(stringify).toHaveBeenCalledTimes(3);
     stringify.mockRestore();
-    expect(first).toBe(JSON.stringify({ type: 'events', events: shared }));
-    expect(second).toBe(JSON.stringify({ type: 'events', events: shared.slice(1) }));
+    expect(first.toString()).toBe(JSON.stringify({ type: 'events', events: shared }));
+    expect(second.toString()).toBe(JSON.stringify({ type: 'events', events: shared.slice(1) }));
     expect(third).toBe(first);
   });
 
-  it('caches by object identity, not by content: an equal but distinct event is stringified again', () => {
+  it('shares one buffer among messages carrying the same run of the log (subscribers that keep up)', () => {
     const encoder = createEncoder();
-    const stringify = vi.spyOn(JSON, 'stringify');
-    encoder.encode({ type: 'events', events: [taskgroupEvent(1)] });
-    encoder.encode({ type: 'events', events: [taskgroupEvent(1)] });
-    expect(stringify).toHaveBeenCalledTimes(2);
+    const log = [taskgroupEvent(1), taskgroupEvent(2), taskgroupEvent(3)];
+    const first = encoder.encode({ type: 'events', events: log.slice(0, 3) });
+    const second = encoder.encode({ type: 'events', events: [...log] });
+    expect(second).toBe(first);
+    // A different run, or a filtered (non-contiguous) selection, is its own message.
+    const filtered = encoder.encode({ type: 'events', events: [log[0]!, log[2]!] });
+    expect(filtered.toString()).toBe(JSON.stringify({ type: 'events', events: [log[0], log[2]] }));
+    expect(encoder.encode({ type: 'events', events: log.slice(1) }).toString()).toBe(
+      JSON.stringify({ type: 'events', events: log.slice(1) }),
+    );
+  });
+
+  it('keeps a bounded number of runs', () => {
+    const encoder = createEncoder();
+    const runs = Array.from({ length: 100 }, (_, i) => [taskgroupEvent(i + 1)]);
+    const firstBytes = encoder.encode({ type: 'events', events: runs[0]! });
+    for (const run of runs.slice(1)) encoder.encode({ type: 'events', events: run });
+    // The first run was evicted: encoding it again builds a new buffer with the same text.
+    const again = encoder.encode({ type: 'events', events: runs[0]! });
+    expect(again).not.toBe(firstBytes);
+    expect(again.equals(firstBytes)).toBe(true);
   });
 
   it('does not share its cache with another encoder', () => {

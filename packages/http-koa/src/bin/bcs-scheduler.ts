@@ -24,8 +24,12 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    const { eventBufferBytes, ...rest } = config;
-    server = await startServer({ ...rest, eventStream: { maxBufferedBytes: eventBufferBytes }, logger });
+    const { eventBufferBytes, eventStallSeconds, ...rest } = config;
+    server = await startServer({
+      ...rest,
+      eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
+      logger,
+    });
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);

@@ -11,8 +11,10 @@ export interface CliConfig {
   readonly logLevel: string;
   /** Event history kept for resuming subscribers. */
   readonly events: { readonly maxEvents: number; readonly maxAgeMs: number };
-  /** Bytes a WebSocket subscriber may fall behind before it is closed (4008). */
+  /** Bytes a WebSocket subscriber may fall behind before the stream waits for it. */
   readonly eventBufferBytes: number;
+  /** Seconds a subscriber may stay that far behind before it is closed (4008). */
+  readonly eventStallSeconds: number;
   readonly help: boolean;
 }
 
@@ -39,7 +41,11 @@ export const CLI_FLAGS = {
   },
   'event-buffer': {
     env: 'BCS_EVENT_BUFFER',
-    help: `bytes a WebSocket subscriber may lag before it is closed (default ${SERVER_DEFAULTS.eventBufferBytes})`,
+    help: `bytes a WebSocket subscriber may lag; past it the stream waits for it (default ${SERVER_DEFAULTS.eventBufferBytes})`,
+  },
+  'event-stall': {
+    env: 'BCS_EVENT_STALL',
+    help: `seconds a subscriber may stay past --event-buffer before it is closed, 4008 (default ${SERVER_DEFAULTS.eventStallSeconds})`,
   },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
@@ -76,6 +82,7 @@ export function parseCliConfig(
       'event-retention': { type: 'string' },
       'event-max-age': { type: 'string' },
       'event-buffer': { type: 'string' },
+      'event-stall': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,6 +115,7 @@ export function parseCliConfig(
       maxAgeMs: integer('event-max-age', SERVER_DEFAULTS.eventMaxAgeSeconds, 365 * 86_400, 1) * 1000,
     },
     eventBufferBytes: integer('event-buffer', SERVER_DEFAULTS.eventBufferBytes, 1024 ** 3, 1024),
+    eventStallSeconds: integer('event-stall', SERVER_DEFAULTS.eventStallSeconds, 3600),
     help: values.help === true,
   };
 }

@@ -49,7 +49,10 @@ export interface ServerOptions {
   /** How much event history is kept for resuming subscribers (count, age). */
   readonly events?: EventRetention;
   /** Settings of the WebSocket event stream (keep-alive, slow-consumer bound). */
-  readonly eventStream?: Pick<EventStreamOptions, 'pingIntervalMs' | 'maxBufferedBytes' | 'closeGraceMs'>;
+  readonly eventStream?: Pick<
+    EventStreamOptions,
+    'pingIntervalMs' | 'maxBufferedBytes' | 'stallTimeoutMs' | 'closeGraceMs'
+  >;
 }
 
 /** A running server. */
@@ -77,6 +80,7 @@ export const SERVER_DEFAULTS = {
   eventRetention: 100_000,
   eventMaxAgeSeconds: 86_400,
   eventBufferBytes: 1024 * 1024,
+  eventStallSeconds: 10,
 } as const;
 
 /**

@@ -200,13 +200,26 @@ describe('event stream', () => {
   });
 
   it('closes a subscriber that stops reading with 4008 and the last sequence sent', async () => {
-    server = await ServerProcess.start(['--sim-agents', '100', '--event-buffer', '65536']);
+    server = await ServerProcess.start([
+      '--sim-agents',
+      '100',
+      '--event-buffer',
+      '65536',
+      '--event-stall',
+      '1',
+    ]);
     const reader = await connect({ since: 0 });
     const stalled = await connect({ since: 0 });
     // Stop reading: the kernel buffers fill, then the server's bound.
     stalled.socket.pause();
     await create('web', 'ns-a', 6000);
     await reader.until((c) => running(c.events(), 'ns-a', 'web') === 6000, 55_000);
+    // The server logs the close (at warn) once the client has stayed past the bound for a second.
+    const deadline = Date.now() + 20_000;
+    while (!server.log.includes('slow consumer closed') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(server.log).toContain('slow consumer closed');
     stalled.socket.resume();
     const closed = await stalled.closed;
     expect(closed.code).toBe(4008);

@@ -12,6 +12,7 @@ describe('parseCliConfig', () => {
       logLevel: 'info',
       events: { maxEvents: 100_000, maxAgeMs: 86_400_000 },
       eventBufferBytes: 1_048_576,
+      eventStallSeconds: 10,
       help: false,
     });
   });
@@ -35,6 +36,7 @@ describe('parseCliConfig', () => {
     [['--help'], {}, { help: true }],
     [['--event-retention', '500'], {}, { events: { maxEvents: 500, maxAgeMs: 86_400_000 } }],
     [[], { BCS_EVENT_MAX_AGE: '60' }, { events: { maxEvents: 100_000, maxAgeMs: 60_000 } }],
+    [['--event-stall', '0'], {}, { eventStallSeconds: 0 }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -52,6 +54,7 @@ describe('parseCliConfig', () => {
     [['--event-retention', '0'], {}, '--event-retention'],
     [['--event-max-age', '1h'], {}, '--event-max-age'],
     [['--event-buffer', '10'], {}, '--event-buffer'],
+    [['--event-stall', 'soon'], {}, '--event-stall'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });

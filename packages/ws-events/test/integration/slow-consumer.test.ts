@@ -16,11 +16,14 @@ function tcp(client: TestClient): Socket {
 const FRAME_HEADER = 10;
 
 describe('a slow consumer', () => {
-  it('is closed with 4008 {"lastSeq":N} once its unsent data passes maxBufferedBytes; N is the last event it got', async () => {
+  it('is closed with 4008 {"lastSeq":N} once its unsent data stays past maxBufferedBytes for stallTimeoutMs; N is the last event it got', async () => {
     const maxBufferedBytes = 64 * 1024;
     const source = new FakeEventSource();
     const logger = recordingLogger();
-    harness = await startHarness({ maxBufferedBytes, closeGraceMs: 20_000, logger }, source);
+    harness = await startHarness(
+      { maxBufferedBytes, stallTimeoutMs: 300, closeGraceMs: 20_000, logger },
+      source,
+    );
     const client = harness.connect();
     await client.opened;
     // Stop reading. The source never runs dry, so the kernel buffers fill, then ws's.
@@ -55,7 +58,10 @@ describe('a slow consumer', () => {
 
   it('is terminated after closeGraceMs if it never reads the close frame', async () => {
     const source = new FakeEventSource();
-    harness = await startHarness({ maxBufferedBytes: 16 * 1024, closeGraceMs: 100 }, source);
+    harness = await startHarness(
+      { maxBufferedBytes: 16 * 1024, stallTimeoutMs: 0, closeGraceMs: 100 },
+      source,
+    );
     const client = harness.connect();
     await client.opened;
     tcp(client).pause();
@@ -66,6 +72,38 @@ describe('a slow consumer', () => {
     tcp(client).resume();
     // Terminated: the close frame may or may not have reached the kernel first, but the socket is gone.
     expect([CloseCode.SlowConsumer, 1006]).toContain((await client.closed).code);
+  });
+
+  it('is not closed for a pause shorter than stallTimeoutMs: nothing is pulled meanwhile, then it catches up', async () => {
+    const maxBufferedBytes = 64 * 1024;
+    const source = new FakeEventSource();
+    const backlog = firehose(8, 400);
+    source.producer = (subscription) =>
+      subscription.lastProduced < 40_000 ? backlog(subscription) : undefined;
+    harness = await startHarness({ maxBufferedBytes, stallTimeoutMs: 30_000 }, source);
+    const client = harness.connect();
+    await client.opened;
+    tcp(client).pause();
+    source.publish({ type: 'events', events: [] });
+    await waitUntil(
+      () => harness.stream.stats().maxBufferedBytesSeen > maxBufferedBytes,
+      'the bound to be passed',
+      20_000,
+    );
+    // Held at the bound: the source is not pulled while the client does not read.
+    const pulled = source.subscriptions[0]?.yielded;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(source.subscriptions[0]?.yielded).toBe(pulled);
+    tcp(client).resume();
+    await waitUntil(
+      () => client.messages.flatMap((m) => (m.type === 'events' ? m.events : [])).length >= 40_000,
+      'every event',
+      30_000,
+    );
+    const seqs = client.messages.flatMap((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : []));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(harness.stream.stats().slowConsumerCloses).toBe(0);
+    expect(harness.stream.stats().maxBufferedBytesSeen).toBeLessThan(maxBufferedBytes * 2 + 64 * 1024);
   });
 
   it('is not closed while it keeps up with a long backlog', async () => {
