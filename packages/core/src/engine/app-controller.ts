@@ -51,8 +51,10 @@ export interface ControllerContext {
  * 2. remove surplus: indexes ≥ desired are killed, then removed once ended (highest index first);
  * 3. update in progress → replace the current index: kill the old instance, then launch the new version;
  *    advance once the new instance is Running and healthy — one index at a time, so the others keep serving;
- * 4. fill gaps: every index < desired without a taskgroup gets a Pending one of the app's version;
- * 5. recompute the application status.
+ * 4. reclaim: an instance below desired that ended because the scheduler killed it (a scale-down that a
+ *    scale-up overtook) is removed, so that the next step replaces it;
+ * 5. fill gaps: every index < desired without a taskgroup gets a Pending one of the app's version;
+ * 6. recompute the application status.
  */
 export function decideApp(state: AppState, ctx: ControllerContext): AppDecision {
   const app: Application = { ...state.app };
@@ -62,6 +64,7 @@ export function decideApp(state: AppState, ctx: ControllerContext): AppDecision 
   const out: Effects = { put: [], remove: [], kill: [], removed: new Set() };
   removeSurplus(state, app.desiredInstances, ctx, out);
   if (app.operation?.type === 'update') advanceUpdate(state, app, ctx, out);
+  reclaimKilled(state, app.desiredInstances, out);
   fillGaps(state, app, ctx, out);
   const after = mergeTaskGroups(state, out);
   finishOperation(app, after);
@@ -108,6 +111,19 @@ function removeSurplus(state: AppState, desired: number, ctx: ControllerContext,
   for (const taskGroup of surplus) {
     if (isEnded(taskGroup)) markRemoved(taskGroup, out);
     else if (taskGroup.killRequestedAt === undefined) requestKill(taskGroup, ctx, out);
+  }
+}
+
+/**
+ * Instances below `desired` that stopped because the scheduler asked (`killRequestedAt`: a scale-down whose
+ * kill a scale-up overtook) are removed so that `fillGaps` replaces them; the restart policy leaves them alone,
+ * as a kill the scheduler asked for is not a failure. Reschedules are replaced by the status handler.
+ */
+function reclaimKilled(state: AppState, desired: number, out: Effects): void {
+  for (const taskGroup of state.taskGroups.values()) {
+    if (taskGroup.index >= desired || out.removed.has(taskGroup.id)) continue;
+    if (taskGroup.killRequestedAt === undefined || taskGroup.rescheduleRequested === true) continue;
+    if (taskGroup.status !== 'Pending' && isEnded(taskGroup)) markRemoved(taskGroup, out);
   }
 }
 

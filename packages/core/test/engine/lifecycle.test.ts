@@ -44,6 +44,29 @@ describe('scale', () => {
     expect(after.app.operation).toBeUndefined();
   });
 
+  it('scaled back up while a scale-down is still killing, replaces the killed instances', async () => {
+    h = await createHarness({ agents: 3 });
+    await h.apps.create(NS, smallApp({ spec: { instance: 4 } }));
+    await h.advance(3000);
+    await h.apps.scale(NS, 'app-test', 1);
+    await h.advance(200);
+    // Indexes 1-3 have their kill requested and are not gone yet: scale back up.
+    expect(
+      h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.killRequestedAt !== undefined),
+    ).toHaveLength(3);
+    await h.apps.scale(NS, 'app-test', 4);
+    await h.advance(10_000);
+    const after = h.apps.get(NS, 'app-test');
+    expect(after.taskGroups.map((tg) => [tg.index, tg.status])).toEqual([
+      [0, 'Running'],
+      [1, 'Running'],
+      [2, 'Running'],
+      [3, 'Running'],
+    ]);
+    expect(after.app.status).toBe('Running');
+    expect(h.cluster.tasks().filter((t) => t.state === 'TASK_RUNNING')).toHaveLength(4);
+  });
+
   it('refuses scale of a missing application with NotFound', async () => {
     h = await createHarness({ agents: 1 });
     await expect(h.apps.scale(NS, 'nope', 2)).rejects.toMatchObject({ code: 1405202 });
