@@ -167,7 +167,14 @@ const benches = {
     title: 'Events: fan-out to 1,000 WebSocket subscribers',
     async run() {
       const r = await runFanoutBench({ runs: 3, subscribers: 1000, log });
-      const failures = r.incomplete + r.gaps + r.duplicates + r.closedEarly + r.resyncs + r.verifyMismatches;
+      const failures =
+        r.incomplete +
+        r.gaps +
+        r.duplicates +
+        r.closedEarly +
+        r.resyncs +
+        r.verifyMismatches +
+        r.reasonMismatches;
       return [
         'Command: `pnpm bench -- events-fanout` (bench/events-bench.mjs, subscribers in bench/ws-subscribers.mjs).',
         '',
@@ -184,34 +191,40 @@ const benches = {
         `scale it to ${fmt(r.scaleTo)} and wait until the surplus taskgroups are gone; scale back to ${fmt(r.instances)} and wait`,
         'until all Running; delete it and wait for the 404. Workload time is from the POST to the 404. Events',
         "produced is the log's sequence range over the workload (the hello `seq` of a probe connection before, and",
-        'after once it stopped moving). Each subscriber checks that it receives every event after its hello, once',
-        'and in order; the bench waits until every subscriber has the last event. Latency is `Date.now()` in the',
+        'after once it stopped moving). A subscriber the server closes (4008: it fell more than `--event-buffer`',
+        'behind) reconnects at once with `since=<the last event it received>`, as the protocol asks of clients.',
+        'Each subscriber checks that it receives every event after its first hello once and in order, across its',
+        'reconnections; the bench waits until every subscriber has the last event. Latency is `Date.now()` in the',
         "subscriber process when a message arrives minus the event's `time` (the server's commit, epoch ms), over",
         'every delivery (1 ms buckets); delivered/s is all deliveries over the window from the POST to the last',
         "delivery. So that the subscriber process is not the bottleneck, it reads each event's `seq` and `time` from",
         'the message bytes instead of `JSON.parse` (1 subscriber in 100 also parses every message and compares).',
-        'CPU is user + system from /proc/<pid>/stat, from the POST to the 404 (no subscriber) or to the last delivery.',
-        `Each of ${r.runs} runs does the workload once with no subscriber and once with ${fmt(r.subscribers)} (alternating`,
-        `which goes first), each on a fresh server; figures are medians of the ${r.runs} runs, the ratio is taken within`,
-        'each run. Two cores serve the server, its LevelDB threads, the subscriber process and the bench together.',
+        'CPU is user + system from /proc/<pid>/stat, from the POST to the 404 (no subscriber) or to the last delivery;',
+        `peak RSS is the server's VmHWM. Each of ${r.runs} runs does the workload once with no subscriber and once with`,
+        `${fmt(r.subscribers)} (alternating which goes first), each on a fresh server; figures are medians of the ${r.runs} runs, the`,
+        'ratio is taken within each run. Two cores serve the server, its LevelDB threads, the subscriber process and',
+        'the bench together.',
         '',
-        '| subscribers | events produced | deliveries (all subscribers) | delivered events/s | latency p50 (ms) | p99 (ms) | max (ms) | last delivery after the 404 (ms) | data received |',
-        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| ${fmt(r.subscribers)} | ${fmt(r.produced)} | ${fmt(r.deliveries)} | ${fmt(r.deliveredPerSec)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.maxLatency)} | ${fmt(r.tailMs)} | ${gb(r.bytes)} GiB in ${fmt(r.messages)} messages |`,
+        '| subscribers | events produced | deliveries (all subscribers) | delivered events/s | latency p50 (ms) | p99 (ms) | max (ms) | last delivery after the 404 (ms) | data received | 4008 closes, each resumed |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${fmt(r.subscribers)} | ${fmt(r.produced)} | ${fmt(r.deliveries)} | ${fmt(r.deliveredPerSec)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.maxLatency)} | ${fmt(r.tailMs)} | ${gb(r.bytes)} GiB in ${fmt(r.messages)} messages | ${fmt(r.serverCloses)} (${fmt(r.resumedSubscribers)} subscribers) |`,
         '',
-        '| workload | events produced | wall time, POST to 404 (s) | server CPU (s) | subscriber process CPU (s) |',
-        '| --- | ---: | ---: | ---: | ---: |',
-        `| no subscriber | ${fmt(r.baselineProduced)} | ${seconds(r.baselineMs)} | ${fmt(r.baselineServerCpu, 1)} | – |`,
-        `| ${fmt(r.subscribers)} subscribers | ${fmt(r.produced)} | ${seconds(r.workloadMs)} | ${fmt(r.serverCpu, 1)} | ${fmt(r.clientCpu, 1)} |`,
+        '| workload | events produced | wall time, POST to 404 (s) | server CPU (s) | server peak RSS (MiB) | subscriber process CPU (s) |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        `| no subscriber | ${fmt(r.baselineProduced)} | ${seconds(r.baselineMs)} | ${fmt(r.baselineServerCpu, 1)} | ${mib(r.baselinePeakRss)} | – |`,
+        `| ${fmt(r.subscribers)} subscribers | ${fmt(r.produced)} | ${seconds(r.workloadMs)} | ${fmt(r.serverCpu, 1)} | ${mib(r.serverPeakRss)} | ${fmt(r.clientCpu, 1)} |`,
         '',
         `Wall time with ${fmt(r.subscribers)} subscribers / with none: **${fmt(r.ratio, 2)}×** (median of the per-run ratios;`,
         `${fmt(r.minRatio, 2)}–${fmt(r.maxRatio, 2)}). The engine derives one event per taskgroup per commit, so when it is`,
-        'busier and commits several status updates of a taskgroup together the log holds fewer events for the same',
-        'workload.',
+        'busier and commits several status updates of a taskgroup together the log can hold fewer events for the',
+        'same workload.',
         '',
         failures === 0
-          ? `Delivery check, all ${r.runs} runs: every subscriber received every event exactly once and in order (no gap, no duplicate, none closed, no resync); ${fmt(r.verifiedMessages)} messages parsed with JSON.parse agreed with the byte scan.`
-          : `**Delivery check FAILED** over the ${r.runs} runs: ${none(r.incomplete)} incomplete subscribers, ${none(r.gaps)} gaps, ${none(r.duplicates)} duplicates, ${none(r.closedEarly)} closed early, ${none(r.resyncs)} resyncs, ${none(r.verifyMismatches)} scan/JSON.parse mismatches (of ${fmt(r.verifiedMessages)}).`,
+          ? `Delivery check, all ${r.runs} runs: every subscriber received every event exactly once and in order, across its reconnections (no gap, no duplicate, none left closed, no resync; every 4008 reason's \`lastSeq\` was the last event the subscriber had received); ${fmt(r.verifiedMessages)} messages parsed with JSON.parse agreed with the byte scan.`
+          : `**Delivery check FAILED** over the ${r.runs} runs: ${none(r.incomplete)} incomplete subscribers, ${none(r.gaps)} gaps, ${none(r.duplicates)} duplicates, ${none(r.closedEarly)} left closed, ${none(r.resyncs)} resyncs, ${none(r.reasonMismatches)} 4008 reasons not at the last event received, ${none(r.verifyMismatches)} scan/JSON.parse mismatches (of ${fmt(r.verifiedMessages)}).`,
+        '',
+        `Largest \`events\` message received: ${fmt(r.maxMessageEvents)} events, ${fmt(r.maxMessageBytes / 1024)} KiB (the stream's default is at`,
+        'most 500 events per message).',
       ];
     },
   },
@@ -241,18 +254,21 @@ const benches = {
         `the connection ended. Each of ${r.runs} runs does both workloads (alternating which goes first), each on a fresh`,
         `server; figures are medians of the ${r.runs} runs, the ratio is taken within each run.`,
         '',
-        '| subscriber | events produced | event JSON (MiB) | mean event (bytes) | peak RSS (MiB) | VmHWM (MiB) | workload, POST to 404 (s) |',
+        '| subscriber | events produced | event JSON (MiB) | mean event (bytes) | peak RSS, MiB (min–max) | VmHWM (MiB) | workload, POST to 404 (s) |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        `| none | ${fmt(r.produced)} | ${mib(r.eventBytes)} | ${fmt(r.meanEventBytes)} | ${mib(r.peakRssNone)} | ${mib(r.hwmNone)} | ${seconds(r.workloadNone)} |`,
-        `| one that never reads | ${fmt(r.producedNonReader)} | – | – | ${mib(r.peakRssNonReader)} | ${mib(r.hwmNonReader)} | ${seconds(r.workloadNonReader)} |`,
+        `| none | ${fmt(r.produced)} | ${mib(r.eventBytes)} | ${fmt(r.meanEventBytes)} | ${mib(r.peakRssNone)} (${mib(r.peakRssNoneRange[0])}–${mib(r.peakRssNoneRange[1])}) | ${mib(r.hwmNone)} | ${seconds(r.workloadNone)} |`,
+        `| one that never reads | ${fmt(r.producedNonReader)} | – | – | ${mib(r.peakRssNonReader)} (${mib(r.peakRssNonReaderRange[0])}–${mib(r.peakRssNonReaderRange[1])}) | ${mib(r.hwmNonReader)} | ${seconds(r.workloadNonReader)} |`,
         '',
         `Peak RSS with the never-reading subscriber / with none: **${fmt(r.ratio, 2)}×** (median of the per-run ratios;`,
-        `${fmt(r.minRatio, 2)}–${fmt(r.maxRatio, 2)}).`,
+        `${fmt(r.minRatio, 2)}–${fmt(r.maxRatio, 2)}). Column medians come from different runs; the peak of the same workload`,
+        "varies from run to run with V8's garbage collection, so compare the per-run ratio.",
         '',
-        '| closed with 4008 | closed at (s after POST) | `lastSeq` at close | `bufferedAmount` at close (bytes) | socket released at (s after POST) | peak server kernel send queue (bytes) | peak client unread (bytes) | the client sees, resuming |',
+        '| closed with 4008 | closed at (s after POST) | `lastSeq` at close (min–max) | `bufferedAmount` at close, bytes (min–max) | socket released at (s after POST) | peak server kernel send queue (bytes) | peak client unread (bytes) | the client sees, resuming |',
         '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-        `| ${r.closedRuns} of ${r.runs} runs | ${s(r.slowCloseMs)} | ${fmt(r.slowCloseLastSeq)} | ${fmt(r.slowCloseBuffered)} | ${s(r.releasedMs)} | ${fmt(r.maxTxQueue)} | ${fmt(r.maxRxQueue)} | close code ${r.closeCodes.join(', ')} |`,
+        `| ${r.closedRuns} of ${r.runs} runs | ${s(r.slowCloseMs)} | ${fmt(r.slowCloseLastSeq)} (${fmt(r.minSlowCloseLastSeq)}–${fmt(r.maxSlowCloseLastSeq)}) | ${fmt(r.slowCloseBuffered)} (${fmt(r.minSlowCloseBuffered)}–${fmt(r.maxSlowCloseBuffered)}) | ${s(r.releasedMs)} | ${fmt(r.maxTxQueue)} | ${fmt(r.maxRxQueue)} | close code ${r.closeCodes.join(', ')} |`,
         '',
+        "The stream closes a subscriber once ws's `bufferedAmount` passes `--event-buffer` (1 MiB) after a send, so",
+        `at close it holds at most 1 MiB plus one message; a message of 500 events (the default most) of this workload is about ${fmt((500 * r.meanEventBytes) / 1024)} KiB.`,
         'The kernel buffers the subscriber could not read (send queue, unread receive queue) are not in the',
         "server's RSS.",
         ...(r.closeCodes.length === 1 && r.closeCodes[0] === 1006

@@ -8,7 +8,9 @@ export const BIN = fileURLToPath(new URL('../packages/http-koa/dist/bin/bcs-sche
 
 /**
  * Starts the command on a free loopback port with `dataDir`, `clusterId` and extra flags; resolves once it
- * printed `listening on`, to `{ url, stop }` (`stop` sends SIGTERM and resolves when it exited).
+ * printed `listening on`, to `{ url, stop, pid, child }` (`stop` sends SIGTERM and resolves when it exited;
+ * `pid` is the server's process id, for /proc sampling; `child` the ChildProcess, whose stdout carries the
+ * server's log lines when `args` sets `--log-level`).
  */
 export async function startServerProcess({ dataDir, clusterId, args = [] }) {
   const child = spawn(
@@ -33,5 +35,5 @@ export async function startServerProcess({ dataDir, clusterId, args = [] }) {
       child.once('exit', done);
       child.kill('SIGTERM');
     });
-  return { url, stop };
+  return { url, stop, pid: child.pid, child };
 }
