@@ -178,13 +178,16 @@ export class EventLog {
   }
 
   /**
-   * Up to `limit` events after `after`, oldest first, from memory when they are there, else from the store
-   * (then a whole commit may exceed `limit`). Rejects with `Compacted` when events after `after` have been
+   * Up to `limit` events after `after`, oldest first, from memory when they are there, else from the store,
+   * never past the next multiple of `limit` (so pages are aligned). Rejects with `Compacted` when events after `after` have been
    * dropped, so a reader never skips any.
    */
   async read(after: number, limit: number): Promise<DomainEvent[]> {
     await this.load();
     if (after >= this.bounds.last) return [];
+    // Pages end at multiples of `limit`, so readers at the same position get the same page whenever they read
+    // it: a transport can then share one encoding of it among them (ws-events does).
+    limit = (Math.floor(after / limit) + 1) * limit - after;
     if (after < this.bounds.first - 1) throw this.compacted(after);
     const head = this.recent[0];
     if (head !== undefined && head.seq <= after + 1) {

@@ -200,6 +200,15 @@ describe('subscriptions', () => {
     expect(a).toEqual(slow.events().slice(0, 3));
   });
 
+  it('ends pages at multiples of the limit, so readers at one position read the same page', async () => {
+    h = await createHarness();
+    await runApp('app-a', NS, 3);
+    expect(h.events.log.lastSeq).toBeGreaterThan(10);
+    expect(seqs(await h.events.log.read(3, 5))).toEqual([4, 5]);
+    expect(seqs(await h.events.log.read(5, 5))).toEqual([6, 7, 8, 9, 10]);
+    expect(seqs(await h.events.log.read(0, 5))).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('filters by namespace, application, deployment and kind', async () => {
     h = await createHarness();
     const byNamespace = follow({ namespace: 'other' });
