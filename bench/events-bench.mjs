@@ -544,7 +544,8 @@ function watchSlowConsumerLogs(child) {
 }
 
 /** After the workload, the server keeps being sampled this long, so that the 5 s close grace can elapse. */
-const AFTER_MS = 7_000;
+/** Long enough after the workload for the stall timeout (10 s) and the close grace (5 s) of a non-reader. */
+const AFTER_MS = 20_000;
 const SAMPLE_MS = 100;
 
 /**

@@ -11,7 +11,10 @@ export interface EventRetention {
   readonly maxEvents?: number;
   /** Events older than this (ms) are dropped by housekeeping. Default 24 h. */
   readonly maxAgeMs?: number;
-  /** Most recent events also kept in memory, so live subscribers never read the store. Default 10 000. */
+  /**
+   * Most recent events also kept in memory, so that subscribers, even many lagging ones, rarely read the store
+   * (a store read decodes whole commits). Default 50 000: about 20 MiB of heap.
+   */
   readonly memoryEvents?: number;
 }
 
@@ -57,7 +60,7 @@ export const eventKey = (seq: number): string => String(seq).padStart(16, '0');
 /** Chunks examined by one housekeeping pass at most, so one pass never writes an unbounded batch. */
 const PRUNE_CHUNKS = 1_000;
 /** Chunks read from the store at a time by a reader that fell behind the in-memory tail. */
-const READ_CHUNKS = 64;
+const READ_CHUNKS = 8;
 
 /**
  * The log of domain events: numbers them, writes them in the same store batch as the state they describe
@@ -96,7 +99,7 @@ export class EventLog {
     this.retention = {
       maxEvents: retention.maxEvents ?? 100_000,
       maxAgeMs: retention.maxAgeMs ?? 24 * 3600_000,
-      memoryEvents: retention.memoryEvents ?? 10_000,
+      memoryEvents: retention.memoryEvents ?? 50_000,
     };
     for (const [name, value] of Object.entries(this.retention)) {
       if (!Number.isInteger(value) || value < 1) {
