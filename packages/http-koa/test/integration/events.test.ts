@@ -107,22 +107,19 @@ describe('event stream', () => {
       (c) => running(c.events(), 'ns-a', 'db') === 1 && running(c.events(), 'ns-a', 'web') === 2,
     );
     const all = await history();
-    const check = (client: EventClient, want: (e: WireEvent) => boolean) => {
-      const got = client.events();
-      expect(got.length).toBeGreaterThan(0);
-      expect(got.every(want)).toBe(true);
-      // Nothing selected was left out, up to what this client has seen.
-      const seen = client.lastSeq();
-      expect(seqs(got)).toEqual(seqs(all.filter((e) => e.seq <= seen && want(e))));
+    const newest = all.at(-1)!.seq;
+    // Each client gets exactly the events its filter selects, in order: all of them up to the history's end.
+    const check = async (client: EventClient, want: (e: WireEvent) => boolean) => {
+      const expected = seqs(all.filter(want));
+      expect(expected.length).toBeGreaterThan(0);
+      const upToNewest = () => client.events().filter((e) => e.seq <= newest);
+      await client.until(() => upToNewest().length >= expected.length);
+      expect(seqs(upToNewest())).toEqual(expected);
+      expect(client.events().every(want)).toBe(true);
     };
-    check(byNamespace, (e) => e.namespace === 'ns-a' && e.kind === 'taskgroup.status');
-    check(byApp, (e) => e.application === 'web');
-    await byKind.until(
-      (c) =>
-        c.lastSeq() >= all.at(-1)!.seq ||
-        c.events().length >= all.filter((e) => e.kind === 'application.status').length,
-    );
-    check(byKind, (e) => e.kind === 'application.status');
+    await check(byNamespace, (e) => e.namespace === 'ns-a' && e.kind === 'taskgroup.status');
+    await check(byApp, (e) => e.application === 'web');
+    await check(byKind, (e) => e.kind === 'application.status');
   });
 
   it('resumes with since after a disconnect: every event exactly once, in order', async () => {
