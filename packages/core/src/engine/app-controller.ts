@@ -5,6 +5,9 @@ import type { Version } from '../resources/version.js';
 import { applicationStatusOf } from '../status/application-status.js';
 import type { AppState } from './state.js';
 
+/** The message of a taskgroup no placement pass has tried yet. */
+export const WAITING_FOR_OFFER = 'waiting for an offer';
+
 /** Taskgroup statuses after which nothing runs: the instance must be replaced or removed. */
 export const ENDED_STATUSES: ReadonlySet<TaskGroupStatus> = new Set([
   'Finish',
@@ -246,7 +249,7 @@ export function newPendingTaskGroup(
     index,
     versionId: version.id,
     status: 'Pending',
-    message: 'waiting for an offer',
+    message: WAITING_FOR_OFFER,
     tasks,
     attributes: {},
     resources: { cpus: 0, mem: 0, disk: 0 },
@@ -291,10 +294,19 @@ function mergeTaskGroups(state: AppState, out: Effects): TaskGroup[] {
   return after;
 }
 
+/** Nothing failed, and every taskgroup not placed yet is still waiting for its first placement pass. */
+function awaitingFirstPlacement(taskGroups: readonly TaskGroup[]): boolean {
+  return taskGroups.every(
+    (tg) =>
+      (tg.status === 'Pending' && tg.message === WAITING_FOR_OFFER) ||
+      (tg.status !== 'Pending' && !ENDED_STATUSES.has(tg.status)),
+  );
+}
+
 function applyStatus(app: Application, after: readonly TaskGroup[], ctx: ControllerContext): void {
   const taskGroups = after.filter((tg) => tg.index < app.desiredInstances);
   const pendingReason = taskGroups.find((tg) => tg.status === 'Pending')?.message;
-  const { status, message } = applicationStatusOf({
+  let { status, message } = applicationStatusOf({
     desired: app.desiredInstances,
     taskGroups,
     operating: app.operation !== undefined && app.operation.type !== 'create',
@@ -302,6 +314,12 @@ function applyStatus(app: Application, after: readonly TaskGroup[], ctx: Control
     currentMessage: app.message,
     ...(pendingReason === undefined ? {} : { pendingReason }),
   });
+  // A create is Operating until its taskgroups are placed (spec/bcs-behaviour.md §2.3: Staging → Operating →
+  // Deploying → Running); "not enough resources" (Abnormal) only once a placement pass could not place one.
+  if (status === 'Abnormal' && app.operation?.type === 'create' && awaitingFirstPlacement(taskGroups)) {
+    status = 'Operating';
+    message = `creating: ${WAITING_FOR_OFFER}`;
+  }
   if (status !== app.status || message !== app.message) {
     if (status !== app.status) app.lastStatus = app.status;
     app.status = status;

@@ -86,6 +86,16 @@ describe('domain events', () => {
     }
   });
 
+  it('shows a create as Staging → Operating → Deploying → Running (spec §2.3), never Abnormal while offers come', async () => {
+    h = await createHarness();
+    await runApp('app-a', NS, 2);
+    const flow = (await allEvents())
+      .filter((e) => e.kind === 'application.status')
+      .map((e) => e.to)
+      .filter((to, i, all) => to !== all[i - 1]);
+    expect(flow).toEqual(['Staging', 'Operating', 'Deploying', 'Running']);
+  });
+
   it('writes events in the store with the state, and numbers on from there after a restart', async () => {
     h = await createHarness();
     await runApp();
