@@ -8,12 +8,19 @@ import type { AppState } from './state.js';
 
 /**
  * A set of record changes that will be written as one atomic batch. Later puts of the same record replace
- * earlier ones. Removing an application removes its versions and taskgroups too.
+ * earlier ones, but a taskgroup's changes of status on the way are kept (`trails`), so that each becomes an
+ * event even when several arrive in one batch. Removing an application removes its versions and taskgroups too.
  */
 export class Changes {
   readonly apps = new Map<string, Application>();
   readonly versions: Version[] = [];
   readonly taskGroups = new Map<string, TaskGroup>();
+  /**
+   * Taskgroup id → its puts in this set where the status changed, in order (the first is the first put),
+   * for taskgroups put more than once with different statuses. The last entry has the status of the final
+   * put; the final put itself is in `taskGroups` (or, once removed, was the last before the removal).
+   */
+  readonly trails = new Map<string, TaskGroup[]>();
   readonly removedTaskGroups: TaskGroup[] = [];
   readonly removedApps: { namespace: string; appId: string; versionIds: string[]; taskGroupIds: string[] }[] =
     [];
@@ -27,13 +34,31 @@ export class Changes {
     return this;
   }
   putTaskGroup(taskGroup: TaskGroup): this {
+    const previous = this.taskGroups.get(taskGroup.id);
+    if (previous !== undefined && previous.status !== taskGroup.status) {
+      const trail = this.trails.get(taskGroup.id);
+      if (trail === undefined) this.trails.set(taskGroup.id, [previous, taskGroup]);
+      else trail.push(taskGroup);
+    }
     this.taskGroups.set(taskGroup.id, taskGroup);
     return this;
   }
   removeTaskGroup(taskGroup: TaskGroup): this {
+    const put = this.taskGroups.get(taskGroup.id);
+    // A put before the removal is a status it passed through: keep it for the events.
+    if (put !== undefined && !this.trails.has(taskGroup.id)) this.trails.set(taskGroup.id, [put]);
     this.taskGroups.delete(taskGroup.id);
     this.removedTaskGroups.push(taskGroup);
     return this;
+  }
+
+  /** The statuses `id` passed through in this set, in order: its trail, or its one put. */
+  stepsOf(id: string): readonly TaskGroup[] {
+    const trail = this.trails.get(id);
+    const final = this.taskGroups.get(id);
+    if (trail === undefined) return final === undefined ? [] : [final];
+    // The last step is the final put (same status as the trail's last, maybe other fields changed since).
+    return final === undefined ? trail : [...trail.slice(0, -1), final];
   }
   removeApp(state: AppState): this {
     this.apps.delete(appKey(state.app.namespace, state.app.id));
@@ -54,6 +79,11 @@ export class Changes {
   merge(later: Changes): this {
     for (const app of later.apps.values()) this.putApp(app);
     for (const version of later.versions) this.putVersion(version);
+    // Replay what `later` passed through, so that no status on the way is lost.
+    for (const [id, trail] of later.trails) {
+      const steps = later.taskGroups.has(id) ? trail.slice(0, -1) : trail;
+      for (const step of steps) this.putTaskGroup(step);
+    }
     for (const taskGroup of later.removedTaskGroups) this.removeTaskGroup(taskGroup);
     for (const taskGroup of later.taskGroups.values()) this.putTaskGroup(taskGroup);
     for (const removed of later.removedApps) {

@@ -31,23 +31,28 @@ export function eventsOfChanges(changes: Changes, state: SchedulerState): Unsequ
       events.push(applicationEvent(before?.status ?? null, app));
     }
   }
+  /** The events of `steps` (the statuses a taskgroup passed through here), from its stored state on. */
+  const walk = (stored: TaskGroup | undefined, steps: readonly TaskGroup[]): TaskGroup | undefined => {
+    let before = stored;
+    for (const step of steps) {
+      if (before === undefined || before.status !== step.status || healthOf(before) !== healthOf(step)) {
+        const owner = ownerOf(step.namespace, step.appId);
+        events.push(taskGroupEvent(before?.status ?? null, step.status, step, owner));
+      }
+      before = step;
+    }
+    return before;
+  };
   const gone = new Set<string>();
   for (const removed of changes.removedTaskGroups) {
     if (gone.has(removed.id)) continue;
     gone.add(removed.id);
-    const before = state.findTaskGroup(removed.id)?.taskGroup ?? removed;
-    events.push(taskGroupEvent(before.status, null, before, ownerOf(before.namespace, before.appId)));
+    const stored = state.findTaskGroup(removed.id)?.taskGroup;
+    const last = walk(stored, changes.trails.get(removed.id) ?? []) ?? removed;
+    events.push(taskGroupEvent(last.status, null, last, ownerOf(last.namespace, last.appId)));
   }
   for (const taskGroup of changes.taskGroups.values()) {
-    const before = state.findTaskGroup(taskGroup.id)?.taskGroup;
-    if (
-      before === undefined ||
-      before.status !== taskGroup.status ||
-      healthOf(before) !== healthOf(taskGroup)
-    ) {
-      const owner = ownerOf(taskGroup.namespace, taskGroup.appId);
-      events.push(taskGroupEvent(before?.status ?? null, taskGroup.status, taskGroup, owner));
-    }
+    walk(state.findTaskGroup(taskGroup.id)?.taskGroup, changes.stepsOf(taskGroup.id));
   }
   for (const removed of changes.removedApps) {
     const before = state.get(removed.namespace, removed.appId);
