@@ -20,15 +20,18 @@ export function eventsOfChanges(changes: Changes, state: SchedulerState): Unsequ
   const events: UnsequencedEvent[] = [];
   const ownerOf = (namespace: string, appId: string): string | undefined =>
     (changes.apps.get(`${namespace}/${appId}`) ?? state.get(namespace, appId)?.app)?.owner?.name;
+  // Cause before effect: an application that appears, then its taskgroups' changes, then the application's
+  // own change of status they bring about, then removals.
+  const appChanges: UnsequencedEvent[] = [];
   for (const app of changes.apps.values()) {
     const before = state.get(app.namespace, app.id)?.app;
-    if (
-      before === undefined ||
+    if (before === undefined) events.push(applicationEvent(null, app));
+    else if (
       before.status !== app.status ||
       before.desiredInstances !== app.desiredInstances ||
       before.versionId !== app.versionId
     ) {
-      events.push(applicationEvent(before?.status ?? null, app));
+      appChanges.push(applicationEvent(before.status, app));
     }
   }
   /** The events of `steps` (the statuses a taskgroup passed through here), from its stored state on. */
@@ -54,6 +57,7 @@ export function eventsOfChanges(changes: Changes, state: SchedulerState): Unsequ
   for (const taskGroup of changes.taskGroups.values()) {
     walk(state.findTaskGroup(taskGroup.id)?.taskGroup, changes.stepsOf(taskGroup.id));
   }
+  events.push(...appChanges);
   for (const removed of changes.removedApps) {
     const before = state.get(removed.namespace, removed.appId);
     if (before === undefined) continue;

@@ -94,6 +94,14 @@ describe('domain events', () => {
       .map((e) => e.to)
       .filter((to, i, all) => to !== all[i - 1]);
     expect(flow).toEqual(['Staging', 'Operating', 'Deploying', 'Running']);
+    // Cause before effect: the application turns Running after the taskgroup event that made it so.
+    const events = await allEvents();
+    const appRunning = events.find((e) => e.kind === 'application.status' && e.to === 'Running')!;
+    const lastTaskGroupRunning = events
+      .filter((e) => e.kind === 'taskgroup.status' && e.to === 'Running')
+      .at(-1)!;
+    expect(lastTaskGroupRunning.seq).toBeLessThan(appRunning.seq);
+    expect(events.findIndex((e) => e.kind === 'application.status')).toBe(0);
   });
 
   it('writes events in the store with the state, and numbers on from there after a restart', async () => {
