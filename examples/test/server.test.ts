@@ -1,28 +1,23 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CLUSTER_ID,
   callApi,
+  cleanUp,
   runningInstances,
   smallApplication,
   startServerExample,
   tempDir,
   waitUntil,
 } from './helpers/api.js';
-import { exampleMain, NodeProcess, stopAll } from './helpers/node-process.js';
+import { exampleMain, NodeProcess } from './helpers/node-process.js';
 
-let dataDir: string | undefined;
-afterEach(async () => {
-  await stopAll();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-});
+afterEach(cleanUp);
 
 describe('examples/server', () => {
   it('serves the v4 API on the port of PORT=0, schedules an application, and exits 0 on SIGTERM', async () => {
-    dataDir = await tempDir('bcs-example-server-');
+    const dataDir = await tempDir('bcs-example-server-');
     const server = await startServerExample(dataDir);
     expect(server.port).toBeGreaterThan(0);
     expect(server.eventsUrl).toBe(`ws://127.0.0.1:${server.port}/v4/scheduler/mesos/events`);

@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   callApi,
+  cleanUp,
   runningInstances,
   type ServerExample,
   smallApplication,
@@ -9,14 +9,9 @@ import {
   tempDir,
   waitUntil,
 } from './helpers/api.js';
-import { exampleMain, NodeProcess, stopAll } from './helpers/node-process.js';
+import { exampleMain, NodeProcess } from './helpers/node-process.js';
 
-let dataDir: string | undefined;
-afterEach(async () => {
-  await stopAll();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-});
+afterEach(cleanUp);
 
 /** An event line of the watch example: `#seq app/taskgroup from → to host`. */
 const EVENT_LINE = /^#(\d+) ([\w-]+)\/(\S+) (\S+) → (\S+) (\S+)/gm;
@@ -61,7 +56,7 @@ function post(server: ServerExample, namespace: string, name: string, instances:
 
 describe('examples/watch', () => {
   it('starts from a snapshot of the current state, prints each change of its namespace only, exits once 2 are Running', async () => {
-    dataDir = await tempDir('bcs-example-watch-');
+    const dataDir = await tempDir('bcs-example-watch-');
     const server = await startServerExample(dataDir);
     expect((await post(server, 'ns-watch', 'first', 1)).status).toBe(200);
     await waitUntil(
@@ -94,7 +89,7 @@ describe('examples/watch', () => {
   });
 
   it('exits 0 on SIGINT and on SIGTERM', async () => {
-    dataDir = await tempDir('bcs-example-watch-');
+    const dataDir = await tempDir('bcs-example-watch-');
     const server = await startServerExample(dataDir);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const watch = await startWatch(server, 'ns-idle');
@@ -105,7 +100,7 @@ describe('examples/watch', () => {
   });
 
   it('exits 1 when the handshake is refused (wrong cluster id), without retrying', async () => {
-    dataDir = await tempDir('bcs-example-watch-');
+    const dataDir = await tempDir('bcs-example-watch-');
     const server = await startServerExample(dataDir);
     const watch = await startWatch(server, 'ns-x', ['--cluster-id', 'BCS-OTHER-00002']);
     const exit = await watch.waitForExit();
@@ -116,7 +111,7 @@ describe('examples/watch', () => {
   });
 
   it('resumes with since=<last seq> after the server is killed and restarted: misses nothing, repeats nothing', async () => {
-    dataDir = await tempDir('bcs-example-watch-');
+    const dataDir = await tempDir('bcs-example-watch-');
     let server = await startServerExample(dataDir);
     const watch = await startWatch(server, 'ns-resume', ['--exit-when-running', '2']);
     await watch.waitFor(/^watch: snapshot at #\d+ \(current state\): 0 taskgroups$/m);

@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleMain, NodeProcess } from './node-process.js';
+import { exampleMain, NodeProcess, stopAll } from './node-process.js';
 
 export const CLUSTER_ID = 'BCS-LOCAL-00001';
 export const V4 = '/v4/scheduler/mesos';
@@ -87,7 +87,17 @@ export async function startServerExample(dataDir: string, port = 0): Promise<Ser
   return { process: server, url: url!, port: Number(new URL(url!).port), eventsUrl: eventsUrl! };
 }
 
-/** A fresh temp directory for a data dir. */
-export function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+const tempDirs: string[] = [];
+
+/** A fresh temp directory for a data dir; {@link cleanUp} removes it. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** After each test: stops every example process, then removes every temp directory. */
+export async function cleanUp(): Promise<void> {
+  await stopAll();
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
