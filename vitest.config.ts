@@ -7,7 +7,7 @@ const shared = {
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
 };
-const packages = ['core', 'testing', 'store-level', 'http-koa', 'ws-events'];
+const packages = ['core', 'testing', 'mesos-sim', 'store-level', 'http-koa', 'ws-events', 'server'];
 
 export default defineConfig({
   ...shared,

@@ -73,7 +73,7 @@ const benches = {
         'from `ApplicationService.create` until no taskgroup of the application is Pending.',
         '',
         'How: one Node process holds the engine (`@bcs/core`, built), its store on LevelDB (classic-level in a',
-        'temp dir) and the simulated cluster (`@bcs/testing/cluster`: offers every simulated second, tasks start',
+        'temp dir) and the simulated cluster (`@bcs/mesos-sim`: offers every simulated second, tasks start',
         'at once, calls not recorded), on a ManualClock stepped 100 ms at a time. The application has one',
         'container of 0.1 cpu and 32 MB, no ports and no health checks; UNIQUE(InnerIP) puts one instance per',
         'agent. Times are wall clock from just before the create to the engine store commit where the last',

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built command (`pnpm bench` runs `tsc -b` first). */
-export const BIN = fileURLToPath(new URL('../packages/http-koa/dist/bin/bcs-scheduler.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../packages/server/dist/bin/bcs-scheduler.js', import.meta.url));
 
 /**
  * Starts the command on a free loopback port with `dataDir`, `clusterId` and extra flags; resolves once it

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ApplicationService, DeploymentController, registerCore, SchedulerEngine } from '@bcs/core';
+import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { aContainer, anApplication } from '@bcs/testing/builders';
-import { SimulatedCluster } from '@bcs/testing/cluster';
 import { createMemoryStore, ManualClock, SequentialIds } from '@bcs/testing/fakes';
 
 // tsyringe is core's dependency, not the workspace root's: load the very copy core registered its classes in.

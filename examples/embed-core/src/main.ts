@@ -1,7 +1,7 @@
 // The Reflect polyfill loads first, once per entry point, before any decorated class of core.
 import 'reflect-metadata';
 import { type ApplicationView, createScheduler, type DomainEvent, systemClock } from '@bcs/core';
-import { SimulatedCluster } from '@bcs/testing/cluster';
+import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createMemoryStore } from '@bcs/testing/fakes';
 
 /**

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import type { Logger } from '@bcs/core';
-import { startServer } from '@bcs/http-koa/server';
+import { startServer } from '@bcs/server';
 
 /**
  * Starts the v4 REST API and the WebSocket event stream from code: LevelDB in a data directory, scheduling on

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLUSTER_ID, createTestApp, type TestApp, V4 } from '../helpers/app.js';
 
 // The route without a Mesos cluster (`createTestApp` registers no driver); with one, see
-// test/integration/endpoints.test.ts.
+// test/scenarios/endpoints.test.ts.
 
 let t: TestApp;
 beforeEach(async () => {

@@ -1,14 +1,3 @@
-export { defaultInnerIp } from './agents.js';
-export { drainMicrotasks } from './flush.js';
-export { SIM_COLLECTION } from './persistence.js';
-export { SimulatedCluster } from './simulated-cluster.js';
-export type {
-  SimAgentSpec,
-  SimAgentView,
-  SimMessage,
-  SimPortRange,
-  SimResourcesView,
-  SimScript,
-  SimTaskView,
-  SimulatedClusterOptions,
-} from './types.js';
+// The simulated cluster moved to @bcs/mesos-sim (it is the server's default runtime, not a test fake). This entry
+// re-exports it so tests keep one import for their fakes and the simulator.
+export * from '@bcs/mesos-sim';

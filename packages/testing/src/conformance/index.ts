@@ -6,5 +6,6 @@ export {
   type MesosDriverHarness,
   type MesosDriverModule,
   mesosDriverConformance,
+  scalar,
 } from './mesos-driver/index.js';
 export { type StoreConformanceOptions, storeConformance } from './store/index.js';

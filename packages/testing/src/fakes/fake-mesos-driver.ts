@@ -1,5 +1,5 @@
 import type { MesosCall, MesosDriver, MesosEvent, MesosEventListener, MesosFrameworkInfo } from '@bcs/core';
-import { EventStream } from '../cluster/event-stream.js';
+import { EventStream } from '@bcs/mesos-sim';
 
 /** Options of {@link FakeMesosDriver}. */
 export interface FakeMesosDriverOptions {

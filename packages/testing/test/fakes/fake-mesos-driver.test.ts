@@ -1,6 +1,6 @@
 import type { MesosEvent } from '@bcs/core';
+import { drainMicrotasks } from '@bcs/mesos-sim';
 import { describe, expect, it } from 'vitest';
-import { drainMicrotasks } from '../../src/cluster/flush.js';
 import { FakeMesosDriver } from '../../src/fakes/index.js';
 
 describe('FakeMesosDriver', () => {

@@ -20,7 +20,7 @@ export {
   type MesosDriverHarness,
   type MesosDriverModule,
 } from './options.js';
-export { aLaunchGroupCall, type LaunchGroupSpec, type LaunchTaskSpec } from './payloads.js';
+export { aLaunchGroupCall, type LaunchGroupSpec, type LaunchTaskSpec, scalar } from './payloads.js';
 
 const MODULES: Record<MesosDriverModule, (suite: DriverSuiteContext) => void> = {
   session: registerSessionTests,

@@ -1,6 +1,6 @@
+import { ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
-import { defaultInnerIp, SimulatedCluster } from '../../src/cluster/index.js';
-import { ManualClock } from '../../src/fakes/manual-clock.js';
+import { defaultInnerIp, SimulatedCluster } from '../src/index.js';
 import { firstOffer, portsOf, scalarOf, startCluster, T0 } from './harness.js';
 
 describe('SimulatedCluster offers', () => {

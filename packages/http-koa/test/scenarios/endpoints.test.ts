@@ -1,10 +1,9 @@
 import { anApplication, aService } from '@bcs/testing/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Envelope, ServerProcess } from './helpers/server-process.js';
-import { waitFor } from './helpers/wait.js';
+import { type Envelope, type ScenarioServer, startScenario } from '../helpers/scenario.js';
 
-// Service endpoints through HTTP, against the real `bcs-scheduler` process with its default simulated cluster
-// (3 agents, InnerIP 127.0.0.1-3, ports 31000-32000): the API document's service selects the document's
+// Service endpoints through HTTP, in process on LevelDB with the command's default simulated cluster on a manual
+// clock (3 agents, InnerIP 127.0.0.1-3, ports 31000-32000): the API document's service selects the document's
 // application (`podname: app-test`, port `test-port`).
 
 const NS = 'defaultGroup';
@@ -27,9 +26,9 @@ interface TaskGroupView {
 }
 
 describe('service endpoints through HTTP', () => {
-  let server: ServerProcess;
+  let server: ScenarioServer;
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startScenario();
   });
   afterAll(() => server.dispose());
 
@@ -47,8 +46,8 @@ describe('service endpoints through HTTP', () => {
 
   it("lists the document's application's 2 Running taskgroups with their agent and test-port", async () => {
     expect((await server.call('POST', APP, small(2))).status).toBe(200);
-    const tgs = running(await waitFor(taskGroups, (res) => running(res).length === 2));
-    const res = await waitFor(
+    const tgs = running(await server.until(taskGroups, (res) => running(res).length === 2));
+    const res = await server.until(
       () => server.call('GET', ENDPOINTS),
       (r) => r.body.data?.eps?.length === 2,
     );
@@ -90,7 +89,7 @@ describe('service endpoints through HTTP', () => {
 
   it('follows the application: scaled to 1, one endpoint', async () => {
     expect((await server.call('PUT', `${APP}/app-test/scale/1`)).status).toBe(200);
-    const res = await waitFor(
+    const res = await server.until(
       () => server.call('GET', ENDPOINTS),
       (r) => r.body.data?.eps?.length === 1,
     );

@@ -1,10 +1,10 @@
 import { ErrorCode } from '@bcs/core';
 import { aDeployment } from '@bcs/testing/builders';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Envelope, ServerProcess } from './helpers/server-process.js';
-import { waitFor } from './helpers/wait.js';
+import { type Envelope, type ScenarioServer, startScenario } from '../helpers/scenario.js';
 
-// Deployments through HTTP, against the real `bcs-scheduler` process and its default simulated cluster.
+// Deployments through HTTP, in process on LevelDB with the command's default simulated cluster on a manual
+// clock. The real process after SIGKILL mid-rollout: packages/server/test/integration/sigkill.test.ts.
 
 const NS = 'defaultGroup';
 const NAME = 'deployment-test';
@@ -38,10 +38,10 @@ function checkBounds(res: Res) {
   expect(rollout.old.available + rollout.new.available).toBeGreaterThanOrEqual(1);
 }
 
-describe('deployments through HTTP', () => {
-  let server: ServerProcess;
+describe('deployments through HTTP', { timeout: 60_000 }, () => {
+  let server: ScenarioServer;
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startScenario();
   });
   afterAll(() => server.dispose());
   const get = () => server.call('GET', ONE);
@@ -50,7 +50,7 @@ describe('deployments through HTTP', () => {
     const created = await server.call('POST', BASE, aDeployment());
     expect(created.status, created.body.message).toBe(200);
     expect(created.body.data).toMatchObject({ name: NAME, namespace: NS, instance: 2, status: 'Deploying' });
-    await waitFor(get, (res) => data(res).status === 'Running');
+    await server.until(get, (res) => data(res).status === 'Running');
     expect((await get()).body.data.application).toMatchObject({ name: NAME, desired: 2, available: 2 });
     // The bound app is owned: it cannot be deleted directly.
     const direct = await server.call('DELETE', `/namespaces/${NS}/applications/${NAME}`);
@@ -60,30 +60,30 @@ describe('deployments through HTTP', () => {
     const updated = await server.call('PUT', BASE, body(V2));
     expect(updated.status, updated.body.message).toBe(200);
     expect(updated.body.data.status).toBe('Update');
-    const done = await waitFor(get, (res) => data(res).status === 'Running', checkBounds);
+    const done = await server.until(get, (res) => data(res).status === 'Running', checkBounds);
     expect(done.body.data.application).toMatchObject({ desired: 2, running: 2, available: 2 });
     expect(done.body.data.application.name).toMatch(/^deployment-test-v\d+$/);
     const def = await server.call('GET', `/definition/deployment/${NS}/${NAME}`);
     expect(def.body.data).toEqual(body(V2));
 
     // Pause, resume, then cancel another update.
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // a new `-v<seconds>` name
+    await server.advance(1100); // a new `-v<seconds>` name
     expect((await server.call('PUT', BASE, body(V3))).status).toBe(200);
     const paused = await server.call('PUT', `${ONE}/pauseupdate`);
     expect(paused.status, paused.body.message).toBe(200);
     expect(paused.body.data.rollout.paused).toBe(true);
-    await waitFor(get, (res) => data(res).status === 'UpdatePaused', checkBounds);
+    await server.until(get, (res) => data(res).status === 'UpdatePaused', checkBounds);
     const resumed = await server.call('PUT', `${ONE}/resumeupdate`);
     expect(resumed.status, resumed.body.message).toBe(200);
     expect(resumed.body.data.status).toBe('Update');
     const cancelled = await server.call('PUT', `${ONE}/cancelupdate`);
     expect(cancelled.status, cancelled.body.message).toBe(200);
-    await waitFor(
+    await server.until(
       get,
       (res) => data(res).rollout?.new !== undefined && data(res).status === 'Running',
       checkBounds,
     );
-    const after = await waitFor(get, (res) => res.body.data.application?.available === 2);
+    const after = await server.until(get, (res) => res.body.data.application?.available === 2);
     expect(after.body.data.rollout.phase).toBe('cancelled');
     expect(after.body.data.application.name).toBe(done.body.data.application.name);
     expect((await server.call('GET', `/definition/deployment/${NS}/${NAME}`)).body.data).toEqual(body(V2));
@@ -134,58 +134,5 @@ describe('deployments through HTTP', () => {
       expect(res.status).toBe(501);
       expect(res.body.code).toBe(ErrorCode.NotImplemented);
     });
-  });
-});
-
-describe('SIGKILL mid-rollout', () => {
-  let server: ServerProcess;
-  afterAll(() => server.dispose());
-
-  it('completes the rollout after a restart on the same data dir, within maxSurge and maxUnavailable throughout', async () => {
-    server = await ServerProcess.start();
-    const get = () => server.call('GET', ONE);
-    const slow = (image?: string) => {
-      const b = aDeployment({
-        spec: { instance: 4, strategy: { rollingupdate: { autoUpgrade: true, upgradeDuration: 2 } } },
-      }) as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
-      if (image !== undefined) b.spec.template.spec.containers[0]!.image = image;
-      return b as unknown as Record<string, unknown>;
-    };
-    // 4 instances, maxSurge 1, maxUnavailable 1: old + new running ≤ 5, available ≥ 3.
-    const bounds = (res: Res) => {
-      const rollout = data(res).rollout;
-      if (rollout === null || data(res).status === 'Running') return;
-      expect(rollout.old.running + rollout.new.running).toBeLessThanOrEqual(5);
-      expect(rollout.old.available + rollout.new.available).toBeGreaterThanOrEqual(3);
-    };
-    expect((await server.call('POST', BASE, slow())).status).toBe(200);
-    await waitFor(get, (res) => data(res).status === 'Running');
-    expect((await server.call('PUT', BASE, slow(V2))).status).toBe(200);
-    // Crash once the rollout is under way: both versions have instances.
-    await waitFor(
-      get,
-      (res) => {
-        const r = data(res).rollout;
-        return r !== null && r.new.running > 0 && r.old.desired < 4;
-      },
-      bounds,
-    );
-    await server.crashAndRestart();
-    const done = await waitFor(get, (res) => data(res).status === 'Running', bounds, 60_000);
-    const app = done.body.data.application as { name: string; desired: number; available: number };
-    expect(app.name).toMatch(new RegExp(`^${NAME}-v\\d+$`));
-    expect(app).toMatchObject({ desired: 4, available: 4 });
-    // Nothing left over or doubled: exactly 4 taskgroups, all of the new version, and the old app is gone.
-    const taskGroups = await server.call('GET', `/namespaces/${NS}/applications/${app.name}/taskgroups`);
-    expect(taskGroups.body.data.map((tg: { Status: string }) => tg.Status)).toEqual([
-      'Running',
-      'Running',
-      'Running',
-      'Running',
-    ]);
-    expect(
-      taskGroups.body.data.every((tg: { Taskgroup: { Image: string }[] }) => tg.Taskgroup[0]!.Image === V2),
-    ).toBe(true);
-    expect((await server.call('GET', `/namespaces/${NS}/applications/${NAME}`)).status).toBe(404);
   });
 });

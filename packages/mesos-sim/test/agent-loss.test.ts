@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainMicrotasks } from '../../src/cluster/flush.js';
+import { drainMicrotasks } from '../src/flush.js';
 import { firstOffer, startCluster } from './harness.js';
 
 describe('SimulatedCluster agent loss', () => {

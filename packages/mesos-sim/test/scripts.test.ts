@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SimScript } from '../../src/cluster/index.js';
-import { resolveScript } from '../../src/cluster/task-lifecycle.js';
+import type { SimScript } from '../src/index.js';
+import { resolveScript } from '../src/task-lifecycle.js';
 import { type ClusterHarness, firstOffer, startCluster } from './harness.js';
 
 const SCRIPTS: Record<string, SimScript> = {

@@ -1,8 +1,8 @@
 import type { MesosEvent } from '@bcs/core';
+import { ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
-import { drainMicrotasks } from '../../src/cluster/flush.js';
-import { SimulatedCluster } from '../../src/cluster/index.js';
-import { ManualClock } from '../../src/fakes/manual-clock.js';
+import { drainMicrotasks } from '../src/flush.js';
+import { SimulatedCluster } from '../src/index.js';
 import { FRAMEWORK, firstOffer, startCluster, subscribeHarness, T0 } from './harness.js';
 
 describe('SimulatedCluster subscription', () => {

@@ -1,10 +1,10 @@
 import { anApplication } from '@bcs/testing/builders';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Envelope, ServerProcess } from './helpers/server-process.js';
-import { waitFor } from './helpers/wait.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Envelope, type ScenarioServer, startScenario } from '../helpers/scenario.js';
 
-// Every application endpoint through HTTP, against the real `bcs-scheduler` process with its default
-// simulated cluster (3 agents like the API document's offer: 4 cpus, 30878 MB, ports 31000-32000).
+// Every application endpoint through HTTP, in process on LevelDB with the command's default simulated cluster
+// (3 agents like the API document's offer: 4 cpus, 30878 MB, ports 31000-32000) on a manual clock. The real
+// process after SIGKILL: packages/server/test/integration/sigkill.test.ts.
 
 const NS = 'defaultGroup';
 const APP = `/namespaces/${NS}/applications`;
@@ -21,10 +21,10 @@ function small(instances: number, image?: string) {
   return body;
 }
 
-describe('applications through HTTP', () => {
-  let server: ServerProcess;
+describe('applications through HTTP', { timeout: 60_000 }, () => {
+  let server: ScenarioServer;
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startScenario();
   });
   afterAll(() => server.dispose());
 
@@ -36,7 +36,7 @@ describe('applications through HTTP', () => {
     const created = await server.call('POST', APP, anApplication());
     expect(created.status).toBe(200);
     expect(created.body.data).toMatchObject({ ID: 'app-test', RunAs: NS, DefineInstances: 2 });
-    const tgs = await waitFor(taskGroups, (res) => running(res) === 2);
+    const tgs = await server.until(taskGroups, (res) => running(res) === 2);
     expect(tgs.body.data.map((tg: { ID: string }) => tg.ID.split('.').slice(0, 3).join('.'))).toEqual([
       '0.app-test.defaultGroup',
       '1.app-test.defaultGroup',
@@ -67,40 +67,40 @@ describe('applications through HTTP', () => {
 
   it('scales up and down', async () => {
     expect((await server.call('PUT', `${APP}/app-test/scale/3`)).status).toBe(200);
-    await waitFor(taskGroups, (res) => running(res) === 3);
+    await server.until(taskGroups, (res) => running(res) === 3);
     expect((await server.call('PUT', `${APP}/app-test/scale/1`)).status).toBe(200);
-    const after = await waitFor(taskGroups, (res) => res.body.data.length === 1);
+    const after = await server.until(taskGroups, (res) => res.body.data.length === 1);
     expect(after.body.data[0]).toMatchObject({ InstanceID: 0, Status: 'Running' });
   });
 
   it('updates, one instance at a time, and rolls back', async () => {
     await server.call('DELETE', `${APP}/app-test?enforce=1`);
-    await waitFor(
+    await server.until(
       () => server.call('GET', `${APP}/app-test`),
       (res) => res.status === 404,
     );
     expect((await server.call('POST', APP, small(3))).status).toBe(200);
-    await waitFor(taskGroups, (res) => running(res) === 3);
+    await server.until(taskGroups, (res) => running(res) === 3);
     const updated = await server.call('PUT', APP, small(3, V2));
     expect(updated.status).toBe(200);
     const images = (res: { body: Envelope }) =>
       res.body.data.map((tg: { Taskgroup: { Image: string }[] }) => tg.Taskgroup[0]!.Image);
     let minRunning = 3;
-    await waitFor(taskGroups, (res) => {
+    await server.until(taskGroups, (res) => {
       minRunning = Math.min(minRunning, running(res));
       return running(res) === 3 && images(res).every((i: string) => i === V2);
     });
     expect(minRunning).toBeGreaterThanOrEqual(2);
     const rolledBack = await server.call('PUT', `${APP}/rollback`, small(3));
     expect(rolledBack.status).toBe(200);
-    await waitFor(taskGroups, (res) => running(res) === 3 && images(res).every((i: string) => i !== V2));
+    await server.until(taskGroups, (res) => running(res) === 3 && images(res).every((i: string) => i !== V2));
   });
 
   it('reschedules one taskgroup by name', async () => {
     const before = (await taskGroups()).body.data[0];
     const res = await server.call('PUT', `${APP}/app-test/taskgroups/app-test-0/rescheduler`);
     expect(res.status).toBe(200);
-    const after = await waitFor(
+    const after = await server.until(
       taskGroups,
       (r) => r.body.data[0].ID !== before.ID && r.body.data[0].Status === 'Running',
     );
@@ -125,7 +125,7 @@ describe('applications through HTTP', () => {
 
   it('deletes gracefully', async () => {
     expect((await server.call('DELETE', `${APP}/app-test?enforce=0`)).status).toBe(200);
-    await waitFor(
+    await server.until(
       () => server.call('GET', `${APP}/app-test`),
       (res) => res.status === 404,
     );
@@ -135,9 +135,9 @@ describe('applications through HTTP', () => {
 });
 
 describe('application bad input', () => {
-  let server: ServerProcess;
+  let server: ScenarioServer;
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startScenario();
     expect(
       (
         await server.call('POST', '/namespaces/bad/applications', {
@@ -326,39 +326,8 @@ describe('application bad input', () => {
   });
 
   it('refuses a missing cluster header on application routes', async () => {
-    const res = await fetch(`${server.url}/v4/scheduler/mesos/namespaces/bad/applications`);
+    const res = await server.call('GET', '/v4/scheduler/mesos/namespaces/bad/applications', undefined, {});
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { code: number }).code).toBe(1405234);
-  });
-});
-
-describe('SIGKILL with 50 Running taskgroups', () => {
-  let server: ServerProcess | undefined;
-  afterEach(async () => {
-    await server?.dispose();
-  });
-
-  it('finds the same 50 Running after a restart on the same data dir: nothing duplicated, nothing relaunched', async () => {
-    server = await ServerProcess.start(['--sim-agents', '10']);
-    expect((await server.call('POST', APP, small(50))).status).toBe(200);
-    const list = () => server!.call('GET', `${APP}/app-test/taskgroups`);
-    const before = await waitFor(
-      list,
-      (res) => res.body.data.filter((tg: { Status: string }) => tg.Status === 'Running').length === 50,
-    );
-    const ids = before.body.data.map((tg: { ID: string }) => tg.ID).sort();
-
-    await server.crashAndRestart();
-    // Give reconciliation a few offer rounds to run.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const after = await waitFor(
-      list,
-      (res) => res.body.data.filter((tg: { Status: string }) => tg.Status === 'Running').length === 50,
-    );
-    expect(after.body.data.map((tg: { ID: string }) => tg.ID).sort()).toEqual(ids);
-    expect(after.body.data).toHaveLength(50);
-    const resources = await server.call('GET', '/cluster/resources');
-    // 50 × (0.25 + the executor's 0.01) cpus: exactly one executor per taskgroup on the agents.
-    expect(resources.body.data.cpuused).toBeCloseTo(50 * 0.26, 2);
+    expect(res.body.code).toBe(1405234);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../src/cluster/prng.js';
+import { Prng } from '../src/prng.js';
 import { type ClusterHarness, firstOffer, startCluster } from './harness.js';
 
 /** A scenario touching every source of randomness: offers (shuffled), uuids, kills, agent loss. */

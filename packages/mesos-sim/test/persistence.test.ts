@@ -1,8 +1,7 @@
 import { ErrorCode } from '@bcs/core';
+import { createMemoryStore, ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
-import { SIM_COLLECTION, SimulatedCluster } from '../../src/cluster/index.js';
-import { ManualClock } from '../../src/fakes/manual-clock.js';
-import { createMemoryStore } from '../../src/fakes/memory-store.js';
+import { SIM_COLLECTION, SimulatedCluster } from '../src/index.js';
 import { FRAMEWORK, firstOffer, scalarOf, startCluster, subscribeHarness, T0 } from './harness.js';
 
 /** A second cluster process on the same store (a different seed: the store, not the seed, restores it). */

@@ -1,17 +1,11 @@
 import type { MesosEvent } from '@bcs/core';
+import { ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
-import { EventStream } from '../../src/cluster/event-stream.js';
-import { drainMicrotasks } from '../../src/cluster/flush.js';
-import { isUuidBase64 } from '../../src/cluster/prng.js';
-import {
-  normalizeRanges,
-  parseResources,
-  rangesContain,
-  subtractRanges,
-  toMilli,
-} from '../../src/cluster/resources.js';
-import { Timeline } from '../../src/cluster/timeline.js';
-import { ManualClock } from '../../src/fakes/manual-clock.js';
+import { EventStream } from '../src/event-stream.js';
+import { drainMicrotasks } from '../src/flush.js';
+import { isUuidBase64 } from '../src/prng.js';
+import { normalizeRanges, parseResources, rangesContain, subtractRanges, toMilli } from '../src/resources.js';
+import { Timeline } from '../src/timeline.js';
 
 const r = (begin: number, end: number) => ({ begin, end });
 

@@ -1,9 +1,9 @@
 import type { MesosCall, MesosEvent, MesosFrameworkInfo, MesosOffer, MesosTaskStatus } from '@bcs/core';
-import { drainMicrotasks } from '../../src/cluster/flush.js';
-import { SimulatedCluster } from '../../src/cluster/index.js';
-import type { SimulatedClusterOptions } from '../../src/cluster/types.js';
-import { aLaunchGroupCall, type LaunchTaskSpec } from '../../src/conformance/mesos-driver/payloads.js';
-import { ManualClock } from '../../src/fakes/manual-clock.js';
+import { aLaunchGroupCall, type LaunchTaskSpec } from '@bcs/testing/conformance';
+import { ManualClock } from '@bcs/testing/fakes';
+import { drainMicrotasks } from '../src/flush.js';
+import { SimulatedCluster } from '../src/index.js';
+import type { SimulatedClusterOptions } from '../src/types.js';
 
 /** 2023-11-14T22:13:20Z, so timestamps are realistic. */
 export const T0 = 1_700_000_000_000;

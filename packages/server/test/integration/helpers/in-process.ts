@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServer, startServer } from '../../../src/server/index.js';
+import { type RunningServer, startServer } from '../../../src/index.js';
 import { CLUSTER_ID, callApi, type Envelope } from './server-process.js';
 
 /** The real server in this process: LevelDB on disk, HTTP on a loopback port. Exposes its store. */

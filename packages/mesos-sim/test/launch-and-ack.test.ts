@@ -1,6 +1,6 @@
 import { ErrorCode, type MesosCall, type MesosOffer } from '@bcs/core';
+import { aLaunchGroupCall, scalar } from '@bcs/testing/conformance';
 import { describe, expect, it } from 'vitest';
-import { aLaunchGroupCall, scalar } from '../../src/conformance/mesos-driver/payloads.js';
 import { type ClusterHarness, firstOffer, startCluster } from './harness.js';
 
 const V4_BASE64 = /^[A-Za-z0-9+/]{21}[AQgw]==$/;

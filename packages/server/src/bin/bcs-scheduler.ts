@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { pino } from 'pino';
-import { parseCliConfig, usage } from '../server/cli-config.js';
-import { startServer } from '../server/start-server.js';
+import { parseCliConfig, usage } from '../cli-config.js';
+import { startServer } from '../start-server.js';
 
 /**
  * `bcs-scheduler`: the v4 REST API on LevelDB. Prints `listening on http://HOST:PORT` once it answers;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliConfig, usage } from '../../src/server/cli-config.js';
+import { parseCliConfig, usage } from '../src/cli-config.js';
 
 describe('parseCliConfig', () => {
   it('uses the documented defaults', () => {

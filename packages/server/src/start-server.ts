@@ -13,12 +13,11 @@ import {
   silentLogger,
   systemClock,
 } from '@bcs/core';
+import { createHttpApp, type HttpApp, type SchedulerEndpoint } from '@bcs/http-koa';
+import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
-import { SimulatedCluster } from '@bcs/testing/cluster';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
-import { createHttpApp, type HttpApp } from '../app.js';
-import type { SchedulerEndpoint } from '../routes/cluster.js';
 
 /** The version reported by `GET /cluster/endpoints`. */
 const VERSION = '0.0.0';
@@ -84,8 +83,8 @@ export const SERVER_DEFAULTS = {
 } as const;
 
 /**
- * The composition root: LevelDB store in `dataDir`, core, and the v4 HTTP app on `host:port`.
- * This module (the `@bcs/http-koa/server` entry) is the one place http-koa imports another adapter.
+ * The composition root: LevelDB store in `dataDir`, core, the simulated cluster, and the v4 HTTP app on
+ * `host:port`. This package (`@bcs/server`) is the one place the adapters meet.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? SERVER_DEFAULTS.host;

@@ -1,0 +1,16 @@
+export { defaultInnerIp } from './agents.js';
+/** The ordered, never re-entrant event delivery the simulator uses; @bcs/testing's FakeMesosDriver shares it. */
+export { EventStream } from './event-stream.js';
+export { drainMicrotasks } from './flush.js';
+export { SIM_COLLECTION } from './persistence.js';
+export { SimulatedCluster } from './simulated-cluster.js';
+export type {
+  SimAgentSpec,
+  SimAgentView,
+  SimMessage,
+  SimPortRange,
+  SimResourcesView,
+  SimScript,
+  SimTaskView,
+  SimulatedClusterOptions,
+} from './types.js';
