@@ -16,11 +16,12 @@ import { ServerProcess } from './helpers/server-process.js';
 // Every endpoint of the declarative resources, driven with the API document's example bodies against the real
 // `bcs-scheduler` process (LevelDB on disk, loopback HTTP). After each write is answered the process is
 // SIGKILLed and restarted on the same data dir: everything read back must equal what was there before the kill.
-// Graceful restarts are checked at the end.
+// Graceful restarts are checked at the end. No simulated cluster (`--sim-agents 0`): none of these resources
+// needs one, and each restart is then only the store's.
 
 let server: ServerProcess;
 beforeAll(async () => {
-  server = await ServerProcess.start();
+  server = await ServerProcess.start(['--sim-agents', '0']);
 });
 afterAll(() => server.dispose());
 
