@@ -44,6 +44,8 @@ describe('SIGKILL with 50 Running taskgroups', () => {
     const before = await waitFor(
       list,
       (res) => res.body.data.filter((tg: { Status: string }) => tg.Status === 'Running').length === 50,
+      undefined,
+      60_000,
     );
     const ids = before.body.data.map((tg: { ID: string }) => tg.ID).sort();
 
@@ -53,13 +55,15 @@ describe('SIGKILL with 50 Running taskgroups', () => {
     const after = await waitFor(
       list,
       (res) => res.body.data.filter((tg: { Status: string }) => tg.Status === 'Running').length === 50,
+      undefined,
+      60_000,
     );
     expect(after.body.data.map((tg: { ID: string }) => tg.ID).sort()).toEqual(ids);
     expect(after.body.data).toHaveLength(50);
     const resources = await server.call('GET', '/cluster/resources');
     // 50 × (0.25 + the executor's 0.01) cpus: exactly one executor per taskgroup on the agents.
     expect(resources.body.data.cpuused).toBeCloseTo(50 * 0.26, 2);
-  });
+  }, 150_000);
 });
 
 describe('SIGKILL mid-rollout', () => {
@@ -112,5 +116,5 @@ describe('SIGKILL mid-rollout', () => {
       taskGroups.body.data.every((tg: { Taskgroup: { Image: string }[] }) => tg.Taskgroup[0]!.Image === V2),
     ).toBe(true);
     expect((await server.call('GET', `/namespaces/${NS}/applications/${NAME}`)).status).toBe(404);
-  });
+  }, 150_000);
 });
