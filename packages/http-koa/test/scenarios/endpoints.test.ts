@@ -25,7 +25,7 @@ interface TaskGroupView {
   Taskgroup: { AgentIPAddress: string; PortMappings: { Name: string; HostPort: number }[] }[];
 }
 
-describe('service endpoints through HTTP', () => {
+describe('service endpoints through HTTP', { timeout: 60_000 }, () => {
   let server: ScenarioServer;
   beforeAll(async () => {
     server = await startScenario();
