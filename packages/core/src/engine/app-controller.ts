@@ -3,7 +3,7 @@ import { taskGroupId, taskGroupName, taskId, taskName } from '../resources/ids.j
 import type { Task, TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { applicationStatusOf } from '../status/application-status.js';
-import type { AppState } from './state.js';
+import type { AppState } from './app-state.js';
 
 /** The message of a taskgroup no placement pass has tried yet. */
 export const WAITING_FOR_OFFER = 'waiting for an offer';

@@ -4,17 +4,12 @@ import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { isActive } from './app-controller.js';
+import type { AppState } from './app-state.js';
 import type { Changes } from './changes.js';
 import { appKey, Collections } from './keys.js';
 
+export type { AppState } from './app-state.js';
 export { Changes, recordDecision } from './changes.js';
-
-/** An application with everything the engine decides on: its versions and its taskgroups by id. */
-export interface AppState {
-  app: Application;
-  readonly versions: Map<string, Version>;
-  readonly taskGroups: Map<string, TaskGroup>;
-}
 
 /** Statuses after which a kill needs no re-sending: the taskgroup stopped (or is gone with its agent). */
 export const STOPPED: ReadonlySet<TaskGroupStatus> = new Set(['Killed', 'Failed', 'Finish', 'Lost', 'Error']);
