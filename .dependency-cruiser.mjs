@@ -74,6 +74,30 @@ export default {
       },
     },
     {
+      name: 'core-events-below-engine',
+      comment:
+        "Core's events (log, kinds, derivation) sit below the engine that commits them and the services that " +
+        'serve them: they import neither (nor deployments, but for the record type they report on).',
+      severity: 'error',
+      from: { path: '^packages/core/src/events/' },
+      to: {
+        path: '^packages/core/src/(engine|services|deployments)/',
+        pathNot: '^packages/core/src/deployments/record[.]ts$',
+      },
+    },
+    {
+      name: 'core-services-on-top',
+      comment:
+        "Core's services are its public face: only other services and the wiring (container, create-scheduler, " +
+        'index) import them, never the engine, the controllers or the domain below.',
+      severity: 'error',
+      from: {
+        path: '^packages/core/src/',
+        pathNot: '^packages/core/src/(services/|container[.]ts$|create-scheduler[.]ts$|index[.]ts$)',
+      },
+      to: { path: '^packages/core/src/services/' },
+    },
+    {
       name: 'no-testing-at-run-time',
       comment:
         '@bcs/testing (fakes, builders, conformance suites) is for tests: no package source imports it at run ' +

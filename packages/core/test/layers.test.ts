@@ -97,6 +97,11 @@ describe('layering rules', () => {
         "import type { B } from './cycle-b.js';\nexport interface A { b?: B }\n",
       'packages/core/src/cycle-b.ts':
         "import type { A } from './cycle-a.js';\nexport interface B { a?: A }\n",
+      'packages/core/src/events/uses-engine.ts':
+        "import type { E } from '../engine/engine.js';\nexport type Y = E;\n",
+      'packages/core/src/engine/engine.ts':
+        "import { S } from '../services/s.js';\nexport type E = typeof S;\n",
+      'packages/core/src/services/s.ts': 'export const S = 1;\n',
       'packages/ws-events/src/uses-adapter.ts': "import { x } from '@bcs/http-koa';\nexport const y = x;\n",
       'packages/store-level/src/uses-testing.ts': "import { x } from '@bcs/testing';\nexport const y = x;\n",
       // Allowed.
@@ -106,6 +111,10 @@ describe('layering rules', () => {
         "import { x } from '@bcs/testing';\nexport const y = x;\n",
       'packages/http-koa/src/server/root.ts':
         "import { x } from '@bcs/store-level';\nimport { x as w } from '@bcs/ws-events';\nexport const y = [x, w];\n",
+      'packages/core/src/events/uses-record.ts':
+        "import type { R } from '../deployments/record.js';\nexport type Y = R;\n",
+      'packages/core/src/deployments/record.ts': 'export type R = 1;\n',
+      'packages/core/src/index.ts': "export { S } from './services/s.js';\n",
       'packages/http-koa/src/routes.ts': "import { x } from './index.js';\nexport const y = x;\n",
     });
     ({ knownViolations } = (await import(config)) as { knownViolations: Violation[] });
@@ -126,6 +135,8 @@ describe('layering rules', () => {
         'core-imports-no-adapter: packages/core/src/uses-koa.ts → koa',
         // Installed: matched by its path.
         'core-imports-no-adapter: packages/core/src/uses-ws.ts → node_modules/ws/index.js',
+        'core-events-below-engine: packages/core/src/events/uses-engine.ts → packages/core/src/engine/engine.ts',
+        'core-services-on-top: packages/core/src/engine/engine.ts → packages/core/src/services/s.ts',
         // A cycle is reported once, from its first module.
         'no-circular: packages/core/src/cycle-a.ts → packages/core/src/cycle-b.ts',
         'adapter-imports-no-adapter: packages/ws-events/src/uses-adapter.ts → packages/http-koa/src/index.ts',

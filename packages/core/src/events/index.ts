@@ -7,5 +7,4 @@ export {
 } from './derive.js';
 export * from './event.js';
 export * from './event-log.js';
-export * from './event-service.js';
 export * from './subscribe-options.js';

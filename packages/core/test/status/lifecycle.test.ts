@@ -36,7 +36,7 @@ describe('taskgroup lifecycle sets', () => {
   });
 
   it.each(ROWS)('%s is never live without a host', (status) => {
-    expect(isLive({ status, hostname: undefined })).toBe(false);
+    expect(isLive({ status })).toBe(false);
   });
 
   it('keeps the sets consistent: ended = frozen + Lost, stopped = ended, live = active + Lost', () => {
