@@ -1,8 +1,10 @@
 export {
   applicationSnapshot,
+  type ChangeSet,
   deploymentSnapshot,
   eventOfDeployment,
   eventsOfChanges,
+  type StateBeforeChanges,
   taskGroupSnapshot,
 } from './derive.js';
 export * from './event.js';
