@@ -9,7 +9,6 @@ import { createSystemIds } from './defaults/system-ids.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 import { EventLog, type EventRetention, EventRetentionToken } from './events/event-log.js';
-import { EventService } from './events/event-service.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
@@ -23,6 +22,7 @@ import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
+import { EventService } from './services/event-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 

@@ -3,7 +3,6 @@ import { type CoreOverrides, registerCore } from './container.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { SchedulerEngine } from './engine/engine.js';
 import { BcsError, ErrorCode } from './errors.js';
-import { EventService } from './events/event-service.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
 import { AgentSettingService } from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
@@ -12,6 +11,7 @@ import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
+import { EventService } from './services/event-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 

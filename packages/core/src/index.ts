@@ -65,6 +65,7 @@ export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
+export { EventService } from './services/event-service.js';
 export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';
 export { ServiceService } from './services/service-service.js';

@@ -1,31 +1,16 @@
 import type { Application } from '../resources/app.js';
 import { taskGroupId, taskGroupName, taskId, taskName } from '../resources/ids.js';
-import type { Task, TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
+import type { Task, TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { applicationStatusOf } from '../status/application-status.js';
-import type { AppState } from './state.js';
+import { ENDED_STATUSES, isActive, isEnded } from '../status/lifecycle.js';
+import type { AppState } from './app-state.js';
+
+// The lifecycle sets live in status/lifecycle.ts; re-exported for callers that import them from here.
+export { ENDED_STATUSES, isActive, isEnded } from '../status/lifecycle.js';
 
 /** The message of a taskgroup no placement pass has tried yet. */
 export const WAITING_FOR_OFFER = 'waiting for an offer';
-
-/** Taskgroup statuses after which nothing runs: the instance must be replaced or removed. */
-export const ENDED_STATUSES: ReadonlySet<TaskGroupStatus> = new Set([
-  'Finish',
-  'Failed',
-  'Killed',
-  'Error',
-  'Lost',
-]);
-
-/** True when nothing of the taskgroup runs any more (or it never launched). */
-export function isEnded(taskGroup: TaskGroup): boolean {
-  return taskGroup.status === 'Pending' || ENDED_STATUSES.has(taskGroup.status);
-}
-
-/** True when the taskgroup runs on an agent (or is on its way there). */
-export function isActive(taskGroup: TaskGroup): boolean {
-  return !isEnded(taskGroup);
-}
 
 /** What the controller decided for one application; the engine persists it in one batch, then acts. */
 export interface AppDecision {
@@ -126,7 +111,7 @@ function reclaimKilled(state: AppState, desired: number, out: Effects): void {
   for (const taskGroup of state.taskGroups.values()) {
     if (taskGroup.index >= desired || out.removed.has(taskGroup.id)) continue;
     if (taskGroup.killRequestedAt === undefined || taskGroup.rescheduleRequested === true) continue;
-    if (taskGroup.status !== 'Pending' && isEnded(taskGroup)) markRemoved(taskGroup, out);
+    if (ENDED_STATUSES.has(taskGroup.status)) markRemoved(taskGroup, out);
   }
 }
 
@@ -297,9 +282,7 @@ function mergeTaskGroups(state: AppState, out: Effects): TaskGroup[] {
 /** Nothing failed, and every taskgroup not placed yet is still waiting for its first placement pass. */
 function awaitingFirstPlacement(taskGroups: readonly TaskGroup[]): boolean {
   return taskGroups.every(
-    (tg) =>
-      (tg.status === 'Pending' && tg.message === WAITING_FOR_OFFER) ||
-      (tg.status !== 'Pending' && !ENDED_STATUSES.has(tg.status)),
+    (tg) => (tg.status === 'Pending' && tg.message === WAITING_FOR_OFFER) || isActive(tg),
   );
 }
 

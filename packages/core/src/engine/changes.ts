@@ -3,8 +3,8 @@ import type { Application } from '../resources/app.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import type { AppDecision } from './app-controller.js';
+import type { AppState } from './app-state.js';
 import { appKey, Collections, taskGroupKey, versionKey } from './keys.js';
-import type { AppState } from './state.js';
 
 /**
  * A set of record changes that will be written as one atomic batch. Later puts of the same record replace

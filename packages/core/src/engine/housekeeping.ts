@@ -1,13 +1,10 @@
 import type { MesosTaskStatus } from '../ports/mesos-driver.js';
-import type { TaskGroupStatus } from '../resources/taskgroup.js';
+import { isLive, STOPPED } from '../status/lifecycle.js';
 import type { SchedulerEngine } from './engine.js';
-import { type SchedulerState, STOPPED } from './state.js';
+import type { SchedulerState } from './state.js';
 
 /** A kill not confirmed after the grace period plus this is sent again. */
 export const KILL_RETRY_MS = 30_000;
-
-/** Statuses after which a taskgroup's tasks are gone: nothing to reconcile. */
-const FINISHED: ReadonlySet<TaskGroupStatus> = new Set(['Finish', 'Failed', 'Killed', 'Error']);
 
 /**
  * Sends the SHUTDOWN again for every taskgroup whose kill was requested more than its grace period plus
@@ -25,14 +22,16 @@ export async function resendStuckKills(engine: SchedulerEngine, now: number): Pr
   }
 }
 
-/** The tasks of explicit reconciliation: every task the scheduler believes is on an agent. */
+/**
+ * The tasks of explicit reconciliation: every task the scheduler believes is on an agent, the live taskgroups'
+ * (Lost ones included: reconciliation is how they come back, or are confirmed gone).
+ */
 export function tasksToReconcile(
   state: SchedulerState,
 ): { task_id: MesosTaskStatus['task_id']; agent_id: { value: string } }[] {
   const tasks = [];
   for (const { taskGroup } of state.allTaskGroups()) {
-    if (taskGroup.agentId === undefined || taskGroup.status === 'Pending') continue;
-    if (FINISHED.has(taskGroup.status)) continue;
+    if (taskGroup.agentId === undefined || !isLive(taskGroup)) continue;
     for (const task of taskGroup.tasks) {
       tasks.push({ task_id: { value: task.id }, agent_id: { value: taskGroup.agentId } });
     }

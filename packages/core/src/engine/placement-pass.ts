@@ -103,7 +103,7 @@ function placeAll(
 ): PassResult {
   const now = engine.clock.now();
   let pool: PooledOffer[] = raw.map((offer) => toPooledOffer(offer, settingOf(engine, offer)));
-  const live = [...engine.state.active.values()];
+  const live = [...engine.state.live.values()];
   const result: PassResult = { changes: new Changes(), launches: new Map(), touched: new Set() };
   for (const [app, taskGroups] of pending) {
     const requests: PlacementRequest[] = [];

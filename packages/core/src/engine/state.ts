@@ -1,29 +1,23 @@
 import type { Store } from '../ports/store.js';
 import type { Application } from '../resources/app.js';
 import type { ResourceAmounts } from '../resources/application.js';
-import type { TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
+import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
-import { isActive } from './app-controller.js';
+import { isLive, STOPPED } from '../status/lifecycle.js';
+import type { AppState } from './app-state.js';
 import type { Changes } from './changes.js';
 import { appKey, Collections } from './keys.js';
 
+/** Re-exported for callers that import it from here; the lifecycle sets live in status/lifecycle.ts. */
+export { STOPPED } from '../status/lifecycle.js';
+export type { AppState } from './app-state.js';
 export { Changes, recordDecision } from './changes.js';
-
-/** An application with everything the engine decides on: its versions and its taskgroups by id. */
-export interface AppState {
-  app: Application;
-  readonly versions: Map<string, Version>;
-  readonly taskGroups: Map<string, TaskGroup>;
-}
-
-/** Statuses after which a kill needs no re-sending: the taskgroup stopped (or is gone with its agent). */
-export const STOPPED: ReadonlySet<TaskGroupStatus> = new Set(['Killed', 'Failed', 'Finish', 'Lost', 'Error']);
 
 /**
  * The engine's in-memory copy of every application, version and taskgroup, loaded once from the store and
  * kept equal to it: every change goes through a `Changes` set that becomes one store batch, and only after
  * the batch committed is it applied here. Also indexes tasks and executors by id for status updates, and
- * keeps the few subsets the engine visits on every pass or tick (Pending, active, being killed), so that
+ * keeps the few subsets the engine visits on every pass or tick (Pending, live, being killed), so that
  * their cost follows those subsets rather than every taskgroup of the cluster (100 000 and more).
  */
 export class SchedulerState {
@@ -32,12 +26,14 @@ export class SchedulerState {
   readonly taskIndex = new Map<string, string>();
   /** taskgroup id → `<ns>/<app>`. */
   readonly taskGroupIndex = new Map<string, string>();
-  /** agent id → resources of the active taskgroups placed there, kept up to date by `apply`. */
+  /** agent id → resources of the live taskgroups placed there (see `isLive`), kept up to date by `apply`. */
   readonly agentUsage = new Map<string, ResourceAmounts>();
   /** `<ns>/<app>` → the app's Pending taskgroups by id: what placement passes place. */
   readonly pending = new Map<string, Map<string, TaskGroup>>();
-  /** Active taskgroups (placed, not ended; see `isActive`) by id: what constraint checks count. */
-  readonly active = new Map<string, TaskGroup>();
+  /**
+   * Live taskgroups (placed and not frozen, Lost included; see `isLive`) by id: what constraint checks count.
+   */
+  readonly live = new Map<string, TaskGroup>();
   /** Taskgroups with a kill requested on an agent and not stopped yet, by id: the tick re-sends their kills. */
   readonly killing = new Map<string, TaskGroup>();
 
@@ -120,9 +116,9 @@ export class SchedulerState {
     return this.agentUsage.get(agentId) ?? { cpus: 0, mem: 0, disk: 0 };
   }
 
-  /** Adds (`1`) or removes (`-1`) a taskgroup's resources from its agent's usage, if it is active there. */
+  /** Adds (`1`) or removes (`-1`) a taskgroup's resources from its agent's usage, if it is live there. */
   account(taskGroup: TaskGroup | undefined, sign: 1 | -1): void {
-    if (taskGroup?.agentId === undefined || !isActive(taskGroup)) return;
+    if (taskGroup?.agentId === undefined || !isLive(taskGroup)) return;
     const usage = this.usageOn(taskGroup.agentId);
     this.agentUsage.set(taskGroup.agentId, {
       cpus: usage.cpus + sign * taskGroup.resources.cpus,
@@ -157,8 +153,8 @@ export class SchedulerState {
         this.pending.set(key, pending);
       }
       pending.set(taskGroup.id, taskGroup);
-    } else if (isActive(taskGroup)) {
-      this.active.set(taskGroup.id, taskGroup);
+    } else if (isLive(taskGroup)) {
+      this.live.set(taskGroup.id, taskGroup);
     }
     if (
       taskGroup.killRequestedAt !== undefined &&
@@ -174,7 +170,7 @@ export class SchedulerState {
     const key = appKey(taskGroup.namespace, taskGroup.appId);
     const pending = this.pending.get(key);
     if (pending?.delete(taskGroup.id) === true && pending.size === 0) this.pending.delete(key);
-    this.active.delete(taskGroup.id);
+    this.live.delete(taskGroup.id);
     this.killing.delete(taskGroup.id);
   }
 }

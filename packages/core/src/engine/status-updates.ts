@@ -1,9 +1,10 @@
 import type { MesosTaskStatus } from '../ports/mesos-driver.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
+import { ENDED_STATUSES } from '../status/lifecycle.js';
 import { planRestart } from '../status/restart-policy.js';
 import { nextTaskStatus, taskStatusOf } from '../status/task-status.js';
 import { taskGroupStatusOf } from '../status/taskgroup-status.js';
-import { type ControllerContext, isEnded, newPendingTaskGroup } from './app-controller.js';
+import { type ControllerContext, newPendingTaskGroup } from './app-controller.js';
 import { type AppState, Changes, type SchedulerState } from './state.js';
 
 /** What a batch of status updates changes (see {@link applyStatusUpdates}). */
@@ -79,7 +80,7 @@ export function applyStatusUpdate(
   if (ip !== undefined) task.containerIp = ip;
   task.updatedAt = ctx.now;
 
-  const wasEnded = isEnded(taskGroup) && taskGroup.status !== 'Pending';
+  const wasEnded = ENDED_STATUSES.has(taskGroup.status);
   const groupStatus = taskGroupStatusOf(updated.tasks, updated.status);
   if (groupStatus !== updated.status) {
     updated.lastStatus = updated.status;
@@ -89,7 +90,7 @@ export function applyStatusUpdate(
   if (status.message !== undefined && status.message !== '') updated.message = status.message;
   updated.updatedAt = ctx.now;
 
-  const endedNow = !wasEnded && isEnded(updated) && updated.status !== 'Pending';
+  const endedNow = !wasEnded && ENDED_STATUSES.has(updated.status);
   if (endedNow && shouldConsiderRestart(app, updated)) return restartOrKeep(app, updated, ctx, changes);
   return changes.putTaskGroup(updated);
 }

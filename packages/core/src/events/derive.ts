@@ -1,6 +1,4 @@
 import type { Deployment } from '../deployments/record.js';
-import type { Changes } from '../engine/changes.js';
-import type { SchedulerState } from '../engine/state.js';
 import type { Application } from '../resources/app.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type {
@@ -12,11 +10,41 @@ import type {
 } from './event.js';
 
 /**
+ * What {@link eventsOfChanges} reads of one commit's changes; the engine's `Changes` is one. Declared here, so
+ * that events depend on resources only and never on the engine that produces them.
+ */
+export interface ChangeSet {
+  /** Applications put, by `<ns>/<app>`. */
+  readonly apps: ReadonlyMap<string, Application>;
+  /** Taskgroups put (the final put of each), by id. */
+  readonly taskGroups: ReadonlyMap<string, TaskGroup>;
+  /** Taskgroup id → the puts where its status changed, in order (see `Changes.trails`). */
+  readonly trails: ReadonlyMap<string, readonly TaskGroup[]>;
+  readonly removedTaskGroups: readonly TaskGroup[];
+  readonly removedApps: readonly {
+    readonly namespace: string;
+    readonly appId: string;
+    readonly taskGroupIds: readonly string[];
+  }[];
+  /** The statuses taskgroup `id` passed through in this set, in order. */
+  stepsOf(id: string): readonly TaskGroup[];
+}
+
+/** What {@link eventsOfChanges} reads of the state before a commit; the engine's `SchedulerState` is one. */
+export interface StateBeforeChanges {
+  get(
+    namespace: string,
+    appId: string,
+  ): { readonly app: Application; readonly taskGroups: ReadonlyMap<string, TaskGroup> } | undefined;
+  findTaskGroup(taskGroupId: string): { readonly taskGroup: TaskGroup } | undefined;
+}
+
+/**
  * The events a set of changes makes, judged against `state` as it is before they apply: a taskgroup that
  * appears, changes status or health, or goes; an application that appears, changes status, instance count or
  * version, or goes. Pure; called inside the engine's queue just before the changes are written.
  */
-export function eventsOfChanges(changes: Changes, state: SchedulerState): UnsequencedEvent[] {
+export function eventsOfChanges(changes: ChangeSet, state: StateBeforeChanges): UnsequencedEvent[] {
   const events: UnsequencedEvent[] = [];
   const ownerOf = (namespace: string, appId: string): string | undefined =>
     (changes.apps.get(`${namespace}/${appId}`) ?? state.get(namespace, appId)?.app)?.owner?.name;

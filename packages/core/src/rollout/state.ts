@@ -1,5 +1,6 @@
 import type { RollingUpdateSettings } from '../resources/deployment.js';
 import type { TaskGroupStatus } from '../resources/taskgroup.js';
+import { FAILED_STATUSES } from '../status/lifecycle.js';
 import { unixSeconds } from './fenceposts.js';
 
 /**
@@ -175,9 +176,6 @@ export interface CountedTaskGroup {
   /** Restarts of this instance so far (`TaskGroup.restarts`). */
   readonly restarts: number;
 }
-
-/** Taskgroup statuses that count as a failure until the instance is restarted. */
-const FAILED_STATUSES: ReadonlySet<TaskGroupStatus> = new Set(['Failed', 'Lost', 'Error']);
 
 /**
  * Counts one application for the planner from its taskgroups, in one pass. `isAvailable` says whether a

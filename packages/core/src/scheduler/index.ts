@@ -44,7 +44,7 @@ export {
   healthCheckOf,
   type LaunchGroupInput,
 } from './launch.js';
-export { type AppLabels, isLive, type LiveIndex } from './live-index.js';
+export type { AppLabels, LiveIndex } from './live-index.js';
 export {
   type AgentTotals,
   type AttrValue,

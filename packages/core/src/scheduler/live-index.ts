@@ -1,4 +1,5 @@
-import type { CapturedAttributes, TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
+import type { CapturedAttributes, TaskGroup } from '../resources/taskgroup.js';
+import { isLive } from '../status/lifecycle.js';
 import { INNER_IP_ATTRIBUTE } from './offer.js';
 
 /**
@@ -6,20 +7,6 @@ import { INNER_IP_ATTRIBUTE } from './offer.js';
  * live count and, per attribute, how many live taskgroups stored each value (built on first use); per label,
  * the hosts where other applications run (for EXCLUDE, built on first use).
  */
-
-/** Statuses after which a taskgroup no longer occupies its host (§2.2: they are frozen). */
-const ENDED: ReadonlySet<TaskGroupStatus> = new Set(['Finish', 'Failed', 'Killed', 'Error']);
-
-/**
- * Whether constraint checks count `taskGroup`: it was placed (has a host) and has not ended. The original
- * counted everything but Finish/Failed (§3.4); Killed and Error are terminal too, so they are not counted
- * either. `Pending` taskgroups have no placement and are not counted; `Lost` ones may come back and are.
- *
- * Examples: Running on host a → true; Lost on a → true; Killed on a → false; Pending → false.
- */
-export function isLive(taskGroup: TaskGroup): boolean {
-  return taskGroup.hostname !== undefined && taskGroup.status !== 'Pending' && !ENDED.has(taskGroup.status);
-}
 
 /** `namespace/appId`, the key the index groups by. */
 export function appKey(namespace: string, appId: string): string {

@@ -1,17 +1,5 @@
 import type { TaskGroupStatus, TaskStatus } from '../resources/taskgroup.js';
-
-/** Taskgroup statuses that never change once reached (spec/bcs-behaviour.md §2.2). */
-export const FROZEN_TASKGROUP_STATUSES: ReadonlySet<TaskGroupStatus> = new Set<TaskGroupStatus>([
-  'Finish',
-  'Error',
-  'Killed',
-  'Failed',
-]);
-
-/** True for `Finish`, `Error`, `Killed` and `Failed`. Example: `isFrozenTaskGroupStatus('Lost')` → false. */
-export function isFrozenTaskGroupStatus(status: TaskGroupStatus): boolean {
-  return FROZEN_TASKGROUP_STATUSES.has(status);
-}
+import { isFrozenTaskGroupStatus } from './lifecycle.js';
 
 /** One rule of {@link TASKGROUP_STATUS_RULES}: when `any` (or `all`) of the tasks are `task`, the group is `result`. */
 export interface TaskGroupStatusRule {

@@ -1,5 +1,5 @@
 import type { BatchOp, SchedulerState, TaskGroup } from '@bcs/core';
-import { isActive } from '@bcs/core';
+import { isLive } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, smallApp } from './harness.js';
@@ -26,20 +26,20 @@ const taskGroupsIn = (ops: readonly BatchOp[], status: string) =>
     (op) => op.type === 'put' && op.collection === 'taskgroup' && (op.value as TaskGroup).status === status,
   );
 
-/** The engine's indexes (Pending, active, being killed) equal a full scan of its state. */
+/** The engine's indexes (Pending, live, being killed) equal a full scan of its state. */
 function expectIndexesMatchScan(state: SchedulerState): void {
   const all = [...state.allTaskGroups()].map((e) => e.taskGroup);
   const ids = (list: TaskGroup[]) => list.map((tg) => tg.id).sort();
   const pending = [...state.pending.values()].flatMap((m) => [...m.values()]);
   expect(ids(pending)).toEqual(ids(all.filter((tg) => tg.status === 'Pending')));
-  expect(ids([...state.active.values()])).toEqual(ids(all.filter(isActive)));
+  expect(ids([...state.live.values()])).toEqual(ids(all.filter(isLive)));
   const stopped = ['Killed', 'Failed', 'Finish', 'Lost', 'Error'];
   const killing = all.filter(
     (tg) => tg.killRequestedAt !== undefined && tg.agentId !== undefined && !stopped.includes(tg.status),
   );
   expect(ids([...state.killing.values()])).toEqual(ids(killing));
   // Every indexed record is the stored one, not a stale copy.
-  for (const tg of [...pending, ...state.active.values(), ...state.killing.values()]) {
+  for (const tg of [...pending, ...state.live.values(), ...state.killing.values()]) {
     expect(state.findTaskGroup(tg.id)?.taskGroup).toBe(tg);
   }
 }
@@ -81,7 +81,7 @@ describe('the engine indexes', () => {
     expect(h.engine.state.pending.size).toBe(1);
     await h.advance(2000);
     check();
-    expect(h.engine.state.active.size).toBe(9);
+    expect(h.engine.state.live.size).toBe(9);
 
     await h.apps.scale(NS, 'app-test', 5);
     await h.advance(200);
@@ -103,6 +103,6 @@ describe('the engine indexes', () => {
     await h.advance(5000);
     check();
     expect(h.engine.state.apps.size).toBe(0);
-    expect(h.engine.state.active.size + h.engine.state.killing.size).toBe(0);
+    expect(h.engine.state.live.size + h.engine.state.killing.size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskGroupStatus } from '../../src/resources/taskgroup.js';
-import { isLive, LiveIndex, valueKey } from '../../src/scheduler/live-index.js';
+import { LiveIndex, valueKey } from '../../src/scheduler/live-index.js';
+import { isLive } from '../../src/status/lifecycle.js';
 import { aTaskGroup } from './helpers.js';
 
 describe('isLive', () => {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskGroupStatus, TaskStatus } from '../../src/resources/taskgroup.js';
-import {
-  isFrozenTaskGroupStatus,
-  TASKGROUP_STATUS_RULES,
-  taskGroupStatusOf,
-} from '../../src/status/taskgroup-status.js';
+import { isFrozenTaskGroupStatus } from '../../src/status/lifecycle.js';
+import { TASKGROUP_STATUS_RULES, taskGroupStatusOf } from '../../src/status/taskgroup-status.js';
 
 const tasks = (...statuses: TaskStatus[]) => statuses.map((status) => ({ status }));
 

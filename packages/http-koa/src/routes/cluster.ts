@@ -4,16 +4,7 @@ import { success } from '../envelope.js';
 import type { RouteDeps } from './deps.js';
 import { requireScheduler } from './scheduler-required.js';
 
-/** What `GET /cluster/endpoints` reports about this scheduler (spec/bcs-behaviour.md §9 ServerInfo). */
-export interface SchedulerEndpoint {
-  readonly ip: string;
-  readonly port: number;
-  readonly hostname: string;
-  readonly scheme: 'http' | 'https';
-  readonly version: string;
-  readonly cluster: string;
-  readonly pid: number;
-}
+export type { SchedulerEndpoint } from './deps.js';
 
 /**
  * Cluster views (spec/api-v4.md getClusterResources, getClusterEndpoints, getClusteroffers). Resources and

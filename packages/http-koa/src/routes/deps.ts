@@ -1,5 +1,4 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { SchedulerEndpoint } from './cluster.js';
 
 /**
  * What every route family needs: the container holding core's services, the body limit in bytes, and the
@@ -13,4 +12,15 @@ export interface RouteDeps {
   readonly clusterName?: string;
   /** This scheduler's address, for `GET /cluster/endpoints`. */
   readonly endpoint?: () => SchedulerEndpoint | undefined;
+}
+
+/** What `GET /cluster/endpoints` reports about this scheduler (spec/bcs-behaviour.md §9 ServerInfo). */
+export interface SchedulerEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  readonly hostname: string;
+  readonly scheme: 'http' | 'https';
+  readonly version: string;
+  readonly cluster: string;
+  readonly pid: number;
 }

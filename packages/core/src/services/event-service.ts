@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { DEPLOYMENT_COLLECTION, type Deployment } from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
 import { ErrorCode, isBcsError } from '../errors.js';
-import { applicationSnapshot, deploymentSnapshot, taskGroupSnapshot } from './derive.js';
+import { applicationSnapshot, deploymentSnapshot, taskGroupSnapshot } from '../events/derive.js';
 import {
   type DomainEvent,
   type EventFilter,
@@ -10,9 +10,9 @@ import {
   type EventMessage,
   matchesFilter,
   type Snapshot,
-} from './event.js';
-import { EventLog } from './event-log.js';
-import type { EventSource, SubscribeOptions } from './subscribe-options.js';
+} from '../events/event.js';
+import { EventLog } from '../events/event-log.js';
+import type { EventSource, SubscribeOptions } from '../events/subscribe-options.js';
 
 const DEFAULT_MAX_BATCH = 500;
 

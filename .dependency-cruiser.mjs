@@ -1,0 +1,134 @@
+// The workspace's layers, checked by `pnpm lint` (dependency-cruiser). Dependencies point one way:
+// core ← adapters ← composition root ← examples (docs/architecture.md, style.md point 9).
+//
+// Paths are relative to the repository root. Workspace packages resolve to their TypeScript sources through
+// tsconfig.tests.json's `paths`; an import that does not resolve is matched by its name, so the rules hold
+// for a package that is not installed as well (packages/core/test/layers.test.ts plants such imports).
+
+/** Adapters: packages that implement core's ports or expose it, and that core must never see. */
+const ADAPTERS = ['store-level', 'http-koa', 'ws-events', 'mesos-sim', 'server'];
+/** Libraries that belong to one adapter only; core must not import them. */
+const ADAPTER_LIBRARIES = [
+  'koa',
+  '@koa/[^/]+',
+  'level',
+  'classic-level',
+  'memory-level',
+  'abstract-level',
+  'ws',
+  'pino',
+];
+
+const either = (names) => `(${names.join('|')})`;
+/** A module of one of `packages` (by path in the workspace) or the package itself (by name when unresolved). */
+const workspacePackage = (packages) => [`^packages/${either(packages)}/`, `^@bcs/${either(packages)}($|/)`];
+/** A third-party library, resolved into node_modules or unresolved (by name). */
+const library = (names) => [`(^|/)node_modules/${either(names)}/`, `^${either(names)}($|/)`];
+
+/**
+ * The composition root wires adapters together, so it may import them all: `packages/server` (the
+ * `bcs-scheduler` command) and the examples.
+ */
+const COMPOSITION_ROOT = ['^packages/server/', '^examples/'];
+
+/**
+ * TEMPORARY baseline: violations that exist today and are left for a later change. Each entry names what removes
+ * it. Empty this list; never add to it. A violation not listed here fails `pnpm lint`, and
+ * packages/core/test/layers.test.ts fails when an entry no longer occurs, so the list only shrinks.
+ */
+export const knownViolations = [
+  // The engine's helpers take the whole engine (`import type { SchedulerEngine }`) while the engine calls
+  // them. Removed by the engine-narrowing refactor (issue 9 §5 "No engine passed around").
+  ...['housekeeping', 'placement-pass', 'status-drain'].map((helper) => ({
+    type: 'cycle',
+    from: 'packages/core/src/engine/engine.ts',
+    to: `packages/core/src/engine/${helper}.ts`,
+    rule: { severity: 'error', name: 'no-circular' },
+    cycle: [
+      { name: `packages/core/src/engine/${helper}.ts`, dependencyTypes: ['local', 'import'] },
+      { name: 'packages/core/src/engine/engine.ts', dependencyTypes: ['local', 'type-only', 'import'] },
+    ],
+  })),
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+export default {
+  forbidden: [
+    {
+      name: 'core-imports-no-adapter',
+      comment:
+        'Core is the pure domain: it imports no adapter, no test support and no transport or storage library. ' +
+        'Adapters implement its ports instead (style.md points 1 and 9).',
+      severity: 'error',
+      from: { path: '^packages/core/src/' },
+      to: {
+        path: [...workspacePackage([...ADAPTERS, 'testing']), ...library(ADAPTER_LIBRARIES)],
+      },
+    },
+    {
+      name: 'core-events-below-engine',
+      comment:
+        "Core's events (log, kinds, derivation) sit below the engine that commits them and the services that " +
+        'serve them: they import neither (nor deployments, but for the record type they report on).',
+      severity: 'error',
+      from: { path: '^packages/core/src/events/' },
+      to: {
+        path: '^packages/core/src/(engine|services|deployments)/',
+        pathNot: '^packages/core/src/deployments/record[.]ts$',
+      },
+    },
+    {
+      name: 'core-services-on-top',
+      comment:
+        "Core's services are its public face: only other services and the wiring (container, create-scheduler, " +
+        'index) import them, never the engine, the controllers or the domain below.',
+      severity: 'error',
+      from: {
+        path: '^packages/core/src/',
+        pathNot: '^packages/core/src/(services/|container[.]ts$|create-scheduler[.]ts$|index[.]ts$)',
+      },
+      to: { path: '^packages/core/src/services/' },
+    },
+    {
+      name: 'no-testing-at-run-time',
+      comment:
+        '@bcs/testing (fakes, builders, conformance suites) is for tests: no package source imports it at run ' +
+        'time. A type-only import is erased and allowed; tests and examples may import it.',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/', pathNot: '^packages/testing/' },
+      to: { path: workspacePackage(['testing']), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'adapter-imports-no-adapter',
+      comment:
+        'An adapter depends on core only. Wiring adapters together is the composition root’s job ' +
+        '(packages/server) and the examples’.',
+      severity: 'error',
+      from: { path: `^packages/${either(ADAPTERS)}/src/`, pathNot: COMPOSITION_ROOT },
+      to: { path: workspacePackage(ADAPTERS), pathNot: ['^packages/$1/', '^@bcs/$1($|/)'] },
+    },
+    {
+      name: 'no-circular',
+      comment:
+        'No import cycles in any source, type-only imports included: a cycle of types still ties the modules ' +
+        'together, and the ones issue 9 names (engine ↔ placement-pass, state ↔ changes) are type-only.',
+      severity: 'error',
+      from: { path: '^(packages/[^/]+/src|examples/[^/]+/src)/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Built output is not source. (Excluding node_modules too would drop the imports of libraries.)
+    exclude: { path: '(^|/)dist/' },
+    // Type-only imports are dependencies too (see no-circular).
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.tests.json' },
+    enhancedResolveOptions: {
+      conditionNames: ['@bcs/source', 'import', 'types', 'default'],
+      exportsFields: ['exports'],
+      extensions: ['.ts', '.mts', '.js', '.mjs', '.json'],
+    },
+    knownViolations,
+  },
+};

@@ -1,0 +1,13 @@
+import type { Application } from '../resources/app.js';
+import type { TaskGroup } from '../resources/taskgroup.js';
+import type { Version } from '../resources/version.js';
+
+/**
+ * An application with everything the engine decides on: its versions and its taskgroups by id. Its own module,
+ * below `state`, `changes` and `app-controller`, which all read it, so that none of them imports another back.
+ */
+export interface AppState {
+  app: Application;
+  readonly versions: Map<string, Version>;
+  readonly taskGroups: Map<string, TaskGroup>;
+}
