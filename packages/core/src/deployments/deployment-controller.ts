@@ -10,10 +10,16 @@ import type { RolloutStep } from '../rollout/marks.js';
 import { planRolloutStep } from '../rollout/plan.js';
 import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { DEPLOYMENT_STATUS_OF_PHASE } from '../rollout/status.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
 import { normalizedOf, ownedAppChanges, versionOfTemplate } from './app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from './apply.js';
-import { DEPLOYMENT_COLLECTION, type Deployment, deploymentKey, hasActiveRollout } from './record.js';
+import {
+  DEPLOYMENT_COLLECTION,
+  type DefinitionRecord,
+  type Deployment,
+  deploymentKey,
+  hasActiveRollout,
+  upgradeDeploymentRecord,
+} from './record.js';
 
 /** How often the controller drives every deployment, in ms (the original's checker ticks each second, §5.2). */
 export const DEPLOYMENT_TICK_MS = 1000;
@@ -81,7 +87,12 @@ export class DeploymentController {
   async all(): Promise<ReadonlyMap<string, Deployment>> {
     if (this.records === undefined) {
       const entries = await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION);
-      this.records = new Map(entries.map(({ value }) => [deploymentKey(value.namespace, value.name), value]));
+      this.records = new Map(
+        entries.map(({ value }) => [
+          deploymentKey(value.namespace, value.name),
+          upgradeDeploymentRecord(value),
+        ]),
+      );
     }
     return this.records;
   }
@@ -286,12 +297,12 @@ export class DeploymentController {
    * never retried.
    */
   private async startPending(record: Deployment): Promise<Deployment> {
-    const raw = record.pendingDefinition;
-    if (raw === undefined || record.status !== 'Running' || hasActiveRollout(record)) return record;
+    const pending = record.pendingDefinition;
+    if (pending === undefined || record.status !== 'Running' || hasActiveRollout(record)) return record;
     const now = this.clock.now();
     let started: { changes: Changes; record: Deployment };
     try {
-      started = startRollout(this.engine, record, parseDeployment(raw, record.namespace), raw, now);
+      started = startRollout(this.engine, record, pending, now);
     } catch (error) {
       const reason = error instanceof BcsError || error instanceof Error ? error.message : String(error);
       this.logger.warn({ err: error, deployment: record.name }, 'pending update failed');
@@ -340,13 +351,13 @@ export function appsOfRecord(deployment: Deployment): string[] {
 function withCancelled(record: Deployment, rollout: RolloutState, now: number): Deployment {
   const { previousDefinition, ...rest } = record;
   const definition = previousDefinition ?? record.definition;
-  const spec = normalizedOf(definition, record.namespace).spec;
+  const normalized = normalizedOf(definition);
   return {
     ...rest,
     definition,
-    labels: normalizedOf(definition, record.namespace).metadata.labels ?? {},
+    labels: normalized.metadata.labels ?? {},
     instance: rollout.oldDesired,
-    strategy: spec.strategy.rollingupdate,
+    strategy: normalized.spec.strategy.rollingupdate,
     appName: rollout.oldApp,
     rollout,
     status: 'Running',
@@ -393,15 +404,14 @@ function freeRolloutAppName(engine: SchedulerEngine, namespace: string, name: st
 /**
  * A rolling update of `current` towards `definition` (§5.2), from `Running`: the new app
  * `<name>-v<unix seconds>` with 0 instances (its version keeps the deployment's count) and a new
- * `RolloutState`; status `Update`. `raw` is the definition as the client sent it; the definition that runs now
+ * `RolloutState`; status `Update`. The definition that runs now
  * becomes `previousDefinition` (what a cancel restores). Any `pendingDefinition` is cleared. Throws if the
  * bound app is gone or the template is invalid. Writes nothing; only the controller calls it.
  */
 function startRollout(
   engine: SchedulerEngine,
   current: Deployment,
-  definition: DeploymentDefinition,
-  raw: unknown,
+  target: DefinitionRecord,
   now: number,
 ): { changes: Changes; record: Deployment } {
   const { namespace, name } = current;
@@ -410,6 +420,7 @@ function startRollout(
     throw new ConflictError(`application ${namespace}/${current.appName} of deployment ${name} is gone`);
   }
   const newApp = freeRolloutAppName(engine, namespace, name, now);
+  const definition = target.parsed;
   const version = versionOfTemplate(engine, definition, newApp, namespace);
   const { changes } = ownedAppChanges(version, name, 0, now);
   const normalized = normalizeDeployment(definition);
@@ -431,7 +442,7 @@ function startRollout(
     selector: normalized.spec.selector ?? {},
     instance: normalized.spec.instance,
     strategy: normalized.spec.strategy.rollingupdate,
-    definition: raw,
+    definition: target,
     previousDefinition: current.definition,
   };
   return { changes, record };

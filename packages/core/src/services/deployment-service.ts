@@ -3,7 +3,14 @@ import { compareVersions } from '../convert/compare-versions.js';
 import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
 import { innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
 import { appsOfRecord, DeploymentController, withRollout } from '../deployments/deployment-controller.js';
-import { type Deployment, hasActiveRollout } from '../deployments/record.js';
+import {
+  type DefinitionRecord,
+  type Deployment,
+  definitionRecordOf,
+  hasActiveRollout,
+  withInstanceCount,
+  withoutTemplate,
+} from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { AlreadyExistsError, ConflictError, ErrorCode, NotFoundError, ValidationError } from '../errors.js';
@@ -16,7 +23,7 @@ import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.j
 import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import type { DeploymentDefinition } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
@@ -56,7 +63,8 @@ export class DeploymentService {
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace);
+    const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       if ((await this.controller.find(namespace, name)) !== undefined) {
@@ -67,14 +75,14 @@ export class DeploymentService {
       const [match] = matches;
       const now = this.engine.clock.now();
       if (match !== undefined && definition.spec.template !== undefined) {
-        const adopted = withInstance(withoutTemplate(body), match.app.desiredInstances);
+        const adopted = withInstanceCount(withoutTemplate(sent), match.app.desiredInstances);
         const record = recordOf(definition, adopted, namespace, match.app.id, now);
         // Adopted as it runs, then rolled to the template: the controller starts that rollout.
-        await this.adopt({ ...record, status: 'Running', pendingDefinition: body }, match, false);
+        await this.adopt({ ...record, status: 'Running', pendingDefinition: sent }, match, false);
         await this.controller.drive(await this.require(namespace, name));
         return;
       }
-      const record = recordOf(definition, body, namespace, match?.app.id ?? name, now);
+      const record = recordOf(definition, sent, namespace, match?.app.id ?? name, now);
       if (match === undefined) await this.createBoundApp(record, definition);
       else await this.adopt(record, match, true);
       await this.controller.drive(record);
@@ -92,7 +100,8 @@ export class DeploymentService {
    * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace);
+    const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
@@ -119,7 +128,7 @@ export class DeploymentService {
         return; // issue 9 §4: the definition that runs already; same app, nothing restarted.
       }
       // The intent only: the controller starts (or, during an update, replaces) the rollout.
-      const record: Deployment = { ...current, pendingDefinition: body, updatedAt: now };
+      const record: Deployment = { ...current, pendingDefinition: sent, updatedAt: now };
       await this.controller.write(new Changes(), record);
       await this.controller.drive(record);
     });
@@ -188,7 +197,7 @@ export class DeploymentService {
       const record: Deployment = {
         ...current,
         instance: instances,
-        definition: withInstance(current.definition, instances),
+        definition: withInstanceCount(current.definition, instances),
         message: `scaled to ${instances} instances`,
         updatedAt: now,
       };
@@ -249,7 +258,7 @@ export class DeploymentService {
 
   /** The definition as last sent (`getDeploymentDef`); after a cancel, the one before the update. */
   async definition(namespace: string, name: string): Promise<unknown> {
-    return (await this.engine.run(() => this.require(namespace, name))).definition;
+    return (await this.engine.run(() => this.require(namespace, name))).definition.sent;
   }
 
   private rolloutView(state: RolloutState): RolloutStatus {
@@ -338,9 +347,9 @@ export class DeploymentService {
   }
 }
 
-function parseChecked(body: unknown, namespace: string): DeploymentDefinition {
-  const definition = parseDeployment(body, namespace);
-  if (!isValidName(definition.metadata.name)) {
+function parseChecked(body: unknown, namespace: string): DefinitionRecord {
+  const definition = definitionRecordOf(body, namespace);
+  if (!isValidName(definition.parsed.metadata.name)) {
     throw new ValidationError('deployment', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
   }
   return definition;
@@ -357,7 +366,7 @@ function specFields(normalized: NormalizedDeployment) {
 
 function recordOf(
   definition: DeploymentDefinition,
-  raw: unknown,
+  stored: DefinitionRecord,
   namespace: string,
   appName: string,
   now: number,
@@ -368,7 +377,7 @@ function recordOf(
     ...specFields(normalizeDeployment(definition)),
     status: 'Deploying',
     appName,
-    definition: raw,
+    definition: stored,
     message: `deployment created; application ${appName} deploying`,
     createdAt: now,
     updatedAt: now,
@@ -409,21 +418,4 @@ function ownedBy(record: Deployment, state: AppState): AppState {
     );
   }
   return { ...state, app: { ...state.app, owner: { kind: 'deployment', name: record.name } } };
-}
-
-/** The raw definition without `spec.template`: the deployment as an adoption without a template. */
-function withoutTemplate(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const body = raw as { spec?: unknown };
-  if (typeof body.spec !== 'object' || body.spec === null) return raw;
-  const { template: _dropped, ...spec } = body.spec as Record<string, unknown>;
-  return { ...body, spec };
-}
-
-/** The raw definition with `spec.instance` replaced (a scale keeps `getDeploymentDef` truthful). */
-function withInstance(raw: unknown, instances: number): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const body = raw as { spec?: unknown };
-  const spec = typeof body.spec === 'object' && body.spec !== null ? body.spec : {};
-  return { ...body, spec: { ...spec, instance: instances } };
 }

@@ -1,4 +1,10 @@
-import { DEPLOYMENT_COLLECTION, type Deployment, type DomainEvent, observeApp } from '@bcs/core';
+import {
+  DEPLOYMENT_COLLECTION,
+  type Deployment,
+  type DomainEvent,
+  definitionRecordOf,
+  observeApp,
+} from '@bcs/core';
 import { aDeployment } from '@bcs/testing/builders';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './harness.js';
@@ -140,10 +146,14 @@ describe('deployments: one owner, no lag (issue 9 §3)', () => {
   it('a pending definition that cannot start fails once, visibly, and is not retried', async () => {
     h = await createHarness({ agents: 3 });
     await deployed();
-    // A crash left a pending definition the scheduler can no longer start (here: one that is not valid).
+    // A crash left a pending definition the scheduler cannot start: valid as a deployment, but without the
+    // template a rollout needs.
     const key = `${NS}/${NAME}`;
     const stored = (await h.store.get<Deployment>(DEPLOYMENT_COLLECTION, key))!.value;
-    await h.store.put(DEPLOYMENT_COLLECTION, key, { ...stored, pendingDefinition: { kind: 'deployment' } });
+    const { spec, ...rest } = body(V2) as { spec: Record<string, unknown> };
+    const { template: _template, ...withoutTemplate } = spec;
+    const pendingDefinition = definitionRecordOf({ ...rest, spec: withoutTemplate }, NS);
+    await h.store.put(DEPLOYMENT_COLLECTION, key, { ...stored, pendingDefinition });
     h = await h.restart();
     const eventsBefore = (await deploymentEvents()).length;
     await h.advance(10_000);
@@ -157,6 +167,35 @@ describe('deployments: one owner, no lag (issue 9 §3)', () => {
     // One event for the failure, none after (not retried every second).
     expect((await deploymentEvents()).length).toBe(eventsBefore + 1);
     expect(images()).toEqual([V1, V1]);
+  });
+});
+
+describe('deployments: typed definitions (issue 9 §3)', () => {
+  it('keeps the definition typed and as sent; a scale changes both', async () => {
+    h = await createHarness({ agents: 3 });
+    await deployed();
+    const record = (await view()).deployment;
+    expect(record.definition.parsed.spec.instance).toBe(2);
+    expect(record.definition.sent).toEqual(body());
+    await h.deployments.scale(NS, NAME, 3);
+    const scaled = (await view()).deployment;
+    expect(scaled.definition.parsed.spec.instance).toBe(3);
+    expect((scaled.definition.sent as { spec: { instance: number } }).spec.instance).toBe(3);
+  });
+
+  it('loads a record written before typed definitions (raw bodies) and rolls from it', async () => {
+    h = await createHarness({ agents: 3 });
+    await deployed();
+    const key = `${NS}/${NAME}`;
+    const stored = (await h.store.get<Deployment>(DEPLOYMENT_COLLECTION, key))!.value;
+    await h.store.put(DEPLOYMENT_COLLECTION, key, { ...stored, definition: body() });
+    h = await h.restart();
+    expect(await h.deployments.definition(NS, NAME)).toEqual(body());
+    expect((await view()).deployment.definition.parsed.spec.instance).toBe(2);
+    await h.deployments.update(NS, body(V2));
+    await until(60_000, async () => (await view()).deployment.status === 'Running' && images().length === 2);
+    await h.advance(3000);
+    expect(images()).toEqual([V2, V2]);
   });
 });
 
