@@ -71,6 +71,12 @@ export class DeploymentController {
     if (this.started || this.disposed) return;
     this.started = true;
     this.stopListening = this.engine.onCommit((changes) => this.noteCommit(changes));
+    // Load the records and resume what a restart interrupted now, not a tick later.
+    this.engine
+      .run(() => this.driveAll())
+      .catch((error: unknown) => {
+        if (!this.disposed) this.logger.error({ err: error }, 'deployment drive failed');
+      });
     this.arm();
   }
 
@@ -95,6 +101,15 @@ export class DeploymentController {
       );
     }
     return this.records;
+  }
+
+  /**
+   * One deployment's record, or `undefined`, for reads from outside the queue: at once from memory once the
+   * records are loaded, else after loading them in the queue. Never call it inside `engine.run` (use `find`).
+   */
+  async lookup(namespace: string, name: string): Promise<Deployment | undefined> {
+    if (this.records !== undefined) return this.records.get(deploymentKey(namespace, name));
+    return this.engine.run(() => this.find(namespace, name));
   }
 
   /** One deployment's record, or `undefined`. Inside `engine.run`. */

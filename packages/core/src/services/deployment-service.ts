@@ -236,7 +236,7 @@ export class DeploymentService {
 
   /** The deployment with its apps observed now; 404 (1405202) if absent. */
   async get(namespace: string, name: string): Promise<DeploymentView> {
-    const deployment = await this.engine.run(() => this.require(namespace, name));
+    const deployment = await this.lookup(namespace, name);
     const bound = this.engine.state.get(namespace, deployment.appName);
     const counts = observeApp(bound);
     const app =
@@ -258,7 +258,7 @@ export class DeploymentService {
 
   /** The definition as last sent (`getDeploymentDef`); after a cancel, the one before the update. */
   async definition(namespace: string, name: string): Promise<unknown> {
-    return (await this.engine.run(() => this.require(namespace, name))).definition.sent;
+    return (await this.lookup(namespace, name)).definition.sent;
   }
 
   private rolloutView(state: RolloutState): RolloutStatus {
@@ -332,6 +332,13 @@ export class DeploymentService {
 
   private async require(namespace: string, name: string): Promise<Deployment> {
     const found = await this.controller.find(namespace, name);
+    if (found === undefined) throw new NotFoundError(`deployment ${namespace}/${name}`);
+    return found;
+  }
+
+  /** The record for a read outside the queue; 404 (1405202) if absent. */
+  private async lookup(namespace: string, name: string): Promise<Deployment> {
+    const found = await this.controller.lookup(namespace, name);
     if (found === undefined) throw new NotFoundError(`deployment ${namespace}/${name}`);
     return found;
   }

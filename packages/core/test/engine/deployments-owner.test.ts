@@ -154,8 +154,8 @@ describe('deployments: one owner, no lag (issue 9 §3)', () => {
     const { template: _template, ...withoutTemplate } = spec;
     const pendingDefinition = definitionRecordOf({ ...rest, spec: withoutTemplate }, NS);
     await h.store.put(DEPLOYMENT_COLLECTION, key, { ...stored, pendingDefinition });
-    h = await h.restart();
     const eventsBefore = (await deploymentEvents()).length;
+    h = await h.restart();
     await h.advance(10_000);
     const v = await view();
     expect(v.deployment.pendingDefinition).toBeUndefined();
