@@ -143,6 +143,26 @@ describe('deployments: one owner, no lag (issue 9 §3)', () => {
     expect([...h.engine.state.apps.values()].filter((s) => s.app.owner?.name === NAME)).toHaveLength(1);
   });
 
+  it('holds the records in memory: no store reads of deployments on ticks or commits', async () => {
+    h = await createHarness({ agents: 3 });
+    await deployed();
+    const reads: string[] = [];
+    const { list, get } = h.store;
+    h.store.list = ((collection: string, ...rest: unknown[]) => {
+      if (collection === DEPLOYMENT_COLLECTION) reads.push('list');
+      return (list as (...a: unknown[]) => unknown).call(h.store, collection, ...rest);
+    }) as typeof list;
+    h.store.get = ((collection: string, ...rest: unknown[]) => {
+      if (collection === DEPLOYMENT_COLLECTION) reads.push('get');
+      return (get as (...a: unknown[]) => unknown).call(h.store, collection, ...rest);
+    }) as typeof get;
+    await h.deployments.update(NS, body(V2));
+    await until(60_000, async () => (await view()).deployment.status === 'Running' && images().length === 2);
+    await h.advance(5000);
+    expect(images()).toEqual([V2, V2]);
+    expect(reads).toEqual([]);
+  });
+
   it('a pending definition that cannot start fails once, visibly, and is not retried', async () => {
     h = await createHarness({ agents: 3 });
     await deployed();
