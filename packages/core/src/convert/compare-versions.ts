@@ -14,6 +14,40 @@ import { applyDefaults } from '../validation/defaults.js';
  * the version carries or the scheduler sets) removed. A `raw` that is not an object is compared as is.
  */
 
+/** How a new version relates to the current one: what an update has to do. */
+export type VersionChange = 'identical' | 'resources-only' | 'new-version';
+
+/**
+ * The one place that decides what an update of `from` to `to` is (spec/bcs-behaviour.md §6, §6.2):
+ * - `identical`: they say the same thing ({@link sameVersionContent}); the update is a no-op: same version,
+ *   nothing restarted;
+ * - `resources-only`: only container resources differ ({@link isOnlyResourceChange}); can be applied in place;
+ * - `new-version`: anything else; instances are replaced.
+ *
+ * Examples: the same body sent twice (other id, time, key order) → `identical`; limits cpu "2" → "4" →
+ * `resources-only`; a new image → `new-version`.
+ */
+export function compareVersions(from: Version, to: Version): VersionChange {
+  if (sameVersionContent(from, to)) return 'identical';
+  return isOnlyResourceChange(from, to) ? 'resources-only' : 'new-version';
+}
+
+/**
+ * The first top-level field of the versions, other than container resources, in which `to` differs from
+ * `from` (`definition` when only the definitions in `raw` differ); `undefined` when only resources differ.
+ * It names the field a refused resource-only update (`args=resource`) changed.
+ *
+ * Examples: image changed → `containers`; a label added → `labels`; cpu "2" → "4" → `undefined`.
+ */
+export function firstNonResourceDifference(from: Version, to: Version): string | undefined {
+  if (isOnlyResourceChange(from, to)) return undefined;
+  const refs = resourceRefEnvNames(to);
+  const a = contentOf(from, refs);
+  const b = contentOf(to, refs);
+  const key = [...new Set([...Object.keys(a), ...Object.keys(b)])].find((k) => !deepEqual(a[k], b[k]));
+  return key ?? 'definition';
+}
+
 /**
  * True when two versions say the same thing: everything but `id` and `createdAt` is equal, and their
  * definitions (see above) are equal. Creating or updating an application skips saving a version that is

@@ -6,7 +6,8 @@ import type { Application } from '../resources/app.js';
 import { type NormalizedDeployment, normalizeDeployment } from '../resources/deployment.js';
 import type { Version } from '../resources/version.js';
 import { parseApplication } from '../validation/application.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import type { DeploymentDefinition } from '../validation/deployment.js';
+import type { DefinitionRecord } from './record.js';
 
 /**
  * The application definition a deployment's template stands for (spec/bcs-behaviour.md §5.1): named `appName`,
@@ -72,7 +73,7 @@ export function ownedAppChanges(
   return { changes: new Changes().putApp(app).putVersion(version), app };
 }
 
-/** A stored definition parsed again (it was valid when stored) with its rolling update resolved. */
-export function normalizedOf(raw: unknown, namespace: string): NormalizedDeployment {
-  return normalizeDeployment(parseDeployment(raw, namespace));
+/** A definition with its rolling update resolved. */
+export function normalizedOf(definition: DefinitionRecord): NormalizedDeployment {
+  return normalizeDeployment(definition.parsed);
 }

@@ -36,12 +36,13 @@ const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
 
 /**
  * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch, with the
- * events of both.
+ * events of both; `before` is the record as it was (the controller holds it in memory), for the event.
  */
 export async function commitWithRecord(
   engine: SchedulerEngine,
   changes: Changes,
   record: Deployment | { readonly delete: string },
+  before: Deployment | undefined,
 ): Promise<void> {
   const op: BatchOp =
     'delete' in record
@@ -52,8 +53,6 @@ export async function commitWithRecord(
           key: deploymentKey(record.namespace, record.name),
           value: record,
         };
-  const key = 'delete' in record ? record.delete : deploymentKey(record.namespace, record.name);
-  const before = (await engine.store.get<Deployment>(DEPLOYMENT_COLLECTION, key))?.value;
   const event = eventOfDeployment(before, 'delete' in record ? undefined : record);
   await engine.commit(changes, { ops: [op], events: event === undefined ? [] : [event] });
 }

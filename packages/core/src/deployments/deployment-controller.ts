@@ -1,18 +1,25 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
 import { type AppState, Changes } from '../engine/state.js';
-import { ConflictError } from '../errors.js';
+import { BcsError, ConflictError } from '../errors.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type Logger, LoggerToken } from '../ports/logger.js';
 import { normalizeDeployment } from '../resources/deployment.js';
+import { cancelRollout } from '../rollout/control.js';
 import type { RolloutStep } from '../rollout/marks.js';
 import { planRolloutStep } from '../rollout/plan.js';
 import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { DEPLOYMENT_STATUS_OF_PHASE } from '../rollout/status.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
 import { normalizedOf, ownedAppChanges, versionOfTemplate } from './app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from './apply.js';
-import { DEPLOYMENT_COLLECTION, type Deployment, deploymentKey, hasActiveRollout } from './record.js';
+import {
+  DEPLOYMENT_COLLECTION,
+  type DefinitionRecord,
+  type Deployment,
+  deploymentKey,
+  hasActiveRollout,
+  upgradeDeploymentRecord,
+} from './record.js';
 
 /** How often the controller drives every deployment, in ms (the original's checker ticks each second, §5.2). */
 export const DEPLOYMENT_TICK_MS = 1000;
@@ -21,20 +28,37 @@ export const DEPLOYMENT_TICK_MS = 1000;
 const MAX_ACTIONS_PER_DRIVE = 32;
 
 /**
- * Drives deployments (spec/bcs-behaviour.md §5): once started, every {@link DEPLOYMENT_TICK_MS} on the `Clock`
- * port it runs, inside the engine's queue, one pass over the stored deployments:
+ * Drives deployments (spec/bcs-behaviour.md §5). It is the ONE owner of their transitions: the service only
+ * records intent (a new definition as `pendingDefinition`, a pause, a resume, a cancel, a scale) and asks for a
+ * drive; every rollout starts, moves, finishes and is cancelled here.
+ *
+ * It holds every deployment record in memory (loaded from the store on first use, inside the engine's queue),
+ * and writes each change in one store batch with the app changes it makes. A deployment is driven:
+ * - when the service asks (in the same queue turn as the request, so the answer shows the result);
+ * - after any commit that touches one of its apps (`SchedulerEngine.onCommit`), so its status follows its apps
+ *   without waiting for a tick;
+ * - every {@link DEPLOYMENT_TICK_MS} on the `Clock` port, for what only time moves (`upgradeDuration`,
+ *   deadlines).
+ *
+ * One drive, as a recipe:
  * 1. `Deleting` → delete the record once both its apps are gone;
  * 2. `Deploying` → `Running` once the bound app has all its instances available;
- * 3. a rollout in progress → observe both apps, ask `planRolloutStep`, apply its action, repeat until `wait`.
- *
- * Every action writes the deployment record (with the planner's new `RolloutState`) in the same store batch
- * as the app change it makes, then lets the engine act (`syncApps`), so a restart resumes where it stopped.
+ * 3. a pending definition during a rollout → cancel that rollout, unless its new app already serves every
+ *    instance (then it finishes first, and the pending one starts from it);
+ * 4. a rollout in progress → observe both apps, ask `planRolloutStep`, apply its action, repeat until `wait`;
+ * 5. `Running` with a pending definition → start its rollout; if it cannot start, it fails once, visibly.
  */
 @injectable()
 export class DeploymentController {
   private cancelTimer: CancelTimer | undefined;
+  private stopListening: (() => void) | undefined;
   private started = false;
   private disposed = false;
+  /** Every deployment by `<ns>/<name>`, equal to the store once loaded. Touched only inside the queue. */
+  private records: Map<string, Deployment> | undefined;
+  /** Deployments whose apps changed since the last drive of them. */
+  private readonly dirty = new Set<string>();
+  private driveScheduled = false;
 
   constructor(
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
@@ -42,10 +66,17 @@ export class DeploymentController {
     @inject(LoggerToken) private readonly logger: Logger,
   ) {}
 
-  /** Starts ticking. Idempotent. Call after `engine.start()`. */
+  /** Starts ticking and following app changes. Idempotent. Call after `engine.start()`. */
   start(): void {
     if (this.started || this.disposed) return;
     this.started = true;
+    this.stopListening = this.engine.onCommit((changes) => this.noteCommit(changes));
+    // Load the records and resume what a restart interrupted now, not a tick later.
+    this.engine
+      .run(() => this.driveAll())
+      .catch((error: unknown) => {
+        if (!this.disposed) this.logger.error({ err: error }, 'deployment drive failed');
+      });
     this.arm();
   }
 
@@ -54,30 +85,77 @@ export class DeploymentController {
     this.disposed = true;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
+    this.stopListening?.();
+    this.stopListening = undefined;
   }
 
-  /** One pass over every stored deployment. Must run inside `engine.run`. */
-  async driveAll(): Promise<void> {
-    const entries = await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION);
-    for (const { value } of entries) {
-      try {
-        await this.drive(value);
-      } catch (error) {
-        this.logger.error({ err: error, deployment: value.name }, 'deployment drive failed');
-      }
+  /** Every deployment record (loaded from the store on first use). Inside `engine.run`. */
+  async all(): Promise<ReadonlyMap<string, Deployment>> {
+    if (this.records === undefined) {
+      const entries = await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION);
+      this.records = new Map(
+        entries.map(({ value }) => [
+          deploymentKey(value.namespace, value.name),
+          upgradeDeploymentRecord(value),
+        ]),
+      );
     }
+    return this.records;
+  }
+
+  /**
+   * One deployment's record, or `undefined`, for reads from outside the queue: at once from memory once the
+   * records are loaded, else after loading them in the queue. Never call it inside `engine.run` (use `find`).
+   */
+  async lookup(namespace: string, name: string): Promise<Deployment | undefined> {
+    if (this.records !== undefined) return this.records.get(deploymentKey(namespace, name));
+    return this.engine.run(() => this.find(namespace, name));
+  }
+
+  /** One deployment's record, or `undefined`. Inside `engine.run`. */
+  async find(namespace: string, name: string): Promise<Deployment | undefined> {
+    return (await this.all()).get(deploymentKey(namespace, name));
+  }
+
+  /**
+   * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one store batch,
+   * with the events of both; the in-memory record follows once it committed. Inside `engine.run`.
+   */
+  async write(changes: Changes, record: Deployment | { readonly delete: string }): Promise<void> {
+    const records = (await this.all()) as Map<string, Deployment>;
+    const key = 'delete' in record ? record.delete : deploymentKey(record.namespace, record.name);
+    await commitWithRecord(this.engine, changes, record, records.get(key));
+    if ('delete' in record) records.delete(key);
+    else records.set(key, record);
+  }
+
+  /** One pass over every deployment. Must run inside `engine.run`. */
+  async driveAll(): Promise<void> {
+    for (const deployment of [...(await this.all()).values()]) await this.driveLogged(deployment);
   }
 
   /** Drives one deployment as far as it can go now; returns the record as it ends. Inside `engine.run`. */
   async drive(deployment: Deployment): Promise<Deployment | undefined> {
     if (deployment.status === 'Deleting') return this.finishDelete(deployment);
-    if (deployment.status === 'Deploying') return this.checkDeployed(deployment);
-    if (hasActiveRollout(deployment)) return this.driveRollout(deployment);
-    if (deployment.pendingDefinition !== undefined) {
-      const next = await this.startPending(deployment);
-      return hasActiveRollout(next) ? this.driveRollout(next) : next;
+    let record = deployment;
+    if (record.status === 'Deploying') record = await this.checkDeployed(record);
+    if (record.status === 'Deploying') return record;
+    if (record.pendingDefinition !== undefined && hasActiveRollout(record))
+      record = await this.replace(record);
+    if (hasActiveRollout(record)) record = await this.driveRollout(record);
+    if (!hasActiveRollout(record) && record.pendingDefinition !== undefined) {
+      record = await this.startPending(record);
+      if (hasActiveRollout(record)) record = await this.driveRollout(record);
     }
-    return deployment;
+    return record;
+  }
+
+  private async driveLogged(deployment: Deployment): Promise<void> {
+    try {
+      await this.drive(deployment);
+    } catch (error) {
+      this.logger.error({ err: error, deployment: deployment.name }, 'deployment drive failed');
+    }
   }
 
   private arm(): void {
@@ -92,13 +170,56 @@ export class DeploymentController {
     });
   }
 
-  private async finishDelete(deployment: Deployment): Promise<Deployment | undefined> {
-    const names = [deployment.appName, deployment.rollout?.newApp, deployment.rollout?.oldApp];
-    const left = names.filter((n) => n !== undefined && this.app(deployment, n) !== undefined);
-    if (left.length > 0) return deployment;
-    await commitWithRecord(this.engine, new Changes(), {
-      delete: deploymentKey(deployment.namespace, deployment.name),
+  /** Notes the deployments whose apps `changes` touched, and drives them soon (once per queue turn). */
+  private noteCommit(changes: Changes): void {
+    if (this.records === undefined || this.disposed) return;
+    const owners = new Set<string>();
+    const noteApp = (namespace: string, appId: string) => {
+      const owner = this.engine.state.get(namespace, appId)?.app.owner;
+      if (owner?.kind === 'deployment') owners.add(deploymentKey(namespace, owner.name));
+    };
+    for (const app of changes.apps.values()) {
+      if (app.owner?.kind === 'deployment') owners.add(deploymentKey(app.namespace, app.owner.name));
+    }
+    for (const taskGroup of changes.taskGroups.values()) noteApp(taskGroup.namespace, taskGroup.appId);
+    for (const taskGroup of changes.removedTaskGroups) noteApp(taskGroup.namespace, taskGroup.appId);
+    for (const { namespace, appId } of changes.removedApps) {
+      for (const record of this.records.values()) {
+        if (record.namespace === namespace && appsOfRecord(record).includes(appId)) {
+          owners.add(deploymentKey(namespace, record.name));
+        }
+      }
+    }
+    for (const key of owners) this.dirty.add(key);
+    if (this.dirty.size > 0) this.scheduleDirtyDrive();
+  }
+
+  private scheduleDirtyDrive(): void {
+    if (this.driveScheduled || this.disposed) return;
+    this.driveScheduled = true;
+    queueMicrotask(() => {
+      this.engine
+        .run(async () => {
+          this.driveScheduled = false;
+          const keys = [...this.dirty];
+          this.dirty.clear();
+          const records = await this.all();
+          for (const key of keys) {
+            const record = records.get(key);
+            if (record !== undefined) await this.driveLogged(record);
+          }
+        })
+        .catch((error: unknown) => {
+          this.driveScheduled = false;
+          if (!this.disposed) this.logger.error({ err: error }, 'deployment drive failed');
+        });
     });
+  }
+
+  private async finishDelete(deployment: Deployment): Promise<Deployment | undefined> {
+    const left = appsOfRecord(deployment).filter((n) => this.app(deployment, n) !== undefined);
+    if (left.length > 0) return deployment;
+    await this.write(new Changes(), { delete: deploymentKey(deployment.namespace, deployment.name) });
     return undefined;
   }
 
@@ -111,7 +232,27 @@ export class DeploymentController {
       message: `application ${deployment.appName} running ${counts.available} instances`,
       updatedAt: this.clock.now(),
     };
-    await commitWithRecord(this.engine, new Changes(), next);
+    await this.write(new Changes(), next);
+    return next;
+  }
+
+  /**
+   * A new definition arrived during a rollout (§5.2, the target is replaced). While the rollout still moves
+   * instances, it is cancelled (the old app restored within the bounds) and the pending definition starts from
+   * the old app once that is done. When its new app already serves every instance (rolling or paused, only
+   * the old app's last instances left to go) it finishes first, and the pending definition starts from the new
+   * app: cancelling then would roll a finished update back to the definition before it (issue 9 §3, the stale
+   * rollback).
+   */
+  private async replace(record: Deployment): Promise<Deployment> {
+    const rollout = record.rollout as RolloutState;
+    if (rollout.phase === 'cancelling') return record;
+    const fresh = observeApp(this.app(record, rollout.newApp));
+    const servesAll = fresh.desired >= rollout.desired && fresh.available >= rollout.desired;
+    if (servesAll && (rollout.phase === 'rolling' || rollout.phase === 'paused')) return record;
+    const now = this.clock.now();
+    const next = withRollout(record, cancelRollout(rollout, now), now);
+    await this.write(new Changes(), next);
     return next;
   }
 
@@ -143,7 +284,7 @@ export class DeploymentController {
     switch (step.type) {
       case 'mark': {
         const next = withRollout(record, step.state, now);
-        await commitWithRecord(this.engine, new Changes(), next);
+        await this.write(new Changes(), next);
         return next;
       }
       case 'scale': {
@@ -153,67 +294,91 @@ export class DeploymentController {
           return record;
         }
         const next: Deployment = { ...record, message: step.reason, updatedAt: now };
-        await commitWithRecord(this.engine, innerScale(target, step.to, now), next);
+        await this.write(innerScale(target, step.to, now), next);
         await syncExisting(this.engine, [target]);
         return next;
       }
       case 'finish':
         return this.retire(withFinished(record, step.state, now), old, now);
       case 'cancelled':
-        return this.startPending(await this.retire(this.withCancelled(record, step.state, now), fresh, now));
+        return this.retire(withCancelled(record, step.state, now), fresh, now);
     }
   }
 
   /**
-   * A new update during an update (§5.2): once the replaced rollout is cancelled, a rollout towards the
-   * `pendingDefinition` starts at once, as `DeploymentService.update` starts one from `Running`. If it cannot
-   * start now (the new app's name is still taken), the next drive retries.
+   * Starts the rollout towards `pendingDefinition` (an update recorded by the service), from `Running`. If it
+   * cannot start (its template is no longer valid, e.g. what it references is gone), it fails once, visibly:
+   * the pending definition is dropped, the message says why, and the change of message is an event. It is
+   * never retried.
    */
   private async startPending(record: Deployment): Promise<Deployment> {
-    const raw = record.pendingDefinition;
-    if (raw === undefined || record.status !== 'Running' || hasActiveRollout(record)) return record;
+    const pending = record.pendingDefinition;
+    if (pending === undefined || record.status !== 'Running' || hasActiveRollout(record)) return record;
     const now = this.clock.now();
+    let started: { changes: Changes; record: Deployment };
     try {
-      const started = startRollout(this.engine, record, parseDeployment(raw, record.namespace), raw, now);
-      await commitWithRecord(this.engine, started.changes, started.record);
-      const newApp = started.record.rollout?.newApp;
-      await syncExisting(this.engine, [newApp === undefined ? undefined : this.app(record, newApp)]);
-      return started.record;
+      started = startRollout(this.engine, record, pending, now);
     } catch (error) {
-      this.logger.warn({ err: error, deployment: record.name }, 'pending update not started yet; retrying');
-      return record;
+      const reason = error instanceof BcsError || error instanceof Error ? error.message : String(error);
+      this.logger.warn({ err: error, deployment: record.name }, 'pending update failed');
+      const { pendingDefinition: _failed, ...rest } = record;
+      const failed: Deployment = {
+        ...rest,
+        message: `update failed, not started: ${reason}`,
+        updatedAt: now,
+      };
+      await this.write(new Changes(), failed);
+      return failed;
     }
+    await this.write(started.changes, started.record);
+    const newApp = started.record.rollout?.newApp;
+    await syncExisting(this.engine, [newApp === undefined ? undefined : this.app(record, newApp)]);
+    return started.record;
   }
 
   /** Deletes the app the rollout leaves behind (it has no instances left) and writes the record. */
   private async retire(next: Deployment, leaving: AppState | undefined, now: number): Promise<Deployment> {
     const changes = leaving === undefined ? new Changes() : innerDelete(leaving, now);
-    await commitWithRecord(this.engine, changes, next);
+    await this.write(changes, next);
     await syncExisting(this.engine, [leaving]);
     return next;
-  }
-
-  /** The old app is bound again, and the definition before the update restored (§5.4 `cancelupdate`). */
-  private withCancelled(record: Deployment, rollout: RolloutState, now: number): Deployment {
-    const { previousDefinition, ...rest } = record;
-    const definition = previousDefinition ?? record.definition;
-    const spec = normalizedOf(definition, record.namespace).spec;
-    return {
-      ...rest,
-      definition,
-      instance: rollout.oldDesired,
-      strategy: spec.strategy.rollingupdate,
-      appName: rollout.oldApp,
-      rollout,
-      status: 'Running',
-      message: rollout.message,
-      updatedAt: now,
-    };
   }
 
   private app(deployment: Deployment, name: string): AppState | undefined {
     return this.engine.state.get(deployment.namespace, name);
   }
+}
+
+/** The apps a deployment may have: the bound one and, during a rollout, its other one. */
+export function appsOfRecord(deployment: Deployment): string[] {
+  const names = new Set([deployment.appName]);
+  if (deployment.rollout !== undefined && hasActiveRollout(deployment)) {
+    names.add(deployment.rollout.oldApp);
+    names.add(deployment.rollout.newApp);
+  }
+  return [...names];
+}
+
+/**
+ * The old app is bound again, and the definition that ran before this update restored (§5.4 `cancelupdate`).
+ * A pending definition stays: it starts next, from the old app.
+ */
+function withCancelled(record: Deployment, rollout: RolloutState, now: number): Deployment {
+  const { previousDefinition, ...rest } = record;
+  const definition = previousDefinition ?? record.definition;
+  const normalized = normalizedOf(definition);
+  return {
+    ...rest,
+    definition,
+    labels: normalized.metadata.labels ?? {},
+    instance: rollout.oldDesired,
+    strategy: normalized.spec.strategy.rollingupdate,
+    appName: rollout.oldApp,
+    rollout,
+    status: 'Running',
+    message: rollout.message,
+    updatedAt: now,
+  };
 }
 
 /** The record with the planner's new state: status and message follow the rollout phase (§2.4). */
@@ -241,16 +406,27 @@ function withFinished(record: Deployment, rollout: RolloutState, now: number): D
 }
 
 /**
+ * The new app's name, `<name>-v<unix seconds>` (§5.2); when that is taken (two updates within a second),
+ * the next free second: the original suffixed clashing names too (§5.1).
+ */
+function freeRolloutAppName(engine: SchedulerEngine, namespace: string, name: string, now: number): string {
+  for (let seconds = 0; ; seconds++) {
+    const candidate = rolloutAppName(name, now + seconds * 1000);
+    if (engine.state.get(namespace, candidate) === undefined) return candidate;
+  }
+}
+
+/**
  * A rolling update of `current` towards `definition` (§5.2), from `Running`: the new app
  * `<name>-v<unix seconds>` with 0 instances (its version keeps the deployment's count) and a new
- * `RolloutState`; status `Update`. `raw` is the definition as the client sent it. Any `pendingDefinition` is
- * cleared. `ConflictError` if the new app's name is taken (retry in a second). Writes nothing.
+ * `RolloutState`; status `Update`. The definition that runs now
+ * becomes `previousDefinition` (what a cancel restores). Any `pendingDefinition` is cleared. Throws if the
+ * bound app is gone or the template is invalid. Writes nothing; only the controller calls it.
  */
-export function startRollout(
+function startRollout(
   engine: SchedulerEngine,
   current: Deployment,
-  definition: DeploymentDefinition,
-  raw: unknown,
+  target: DefinitionRecord,
   now: number,
 ): { changes: Changes; record: Deployment } {
   const { namespace, name } = current;
@@ -258,10 +434,8 @@ export function startRollout(
   if (old === undefined) {
     throw new ConflictError(`application ${namespace}/${current.appName} of deployment ${name} is gone`);
   }
-  const newApp = rolloutAppName(name, now);
-  if (engine.state.get(namespace, newApp) !== undefined) {
-    throw new ConflictError(`application ${namespace}/${newApp} exists; retry the update in a second`);
-  }
+  const newApp = freeRolloutAppName(engine, namespace, name, now);
+  const definition = target.parsed;
   const version = versionOfTemplate(engine, definition, newApp, namespace);
   const { changes } = ownedAppChanges(version, name, 0, now);
   const normalized = normalizeDeployment(definition);
@@ -283,7 +457,7 @@ export function startRollout(
     selector: normalized.spec.selector ?? {},
     instance: normalized.spec.instance,
     strategy: normalized.spec.strategy.rollingupdate,
-    definition: raw,
+    definition: target,
     previousDefinition: current.definition,
   };
   return { changes, record };

@@ -82,6 +82,8 @@ export class SchedulerEngine implements AsyncDisposable {
   private lastReconcileAt = 0;
   private compactedThrough = 0;
   private placementScheduled = false;
+  /** Called after every commit (see {@link onCommit}). */
+  private readonly commitListeners = new Set<(changes: Changes) => void>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
   readonly options: Required<EngineOptions>;
@@ -185,6 +187,17 @@ export class SchedulerEngine implements AsyncDisposable {
     }
     this.state.apply(changes);
     this.events.committed(prepared);
+    for (const listener of this.commitListeners) listener(changes);
+  }
+
+  /**
+   * Calls `listener` after every commit, inside the queue, with the changes just applied to `state` (the
+   * deployment controller follows its apps this way, without waiting for a tick). The listener must not
+   * block: it may only note the changes and queue work with `run`. Returns the function that unsubscribes.
+   */
+  onCommit(listener: (changes: Changes) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** Sends a call; a failure is logged, never thrown (calls are at-most-once; reconciliation repairs). */

@@ -1,3 +1,4 @@
+import { compareVersions, firstNonResourceDifference } from '../convert/compare-versions.js';
 import {
   AlreadyExistsError,
   BcsError,
@@ -9,6 +10,7 @@ import {
 import type { Application } from '../resources/app.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
+import { demandOf, tasksDemandOf } from '../scheduler/resources.js';
 import { isEnded } from './app-controller.js';
 import type { SchedulerEngine } from './engine.js';
 import { type AppState, Changes } from './state.js';
@@ -62,6 +64,11 @@ export async function updateApplication(
   const state = requireApp(engine, version.namespace, version.appId);
   assertChangeable(state, 'updated');
   const current = state.versions.get(state.app.versionId);
+  // The instance count is not the update's business (§6.1): compare with the current count.
+  const change =
+    current === undefined ? 'new-version' : compareVersions(current, withInstances(version, current));
+  // §4 of issue 9: an identical definition is a no-op (same version, nothing restarted).
+  if (change === 'identical') return state.app;
   const now = engine.clock.now();
   if (options.resourceOnly === true) return updateResourcesInPlace(engine, state, current, version);
   const indexes = [...new Set([...state.taskGroups.values()].map((tg) => tg.index))]
@@ -101,21 +108,22 @@ async function updateResourcesInPlace(
   current: Version | undefined,
   version: Version,
 ): Promise<Application> {
-  const issue = current === undefined ? undefined : resourceOnlyIssue(current, version);
-  if (issue !== undefined) throw new ValidationError('application', [issue]);
+  const changed =
+    current === undefined ? undefined : firstNonResourceDifference(current, withInstances(version, current));
+  if (changed !== undefined) {
+    throw new ValidationError('application', [
+      { path: changed, rule: 'must not change in a resource-only update (args=resource)' },
+    ]);
+  }
   const now = engine.clock.now();
   const stored: Version = { ...version, instances: state.app.desiredInstances };
   const changes = new Changes()
     .putVersion(stored)
     .putApp({ ...state.app, versionId: stored.id, updatedAt: now });
-  const demand = stored.containers.reduce(
-    (sum, c) => ({
-      cpus: sum.cpus + c.resources.cpus,
-      mem: sum.mem + c.resources.mem,
-      disk: sum.disk + c.resources.disk,
-    }),
-    { cpus: 0, mem: 0, disk: 0 },
-  );
+  // What a taskgroup holds on its agent: its tasks plus the executor's overhead, as at launch (issue 9 §4:
+  // without the overhead LaunchResource/CurrResource dropped from {2.01,164,64} to {2,200,0}).
+  const demand = demandOf(stored);
+  const taskDemand = tasksDemandOf(stored);
   const updated: TaskGroup[] = [];
   for (const taskGroup of state.taskGroups.values()) {
     if (isEnded(taskGroup)) continue;
@@ -129,7 +137,7 @@ async function updateResourcesInPlace(
     const message = {
       Type: 8,
       TaskGroupId: taskGroup.id,
-      UpdateTaskResources: { Cpus: demand.cpus, Mem: demand.mem },
+      UpdateTaskResources: { Cpus: taskDemand.cpus, Mem: taskDemand.mem },
     };
     await engine.send({
       type: 'MESSAGE',
@@ -144,24 +152,9 @@ async function updateResourcesInPlace(
   return state.app;
 }
 
-/** Names the first difference other than container resources (spec/bcs-behaviour.md §6.2, fixed per §15.7). */
-function resourceOnlyIssue(current: Version, next: Version): { path: string; rule: string } | undefined {
-  const strip = (v: Version) => ({
-    ...v,
-    id: '',
-    createdAt: 0,
-    raw: null,
-    instances: 0,
-    containers: v.containers.map((c) => ({ ...c, resources: null, limits: null })),
-  });
-  const a = strip(current);
-  const b = strip(next);
-  for (const key of Object.keys(a) as (keyof typeof a)[]) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
-      return { path: String(key), rule: 'must not change in a resource-only update (args=resource)' };
-    }
-  }
-  return undefined;
+/** `version` with `current`'s instance count: what an update compares (it never scales, §6.1). */
+function withInstances(version: Version, current: Version): Version {
+  return { ...version, instances: current.instances };
 }
 
 /** Sets the desired number of instances: new indexes are placed, the highest indexes stopped first. */

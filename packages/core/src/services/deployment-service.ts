@@ -1,22 +1,29 @@
 import { inject, injectable } from 'tsyringe';
+import { compareVersions } from '../convert/compare-versions.js';
 import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
-import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
-import { DeploymentController, startRollout, withRollout } from '../deployments/deployment-controller.js';
+import { innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
+import { appsOfRecord, DeploymentController, withRollout } from '../deployments/deployment-controller.js';
 import {
-  DEPLOYMENT_COLLECTION,
+  type DefinitionRecord,
   type Deployment,
-  deploymentKey,
+  definitionRecordOf,
   hasActiveRollout,
+  withInstanceCount,
+  withoutTemplate,
 } from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { AlreadyExistsError, ConflictError, ErrorCode, NotFoundError, ValidationError } from '../errors.js';
-import { type NormalizedDeployment, normalizeDeployment } from '../resources/deployment.js';
+import {
+  type NormalizedDeployment,
+  normalizeDeployment,
+  type RollingUpdateSettings,
+} from '../resources/deployment.js';
 import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.js';
 import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import type { DeploymentDefinition } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
@@ -56,10 +63,11 @@ export class DeploymentService {
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace);
+    const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
-      if ((await this.find(namespace, name)) !== undefined) {
+      if ((await this.controller.find(namespace, name)) !== undefined) {
         throw new AlreadyExistsError(`deployment ${namespace}/${name}`);
       }
       const matches = this.matchingApps(namespace, definition.spec.selector ?? {});
@@ -67,14 +75,16 @@ export class DeploymentService {
       const [match] = matches;
       const now = this.engine.clock.now();
       if (match !== undefined && definition.spec.template !== undefined) {
-        const adopted = withInstance(withoutTemplate(body), match.app.desiredInstances);
+        const adopted = withInstanceCount(withoutTemplate(sent), match.app.desiredInstances);
         const record = recordOf(definition, adopted, namespace, match.app.id, now);
-        await this.controller.drive(await this.adoptAndRoll(record, match, definition, body));
+        // Adopted as it runs, then rolled to the template: the controller starts that rollout.
+        await this.adopt({ ...record, status: 'Running', pendingDefinition: sent }, match, false);
+        await this.controller.drive(await this.require(namespace, name));
         return;
       }
-      const record = recordOf(definition, body, namespace, match?.app.id ?? name, now);
+      const record = recordOf(definition, sent, namespace, match?.app.id ?? name, now);
       if (match === undefined) await this.createBoundApp(record, definition);
-      else await this.adopt(record, match);
+      else await this.adopt(record, match, true);
       await this.controller.drive(record);
     });
     return this.get(namespace, name);
@@ -90,11 +100,12 @@ export class DeploymentService {
    * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace);
+    const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
-      const updating = current.rollout !== undefined && hasActiveRollout(current);
+      const updating = hasActiveRollout(current);
       if (current.status !== 'Running' && !updating) {
         throw new ConflictError(
           `deployment ${namespace}/${name} is ${current.status}; an update needs Running or an update in progress`,
@@ -106,24 +117,38 @@ export class DeploymentService {
         ]);
       }
       const now = this.engine.clock.now();
-      if (current.rollout !== undefined && updating) {
-        // Validate the template as the app it will become, before anything is stored.
-        parseApplication(applicationBodyOf(definition, rolloutAppName(name, now), namespace), namespace);
-        const record: Deployment = {
-          ...withRollout(current, cancelRollout(current.rollout, now), now),
-          pendingDefinition: body,
-        };
-        await commitWithRecord(this.engine, new Changes(), record);
-        await this.controller.drive(record);
-        return;
+      // Validate the template as the app it will become, before anything is stored (4xx, nothing stored).
+      parseApplication(applicationBodyOf(definition, rolloutAppName(name, now), namespace), namespace);
+      const bound = this.requireApp(current, current.appName);
+      if (
+        !updating &&
+        current.pendingDefinition === undefined &&
+        this.isIdentical(current, bound, definition)
+      ) {
+        return; // issue 9 §4: the definition that runs already; same app, nothing restarted.
       }
-      this.requireApp(current, current.appName);
-      const { changes, record } = startRollout(this.engine, current, definition, body, now);
-      await commitWithRecord(this.engine, changes, record);
-      await syncExisting(this.engine, [this.engine.state.get(namespace, record.rollout?.newApp ?? name)]);
+      // The intent only: the controller starts (or, during an update, replaces) the rollout.
+      const record: Deployment = { ...current, pendingDefinition: sent, updatedAt: now };
+      await this.controller.write(new Changes(), record);
       await this.controller.drive(record);
     });
     return this.get(namespace, name);
+  }
+
+  /**
+   * True when `definition` says what the deployment runs now: its template as a version of the bound app is
+   * `identical` to the app's version (`compareVersions`), with the deployment's count, and the rolling update
+   * settings are the same.
+   */
+  private isIdentical(current: Deployment, bound: AppState, definition: DeploymentDefinition): boolean {
+    const running = bound.versions.get(bound.app.versionId);
+    if (running === undefined) return false;
+    const next = versionOfTemplate(this.engine, definition, bound.app.id, current.namespace);
+    const strategy = normalizeDeployment(definition).spec.strategy.rollingupdate;
+    return (
+      compareVersions({ ...running, instances: current.instance }, next) === 'identical' &&
+      sameSettings(strategy, current.strategy)
+    );
   }
 
   /** `pauseupdate` (§5.4): between steps at once, else after the current step. 409 unless rolling. */
@@ -147,8 +172,9 @@ export class DeploymentService {
   }
 
   /**
-   * `scale/{n}` (§5.4): only `Running` (409 during an update: the planner owns both apps' counts until it
-   * ends); inner-scales the bound app and records the new count. `n` is a whole number ≥ 1.
+   * `scale/{n}` (§5.4): `Running`, or `Deploying` (its first create still deploying: issue 9 §3); 409 during
+   * an update (the planner owns both apps' counts until it ends). Inner-scales the bound app and records the
+   * new count; a `Deploying` one becomes `Running` once that many are available. `n` is a whole number ≥ 1.
    */
   async scale(namespace: string, name: string, instances: number): Promise<DeploymentView> {
     if (!Number.isInteger(instances) || instances < 1) {
@@ -160,20 +186,24 @@ export class DeploymentService {
     }
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
-      if (current.status !== 'Running') {
-        throw new ConflictError(`deployment ${namespace}/${name} is ${current.status}; scale needs Running`);
+      const scalable = current.status === 'Running' || current.status === 'Deploying';
+      if (!scalable || current.pendingDefinition !== undefined) {
+        throw new ConflictError(
+          `deployment ${namespace}/${name} is ${current.status}; scale needs Running or Deploying`,
+        );
       }
       const app = this.requireApp(current, current.appName);
       const now = this.engine.clock.now();
       const record: Deployment = {
         ...current,
         instance: instances,
-        definition: withInstance(current.definition, instances),
+        definition: withInstanceCount(current.definition, instances),
         message: `scaled to ${instances} instances`,
         updatedAt: now,
       };
-      await commitWithRecord(this.engine, innerScale(app, instances, now), record);
+      await this.controller.write(innerScale(app, instances, now), record);
       await syncExisting(this.engine, [app]);
+      await this.controller.drive(record);
     });
     return this.get(namespace, name);
   }
@@ -186,18 +216,19 @@ export class DeploymentService {
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
       const now = this.engine.clock.now();
-      const apps = appsOf(current)
+      const apps = appsOfRecord(current)
         .map((app) => this.engine.state.get(namespace, app))
         .filter((s): s is AppState => s !== undefined);
       const changes = new Changes();
       for (const app of apps) changes.merge(innerDelete(app, now, enforce));
+      const { pendingDefinition: _dropped, ...kept } = current;
       const record: Deployment = {
-        ...current,
+        ...kept,
         status: 'Deleting',
         message: 'waiting applications to be deleted',
         updatedAt: now,
       };
-      await commitWithRecord(this.engine, changes, record);
+      await this.controller.write(changes, record);
       await syncExisting(this.engine, apps);
       await this.controller.drive(record);
     });
@@ -205,7 +236,7 @@ export class DeploymentService {
 
   /** The deployment with its apps observed now; 404 (1405202) if absent. */
   async get(namespace: string, name: string): Promise<DeploymentView> {
-    const deployment = await this.require(namespace, name);
+    const deployment = await this.lookup(namespace, name);
     const bound = this.engine.state.get(namespace, deployment.appName);
     const counts = observeApp(bound);
     const app =
@@ -227,7 +258,7 @@ export class DeploymentService {
 
   /** The definition as last sent (`getDeploymentDef`); after a cancel, the one before the update. */
   async definition(namespace: string, name: string): Promise<unknown> {
-    return (await this.require(namespace, name)).definition;
+    return (await this.lookup(namespace, name)).definition.sent;
   }
 
   private rolloutView(state: RolloutState): RolloutStatus {
@@ -252,7 +283,7 @@ export class DeploymentService {
       if (next === current.rollout && !pending) return;
       const { pendingDefinition: _dropped, ...kept } = current;
       const record = withRollout(pending ? kept : current, next, now);
-      await commitWithRecord(this.engine, new Changes(), record);
+      await this.controller.write(new Changes(), record);
       await this.controller.drive(record);
     });
     return this.get(namespace, name);
@@ -269,40 +300,23 @@ export class DeploymentService {
     const version = versionOfTemplate(this.engine, definition, name, namespace);
     const now = this.engine.clock.now();
     const { changes } = ownedAppChanges(version, name, definition.spec.instance, now);
-    await commitWithRecord(this.engine, changes, record);
+    await this.controller.write(changes, record);
     await syncExisting(this.engine, [this.engine.state.get(namespace, name)]);
   }
 
-  /** Adopts `app` (§5.1): it becomes owned and is inner-scaled to the deployment's count. */
-  private async adopt(record: Deployment, state: AppState): Promise<void> {
+  /**
+   * Adopts `app` (§5.1): it becomes owned and bound; `scale` inner-scales it to the deployment's count (an
+   * adoption towards a template keeps its count: the rollout starts from it).
+   */
+  private async adopt(record: Deployment, state: AppState, scale: boolean): Promise<void> {
     const owned = ownedBy(record, state);
     const now = this.engine.clock.now();
     const changes =
-      owned.app.desiredInstances === record.instance
+      !scale || owned.app.desiredInstances === record.instance
         ? new Changes().putApp(owned.app)
         : innerScale(owned, record.instance, now);
-    await commitWithRecord(this.engine, changes, record);
+    await this.controller.write(changes, record);
     await syncExisting(this.engine, [state]);
-  }
-
-  /**
-   * Adopts `state` (owned, bound, count kept) and starts a rollout from it towards `definition`'s template, in
-   * one store batch; returns the record as written (status `Update`).
-   */
-  private async adoptAndRoll(
-    record: Deployment,
-    state: AppState,
-    definition: DeploymentDefinition,
-    raw: unknown,
-  ): Promise<Deployment> {
-    const owned = ownedBy(record, state);
-    const started = startRollout(this.engine, record, definition, raw, this.engine.clock.now());
-    const changes = new Changes().putApp(owned.app);
-    changes.merge(started.changes);
-    await commitWithRecord(this.engine, changes, started.record);
-    const newApp = started.record.rollout?.newApp ?? record.name;
-    await syncExisting(this.engine, [this.engine.state.get(record.namespace, newApp)]);
-    return started.record;
   }
 
   /** Apps of `namespace` whose current version labels contain every pair of `selector` (none if it is empty). */
@@ -316,13 +330,15 @@ export class DeploymentService {
     });
   }
 
-  private async find(namespace: string, name: string): Promise<Deployment | undefined> {
-    return (await this.engine.store.get<Deployment>(DEPLOYMENT_COLLECTION, deploymentKey(namespace, name)))
-      ?.value;
+  private async require(namespace: string, name: string): Promise<Deployment> {
+    const found = await this.controller.find(namespace, name);
+    if (found === undefined) throw new NotFoundError(`deployment ${namespace}/${name}`);
+    return found;
   }
 
-  private async require(namespace: string, name: string): Promise<Deployment> {
-    const found = await this.find(namespace, name);
+  /** The record for a read outside the queue; 404 (1405202) if absent. */
+  private async lookup(namespace: string, name: string): Promise<Deployment> {
+    const found = await this.controller.lookup(namespace, name);
     if (found === undefined) throw new NotFoundError(`deployment ${namespace}/${name}`);
     return found;
   }
@@ -338,9 +354,9 @@ export class DeploymentService {
   }
 }
 
-function parseChecked(body: unknown, namespace: string): DeploymentDefinition {
-  const definition = parseDeployment(body, namespace);
-  if (!isValidName(definition.metadata.name)) {
+function parseChecked(body: unknown, namespace: string): DefinitionRecord {
+  const definition = definitionRecordOf(body, namespace);
+  if (!isValidName(definition.parsed.metadata.name)) {
     throw new ValidationError('deployment', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
   }
   return definition;
@@ -357,7 +373,7 @@ function specFields(normalized: NormalizedDeployment) {
 
 function recordOf(
   definition: DeploymentDefinition,
-  raw: unknown,
+  stored: DefinitionRecord,
   namespace: string,
   appName: string,
   now: number,
@@ -368,7 +384,7 @@ function recordOf(
     ...specFields(normalizeDeployment(definition)),
     status: 'Deploying',
     appName,
-    definition: raw,
+    definition: stored,
     message: `deployment created; application ${appName} deploying`,
     createdAt: now,
     updatedAt: now,
@@ -390,14 +406,15 @@ function sameSelector(a: Readonly<Record<string, string>>, b: Readonly<Record<st
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
-/** The apps a deployment may have: the bound one and a rollout's other one. */
-function appsOf(deployment: Deployment): string[] {
-  const names = new Set([deployment.appName]);
-  if (deployment.rollout !== undefined && hasActiveRollout(deployment)) {
-    names.add(deployment.rollout.oldApp);
-    names.add(deployment.rollout.newApp);
-  }
-  return [...names];
+/** The same rolling update settings, field by field. */
+function sameSettings(a: RollingUpdateSettings, b: RollingUpdateSettings): boolean {
+  return (
+    a.maxUnavailable === b.maxUnavailable &&
+    a.maxSurge === b.maxSurge &&
+    a.upgradeDuration === b.upgradeDuration &&
+    a.rollingManually === b.rollingManually &&
+    a.rollingOrder === b.rollingOrder
+  );
 }
 
 /** `state` owned by deployment `record`; 409 if it already belongs to a deployment. */
@@ -408,21 +425,4 @@ function ownedBy(record: Deployment, state: AppState): AppState {
     );
   }
   return { ...state, app: { ...state.app, owner: { kind: 'deployment', name: record.name } } };
-}
-
-/** The raw definition without `spec.template`: the deployment as an adoption without a template. */
-function withoutTemplate(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const body = raw as { spec?: unknown };
-  if (typeof body.spec !== 'object' || body.spec === null) return raw;
-  const { template: _dropped, ...spec } = body.spec as Record<string, unknown>;
-  return { ...body, spec };
-}
-
-/** The raw definition with `spec.instance` replaced (a scale keeps `getDeploymentDef` truthful). */
-function withInstance(raw: unknown, instances: number): unknown {
-  if (typeof raw !== 'object' || raw === null) return raw;
-  const body = raw as { spec?: unknown };
-  const spec = typeof body.spec === 'object' && body.spec !== null ? body.spec : {};
-  return { ...body, spec: { ...spec, instance: instances } };
 }

@@ -146,11 +146,11 @@ describe('deployments', () => {
     await expect(h.deployments.update(NS, { ...body(V3), spec: { instance: 'x' } })).rejects.toThrow();
     expect((await view()).deployment.pendingDefinition).toBeUndefined();
     const replaced = await h.deployments.update(NS, body(V3, {}, 3));
-    expect(replaced.deployment.pendingDefinition).toEqual(body(V3, {}, 3));
+    expect(replaced.deployment.pendingDefinition?.sent).toEqual(body(V3, {}, 3));
     expect(replaced.rollout?.phase).toBe('cancelling');
     // A second update while one is pending replaces it.
     await h.deployments.update(NS, body(V3));
-    expect((await view()).deployment.pendingDefinition).toEqual(body(V3));
+    expect((await view()).deployment.pendingDefinition?.sent).toEqual(body(V3));
     const after = await watch(120_000, (v) => v.deployment.status === 'Running');
     expectBounds([...before, ...after]);
     await h.advance(5000);

@@ -83,8 +83,34 @@ describe('update', () => {
     await h.advance(2000);
     const after = view().taskGroups;
     expect(after.map((tg) => [tg.id, tg.hostname])).toEqual(before);
-    expect(after.every((tg) => tg.status === 'Running' && tg.resources.cpus === 1)).toBe(true);
+    expect(after.every((tg) => tg.status === 'Running')).toBe(true);
+    // The executor's overhead (0.01 cpus, 64 MB mem and disk) stays in what the taskgroup holds (issue 9 §4).
+    expect(after.map((tg) => tg.resources)).toEqual([
+      { cpus: 1.01, mem: 264, disk: 64 },
+      { cpus: 1.01, mem: 264, disk: 64 },
+    ]);
     expect(h.cluster.messages()).toHaveLength(2);
+  });
+
+  it('an identical PUT is a no-op: same version, same taskgroups, nothing restarted (issue 9 §4)', async () => {
+    h = await createHarness({ agents: 2 });
+    await h.apps.create(NS, smallApp({ spec: { instance: 2 } }));
+    await h.advance(2000);
+    const before = view();
+    const kills = () => h.cluster.calls.filter((c) => c.type === 'SHUTDOWN' || c.type === 'KILL').length;
+    const killsBefore = kills();
+    // The same definition, keys in another order.
+    const same = smallApp({ spec: { instance: 2 } });
+    await h.apps.update(NS, Object.fromEntries(Object.entries(same).reverse()));
+    await h.advance(5000);
+    const after = view();
+    expect(after.app.versionId).toBe(before.app.versionId);
+    expect(after.app.operation).toBeUndefined();
+    expect(after.taskGroups.map((tg) => [tg.id, tg.status, tg.restarts])).toEqual(
+      before.taskGroups.map((tg) => [tg.id, 'Running', tg.restarts]),
+    );
+    expect(h.apps.versions(NS, 'app-test')).toHaveLength(1);
+    expect(kills()).toBe(killsBefore);
   });
 
   it('refuses args=resource when more than resources change, naming the field, and changes nothing', async () => {
