@@ -18,6 +18,8 @@ import { SimulatedCluster } from '@bcs/testing/cluster';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
 import { createHttpApp, type HttpApp } from '../app.js';
+import { createHostCheck } from '../middleware/host-check.js';
+import { answerClientErrors, MAX_HEADER_SIZE } from '../middleware/request-limits.js';
 import type { SchedulerEndpoint } from '../routes/cluster.js';
 
 /** The version reported by `GET /cluster/endpoints`. */
@@ -53,6 +55,16 @@ export interface ServerOptions {
     EventStreamOptions,
     'pingIntervalMs' | 'maxBufferedBytes' | 'stallTimeoutMs' | 'closeGraceMs'
   >;
+  /**
+   * Host names (no port) clients may use besides the listen address, `localhost` and IP addresses; others
+   * get 403 (DNS-rebinding defence). Listening on `0.0.0.0`/`::` with none given, every Host is served.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Browser origins that may open the WebSocket event stream besides the server's own (`*` for any). A
+   * client without `Origin` (not a browser) is always accepted. Default none.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** A running server. */
@@ -109,7 +121,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;
+  const hostCheck = createHostCheck({
+    listenHost: host,
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+  });
   const app = createHttpApp({
+    hostCheck,
     container,
     clusterId,
     clusterName: clusterId,
@@ -117,7 +134,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
-  const server = createServer(app.callback());
+  // A larger head than Node's 16 KiB default, so a long URL gets the app's 414 envelope; past it, 431 in
+  // the envelope too (answerClientErrors), not Node's bare response.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app.callback());
+  answerClientErrors(server);
   const eventStream = scheduler.scheduling
     ? attachEventStream({
         server,
@@ -125,6 +145,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clusterId,
         logger,
         exclusive: true,
+        checkHost: hostCheck,
+        allowedOrigins: options.allowedOrigins ?? [],
         ...options.eventStream,
       })
     : undefined;
