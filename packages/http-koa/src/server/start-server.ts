@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -105,7 +105,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? silentLogger;
   let store = options.store;
   if (store === undefined) {
-    await mkdir(dataDir, { recursive: true });
+    // The data dir holds credentials (image pull passwords): the owner's alone, whatever the umask. The
+    // stores inside make their own directories 0700 and files 0600.
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await chmod(dataDir, 0o700);
     store = createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
