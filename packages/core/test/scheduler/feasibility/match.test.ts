@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import {
   compilePattern,
@@ -57,6 +59,31 @@ describe('compilePattern (glob or unanchored regexp)', () => {
     const glob = `${'*a'.repeat(20)}*b`;
     expect(compilePattern(glob)('a'.repeat(5_000))).toBe(false);
     expect(compilePattern(glob)(`${'a'.repeat(5_000)}b`)).toBe(true);
+  });
+});
+
+// The literal and `*`-only fast paths must agree with running both readings on RE2.
+describe('compilePattern fast paths', () => {
+  const reference = (pattern: string, value: string): boolean => {
+    const glob = RE2JS.compile(globToRe2Source(pattern), RE2JS.DOTALL).testExact(value);
+    let regexp = false;
+    try {
+      regexp = RE2JS.compile(pattern).test(value);
+    } catch {
+      regexp = false;
+    }
+    return glob || regexp;
+  };
+
+  it('agree with RE2 on globs of literals and stars, and on literals', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '-', '*'), maxLength: 7 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '-', '\n'), maxLength: 9 }),
+        (pattern, value) => compilePattern(pattern)(value) === reference(pattern, value),
+      ),
+      { seed: 9, numRuns: 3000 },
+    );
   });
 });
 
