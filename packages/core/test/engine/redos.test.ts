@@ -1,3 +1,4 @@
+import { aDeployment } from '@bcs/testing/builders';
 import type { SimAgentSpec } from '@bcs/testing/cluster';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type ValidationError } from '../../src/index.js';
@@ -77,5 +78,23 @@ describe('a ReDoS pattern in a LIKE constraint', () => {
       'constraint.intersectionItem[0].unionData[0].text.value',
     ]);
     expect(() => h.apps.get(NS, 'look')).toThrow();
+  });
+
+  it('refuses the same pattern in an application update and a deployment create; the app keeps its version', async () => {
+    h = await createHarness({ agents });
+    const created = await h.apps.create(NS, smallApp({ metadata: { name: 'web' }, spec: { instance: 1 } }));
+    const update = h.apps.update(
+      NS,
+      smallApp({ metadata: { name: 'web' }, spec: { instance: 1 }, constraint: like('(a)\\1') }),
+    );
+    await expect(update).rejects.toMatchObject({ code: ErrorCode.InvalidData });
+    expect(h.apps.get(NS, 'web').version?.id).toBe(created.version?.id);
+
+    const deployment = aDeployment({ constraint: like('x{1001}') } as never);
+    const error = await h.deployments.create(NS, deployment).catch((e: unknown) => e as ValidationError);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidData });
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual([
+      'constraint.intersectionItem[0].unionData[0].text.value',
+    ]);
   });
 });
