@@ -35,7 +35,9 @@ export function limitUrlLength(max: number = DEFAULT_MAX_URL_LENGTH): Middleware
  */
 export function answerClientErrors(server: Server): () => void {
   const onClientError = (error: Error & { code?: string }, socket: Duplex): void => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's own handler: nothing can be written on a socket that is gone or mid-response.
+    const inFlight = (socket as Duplex & { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?._headerSent === true) {
       socket.destroy();
       return;
     }

@@ -38,12 +38,16 @@ function raw(
     socket.on('data', (chunk) => {
       text += chunk.toString();
     });
-    socket.on('error', reject);
+    // The server may reset a connection it answered while we were still sending (431): the answer counts.
+    socket.on('error', (error) => {
+      if (!text.startsWith('HTTP/')) reject(error);
+    });
     socket.on('close', () => {
       const status = Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]);
       resolve({ status, body: JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) });
     });
-    socket.end(`${head}\r\nConnection: close\r\n\r\n`);
+    // Write, not end: Node's server aborts a request whose client half-closes before it is answered.
+    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
   });
 }
 
