@@ -4,6 +4,8 @@ import type { DependencyContainer } from 'tsyringe';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { requireClusterId } from './middleware/cluster-header.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { type HostCheck, requireAllowedHost } from './middleware/host-check.js';
+import { DEFAULT_MAX_URL_LENGTH, limitUrlLength } from './middleware/request-limits.js';
 import { requestLog } from './middleware/request-log.js';
 import type { SchedulerEndpoint } from './routes/cluster.js';
 import { createV4Routes, V4_PREFIXES } from './routes/index.js';
@@ -22,6 +24,13 @@ export interface HttpAppOptions {
   readonly clusterName?: string;
   /** This scheduler's address for `GET /cluster/endpoints` (read per request: the port may be bound later). */
   readonly endpoint?: () => SchedulerEndpoint | undefined;
+  /**
+   * Which `Host` headers are served (DNS-rebinding defence, `createHostCheck`); others get 403, code
+   * 1405234. Default: every host (an app you mount decides for itself; `startServer` passes one).
+   */
+  readonly hostCheck?: HostCheck;
+  /** The longest request target (path and query) served; longer ones get 414. Default 8192. */
+  readonly maxUrlLength?: number;
 }
 
 /** The v4 REST API as a koa application you can mount or listen on. */
@@ -35,7 +44,8 @@ export interface HttpApp extends AsyncDisposable {
 
 /**
  * Builds the v4 REST API over core's services in `options.container`, under both `/v4/scheduler/mesos` and
- * `/bcsapi/v4/scheduler/mesos`. Middleware order: request log (outermost) → error mapping → cluster header
+ * `/bcsapi/v4/scheduler/mesos`. Middleware order: request log (outermost) → error mapping → Host check (when
+ * given) → URL length → cluster header
  * (v4 paths only) → routes, each family with its own 405 for a known path with another method; a request no
  * route answered becomes a 404.
  */
@@ -51,6 +61,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // Outermost, so it logs the status and code the client actually got (errors are already mapped below it).
   koa.use(requestLog(logger));
   koa.use(errorHandler());
+  if (options.hostCheck !== undefined) koa.use(requireAllowedHost(options.hostCheck));
+  koa.use(limitUrlLength(options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH));
   // Runs after everything downstream: a request no route answered becomes a 404 envelope. (It cannot be the
   // last middleware: @koa/router's allowedMethods must see the unanswered request first to answer 405.)
   koa.use(async (ctx, next) => {

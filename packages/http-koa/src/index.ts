@@ -4,6 +4,18 @@ export { type Envelope, failure, success } from './envelope.js';
 export * from './mappers/index.js';
 export { CLUSTER_HEADER, requireClusterId } from './middleware/cluster-header.js';
 export { errorHandler } from './middleware/error-handler.js';
+export {
+  createHostCheck,
+  type HostCheck,
+  type HostCheckOptions,
+  requireAllowedHost,
+} from './middleware/host-check.js';
+export {
+  answerClientErrors,
+  DEFAULT_MAX_URL_LENGTH,
+  limitUrlLength,
+  MAX_HEADER_SIZE,
+} from './middleware/request-limits.js';
 export { requestLog } from './middleware/request-log.js';
 export type { SchedulerEndpoint } from './routes/cluster.js';
 export type { RouteDeps } from './routes/deps.js';

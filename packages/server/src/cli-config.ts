@@ -15,6 +15,10 @@ export interface CliConfig {
   readonly eventBufferBytes: number;
   /** Seconds a subscriber may stay that far behind before it is closed (4008). */
   readonly eventStallSeconds: number;
+  /** Extra Host names served (comma-separated flag); empty: the listen address, localhost and IPs only. */
+  readonly allowedHosts: readonly string[];
+  /** Browser origins allowed on the WebSocket besides the server's own (comma-separated flag). */
+  readonly allowedOrigins: readonly string[];
   readonly help: boolean;
 }
 
@@ -46,6 +50,14 @@ export const CLI_FLAGS = {
   'event-stall': {
     env: 'BCS_EVENT_STALL',
     help: `seconds a subscriber may stay past --event-buffer before it is closed, 4008 (default ${SERVER_DEFAULTS.eventStallSeconds})`,
+  },
+  'allowed-hosts': {
+    env: 'BCS_ALLOWED_HOSTS',
+    help: 'comma-separated Host names served besides the listen address, localhost and IP addresses; others get 403 (default none; on 0.0.0.0 without it, any)',
+  },
+  'allowed-origins': {
+    env: 'BCS_ALLOWED_ORIGINS',
+    help: "comma-separated browser origins (https://console.example) allowed on the WebSocket besides the server's own, * for any (default none)",
   },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
@@ -83,6 +95,8 @@ export function parseCliConfig(
       'event-max-age': { type: 'string' },
       'event-buffer': { type: 'string' },
       'event-stall': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
+      'allowed-origins': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,6 +113,11 @@ export function parseCliConfig(
       throw new TypeError(`--${flag} must be an integer from ${min} to ${max}`);
     return n;
   };
+  const list = (flag: keyof typeof CLI_FLAGS): string[] =>
+    (pick(flag) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   const logLevel = pick('log-level') ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     throw new TypeError('--log-level must be one of trace, debug, info, warn, error, fatal, silent');
@@ -116,6 +135,33 @@ export function parseCliConfig(
     },
     eventBufferBytes: integer('event-buffer', SERVER_DEFAULTS.eventBufferBytes, 1024 ** 3, 1024),
     eventStallSeconds: integer('event-stall', SERVER_DEFAULTS.eventStallSeconds, 3600),
+    allowedHosts: list('allowed-hosts'),
+    allowedOrigins: origins(list('allowed-origins')),
     help: values.help === true,
   };
+}
+
+// Each origin is `*` or scheme://host[:port] with nothing after it; returned as URL origins (lower case, no
+// default port).
+function origins(items: string[]): string[] {
+  return items.map((item) => {
+    if (item === '*') return item;
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      !/^https?:$/.test(url.protocol) ||
+      url.pathname !== '/' ||
+      url.search !== '' ||
+      url.hash !== '' ||
+      url.username !== ''
+    ) {
+      throw new TypeError(`--allowed-origins: ${JSON.stringify(item)} must be * or scheme://host[:port]`);
+    }
+    return url.origin;
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -13,7 +13,14 @@ import {
   silentLogger,
   systemClock,
 } from '@bcs/core';
-import { createHttpApp, type HttpApp, type SchedulerEndpoint } from '@bcs/http-koa';
+import {
+  answerClientErrors,
+  createHostCheck,
+  createHttpApp,
+  type HttpApp,
+  MAX_HEADER_SIZE,
+  type SchedulerEndpoint,
+} from '@bcs/http-koa';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
@@ -52,6 +59,16 @@ export interface ServerOptions {
     EventStreamOptions,
     'pingIntervalMs' | 'maxBufferedBytes' | 'stallTimeoutMs' | 'closeGraceMs'
   >;
+  /**
+   * Host names (no port) clients may use besides the listen address, `localhost` and IP addresses; others
+   * get 403 (DNS-rebinding defence). Listening on `0.0.0.0`/`::` with none given, every Host is served.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Browser origins that may open the WebSocket event stream besides the server's own (`*` for any). A
+   * client without `Origin` (not a browser) is always accepted. Default none.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /** A running server. */
@@ -92,7 +109,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? silentLogger;
   let store = options.store;
   if (store === undefined) {
-    await mkdir(dataDir, { recursive: true });
+    // The data dir holds credentials (image pull passwords): the owner's alone, whatever the umask. The
+    // stores inside make their own directories 0700 and files 0600.
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await chmod(dataDir, 0o700);
     store = createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
@@ -108,7 +128,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;
+  const hostCheck = createHostCheck({
+    listenHost: host,
+    ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+  });
   const app = createHttpApp({
+    hostCheck,
     container,
     clusterId,
     clusterName: clusterId,
@@ -116,7 +141,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
-  const server = createServer(app.callback());
+  // A larger head than Node's 16 KiB default, so a long URL gets the app's 414 envelope; past it, 431 in
+  // the envelope too (answerClientErrors), not Node's bare response.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app.callback());
+  answerClientErrors(server);
   const eventStream = scheduler.scheduling
     ? attachEventStream({
         server,
@@ -124,6 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clusterId,
         logger,
         exclusive: true,
+        checkHost: hostCheck,
+        allowedOrigins: options.allowedOrigins ?? [],
         ...options.eventStream,
       })
     : undefined;

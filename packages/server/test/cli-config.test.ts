@@ -13,6 +13,8 @@ describe('parseCliConfig', () => {
       events: { maxEvents: 100_000, maxAgeMs: 86_400_000 },
       eventBufferBytes: 1_048_576,
       eventStallSeconds: 10,
+      allowedHosts: [],
+      allowedOrigins: [],
       help: false,
     });
   });
@@ -37,6 +39,18 @@ describe('parseCliConfig', () => {
     [['--event-retention', '500'], {}, { events: { maxEvents: 500, maxAgeMs: 86_400_000 } }],
     [[], { BCS_EVENT_MAX_AGE: '60' }, { events: { maxEvents: 100_000, maxAgeMs: 60_000 } }],
     [['--event-stall', '0'], {}, { eventStallSeconds: 0 }],
+    [
+      ['--allowed-hosts', 'sched.example, ops.example'],
+      {},
+      { allowedHosts: ['sched.example', 'ops.example'] },
+    ],
+    [[], { BCS_ALLOWED_HOSTS: 'sched.example' }, { allowedHosts: ['sched.example'] }],
+    [
+      ['--allowed-origins', 'https://Console.example,http://a.example:80'],
+      {},
+      { allowedOrigins: ['https://console.example', 'http://a.example'] },
+    ],
+    [[], { BCS_ALLOWED_ORIGINS: '*' }, { allowedOrigins: ['*'] }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -55,6 +69,9 @@ describe('parseCliConfig', () => {
     [['--event-max-age', '1h'], {}, '--event-max-age'],
     [['--event-buffer', '10'], {}, '--event-buffer'],
     [['--event-stall', 'soon'], {}, '--event-stall'],
+    [['--allowed-origins', 'console.example'], {}, '--allowed-origins'],
+    [['--allowed-origins', 'https://console.example/app'], {}, '--allowed-origins'],
+    [[], { BCS_ALLOWED_ORIGINS: 'ftp://x.example' }, '--allowed-origins'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });

@@ -17,11 +17,15 @@ import type { AbstractBatchOperation, AbstractBatchOptions } from 'abstract-leve
 import { Level } from 'level';
 import { compactedError, invalidArgument, notOpenError, wrapLevelError } from './errors.js';
 import { changeKey, encodeChange, encodeKey, encodeObject, MAX_OP_INDEX, META_KEYS } from './keys.js';
+import { createPrivateDirectory, restrictPermissions } from './permissions.js';
 import { type LevelDatabase, Session } from './session.js';
 
 /** Where the data lives: a LevelDB directory, or an abstract-level database you bring. */
 export type LevelStoreOptions =
-  /** A directory for LevelDB (via `level`, which is `classic-level` on Node); created if missing. */
+  /**
+   * A directory for LevelDB (via `level`, which is `classic-level` on Node); created if missing. The directory
+   * is made 0700 and its files 0600 on open and on close, whatever the umask.
+   */
   | { readonly location: string }
   /** Any abstract-level database, e.g. `new MemoryLevel()`; the store opens and closes it. */
   | { readonly db: LevelDatabase };
@@ -55,7 +59,8 @@ export function createLevelStore(options: LevelStoreOptions, extra: LevelStoreEx
   const db = databaseFrom(options);
   if (extra?.sync !== undefined && typeof extra.sync !== 'boolean')
     throw invalidArgument('sync must be a boolean');
-  const store = new LevelStore(db, extra.sync === true);
+  const location = 'location' in options ? options.location : undefined;
+  const store = new LevelStore(db, extra.sync === true, location);
   // Open eagerly, as abstract-level does; a failure is reported by open() and by every operation.
   store.open().catch(() => undefined);
   return store;
@@ -91,7 +96,7 @@ class LevelStore implements Store {
   /** The tail of the write queue: a promise-chain mutex that never rejects. */
   #writes: Promise<unknown> = Promise.resolve();
 
-  constructor(db: LevelDatabase, sync: boolean) {
+  constructor(db: LevelDatabase, sync: boolean, location: string | undefined) {
     this.#db = db;
     this.#batchOptions = { sync } as AbstractBatchOptions<string, string>;
     this.capabilities = Object.freeze({
@@ -102,7 +107,15 @@ class LevelStore implements Store {
     this.#lifecycle = new StoreLifecycle({
       open: async () => {
         try {
+          if (location !== undefined) await createPrivateDirectory(location);
           await this.#db.open();
+          if (location !== undefined) {
+            // A directory we may not chmod (not ours) is a failure to open: do not leave it open.
+            await restrictPermissions(location).catch(async (error: unknown) => {
+              await this.#db.close().catch(() => undefined);
+              throw error;
+            });
+          }
           this.#session = await Session.load(this.#db);
         } catch (error) {
           throw wrapLevelError('open', error);
@@ -111,6 +124,7 @@ class LevelStore implements Store {
       close: async () => {
         try {
           await this.#db.close();
+          if (location !== undefined) await restrictPermissions(location);
         } catch (error) {
           throw wrapLevelError('close', error);
         } finally {

@@ -54,6 +54,17 @@ export interface EventStreamOptions {
    * answered 404 (code 1405202) in the v4 envelope.
    */
   readonly exclusive?: boolean;
+  /**
+   * Browser origins (`https://console.example`, scheme, host and port) that may subscribe besides the
+   * server's own (an `Origin` whose host:port is the request's `Host`); `*` allows every origin. A handshake
+   * without `Origin` (not a browser) is accepted. Others are refused with 403, code 1405234. Default none.
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Whether an upgrade's `Host` header may be served (DNS-rebinding defence; http-koa's `createHostCheck`).
+   * Refused with 403, code 1405234. Default: every host.
+   */
+  readonly checkHost?: (host: string | undefined) => boolean;
 }
 
 /** Counters of a stream since it was attached. */
@@ -101,7 +112,13 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
   const resolved = resolveOptions(options);
   const { server, events, clusterId } = options;
   const { logger } = resolved;
-  const rules = { paths: resolved.paths, clusterId, exclusive: resolved.exclusive };
+  const rules = {
+    paths: resolved.paths,
+    clusterId,
+    exclusive: resolved.exclusive,
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.checkHost === undefined ? {} : { checkHost: options.checkHost }),
+  };
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,

@@ -25,10 +25,15 @@ export interface HandshakeRules {
   readonly paths: readonly string[];
   readonly clusterId: string;
   readonly exclusive: boolean;
+  /** Browser origins accepted besides the server's own (`https://console.example`); `*` accepts any. */
+  readonly allowedOrigins?: readonly string[];
+  /** Whether the `Host` header may be served (DNS-rebinding defence). Default: any. */
+  readonly checkHost?: (host: string | undefined) => boolean;
 }
 
 /**
- * Decides an upgrade request, in order: the path (query string ignored), the cluster id (the `BCS-ClusterID`
+ * Decides an upgrade request, in order: the path (query string ignored), the `Host` (`rules.checkHost`), the
+ * `Origin` ({@link originAllowed}; both refused with HTTP 403, code 1405234 `FilterFailed`), the cluster id (the `BCS-ClusterID`
  * header, else the `clusterId` query parameter), then the subscription parameters (core's
  * `parseSubscribeOptions`). Refusals carry the REST API's codes: 1405234 (`FilterFailed`, HTTP 400) for the
  * cluster id, 1405007 (`BadParams`, HTTP 400) for a parameter, 1405202 (`NotFound`, HTTP 404) for another path
@@ -46,6 +51,16 @@ export function checkHandshake(
   if (!rules.paths.includes(path)) {
     if (!rules.exclusive) return { kind: 'ignore' };
     return refusal(ErrorCode.NotFound, `no WebSocket endpoint at ${JSON.stringify(path.slice(0, 128))}`);
+  }
+
+  const { host, origin } = request.headers;
+  if (rules.checkHost !== undefined && !rules.checkHost(host)) {
+    return forbidden(`http header Host ${JSON.stringify(String(host).slice(0, 64))} is not an allowed host`);
+  }
+  if (!originAllowed(origin, host, rules.allowedOrigins ?? [])) {
+    return forbidden(
+      `http header Origin ${JSON.stringify(String(origin).slice(0, 128))} is not an allowed origin (allowedOrigins)`,
+    );
   }
 
   const clusterRefusal = checkClusterId(request.headers, query, rules.clusterId);
@@ -87,6 +102,53 @@ function checkClusterId(
     );
   }
   return undefined;
+}
+
+/**
+ * Whether a WebSocket handshake's `Origin` may connect. Browsers always send `Origin` on a WebSocket and a page
+ * cannot forge it, while non-browser clients usually send none: so no `Origin` is accepted, an `Origin` whose
+ * host and port equal the request's `Host` (the server's own pages) is accepted, and any other only when
+ * `allowed` lists it exactly (scheme, host and port, case-insensitive, no path) or lists `*`. `null` (a
+ * sandboxed or file page) is refused unless `*`.
+ *
+ * Examples, `Host: 127.0.0.1:8899`: no Origin ✓; `http://127.0.0.1:8899` ✓; `http://evil.example` ✗;
+ * `https://console.example` ✓ only with `['https://console.example']`.
+ */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes('*')) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (host !== undefined && sameHost(url, host)) return true;
+  return allowed.some((entry) => {
+    try {
+      return new URL(entry).origin === url.origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
+// The Origin's host and port against the Host header, with the Origin's scheme's default port filled in.
+function sameHost(origin: URL, host: string): boolean {
+  try {
+    return new URL(`${origin.protocol}//${host}`).host === origin.host;
+  } catch {
+    return false;
+  }
+}
+
+function forbidden(message: string): HandshakeVerdict {
+  return { kind: 'refuse', status: 403, code: ErrorCode.FilterFailed, message };
 }
 
 function refusal(code: ErrorCode, message: string): HandshakeVerdict {

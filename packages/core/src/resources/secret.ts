@@ -1,4 +1,4 @@
-import { type SecretDefinition, SecretSchema } from '../validation/secret.js';
+import { type SecretDefinition, SecretSchema, secretIssues } from '../validation/secret.js';
 import { createValidator } from '../validation/validate.js';
 import type { NamespacedKind } from './kind.js';
 import type { ObjectMeta } from './meta.js';
@@ -11,4 +11,5 @@ export const secretKind: NamespacedKind<SecretDefinition> = {
   kind: 'secret',
   collection: 'secret',
   validator: createValidator('secret', SecretSchema),
+  rules: secretIssues,
 };

@@ -17,7 +17,13 @@ export { createGroupByChecker } from './feasibility/groupby.js';
 export { hostPortsChecker } from './feasibility/host-ports.js';
 export { ipResourcesChecker, needsContainerIp } from './feasibility/ip-resources.js';
 export { createLikeChecker, createUnlikeChecker } from './feasibility/like.js';
-export { compilePattern, globToRegExp, matchesAny, type PatternTest } from './feasibility/match.js';
+export {
+  compilePattern,
+  globToRe2Source,
+  matchesAny,
+  type PatternTest,
+  patternError,
+} from './feasibility/match.js';
 export { createMaxPerChecker } from './feasibility/maxper.js';
 export {
   CONSTRAINT_CHECKERS,

@@ -78,14 +78,14 @@ const taintValidator = createValidator('agentsetting', AgentTaintSchema);
 const updateValidator = createValidator('agentsetting', AgentSettingUpdateSchema);
 
 /**
- * Validates the body of `POST /agentsettings`: an array of settings with distinct IPs. Issue paths carry the
+ * Validates the body of `POST /agentsettings`: a non-empty array of settings with distinct IPs. Issue paths carry the
  * entry index: `[1].innerIP: must be an IPv4 address`, `[2].innerIP: must be unique in the request`.
  */
 export function parseAgentSettings(body: unknown): AgentSettingDefinition[] {
   return parseEntries(body, settingValidator);
 }
 
-/** Validates the body of `PUT /agentsettings/taint` the same way: `[{innerIP, noSchedule}]`, distinct IPs. */
+/** Validates the body of `PUT /agentsettings/taint` the same way: `[{innerIP, noSchedule}, …]`, distinct IPs. */
 export function parseAgentTaints(body: unknown): AgentTaintDefinition[] {
   return parseEntries(body, taintValidator);
 }
@@ -140,12 +140,15 @@ export function checkIpList(ips: readonly string[], options: { required: boolean
 }
 
 /**
- * Validates every entry of an array body, prefixing issue paths with the entry index (`[1].innerIP`), then
- * checks that the IPs are distinct. Reports the issues of all entries at once.
+ * Validates every entry of an array body (at least one), prefixing issue paths with the entry index
+ * (`[1].innerIP`), then checks that the IPs are distinct. Reports the issues of all entries at once.
  */
 function parseEntries<T extends { innerIP: string }>(body: unknown, validator: EntryValidator<T>): T[] {
   if (!Array.isArray(body))
     throw new ValidationError('agentsetting', [{ path: '', rule: 'body must be a JSON array' }]);
+  // An empty list would answer 200 and change nothing: a client bug, not a request (issue 9 §0).
+  if (body.length === 0)
+    throw new ValidationError('agentsetting', [{ path: '', rule: 'must list at least one agent setting' }]);
   const issues: Issue[] = [];
   const entries: T[] = [];
   const firstIndexOf = new Map<string, number>();

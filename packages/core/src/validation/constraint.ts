@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
+import { patternError } from '../scheduler/feasibility/match.js';
 import { StringMap } from './rules.js';
 
 /**
@@ -77,6 +78,8 @@ export type Constraint = Static<typeof ConstraintSchema>;
  * - `MAXPER`: type 3, `text.value` a whole number ≥ 1 (`"2"` = at most two per attribute value);
  * - `GROUPBY`: type 4 with at least one item (the groups to spread over);
  * - `CLUSTER`, `LIKE`, `UNLIKE`: type 3 or 4;
+ * - `LIKE`, `UNLIKE`: each pattern a glob or an RE2 regular expression (`scheduler/feasibility/match.ts`
+ *   `patternError`): `(`, `(?=x)` or `(a)\1` is refused;
  * - `GREATER`, `LESS`: type 1 (compared with a SCALAR attribute);
  * - `EXCLUDE`: type 4, each item `labelKey:labelValue`;
  * - `TOLERATION`: type 3 (`name` = taint key, `text.value` = taint value);
@@ -159,7 +162,28 @@ function operatorIssues(data: ConstraintData, path: string): Issue[] {
         ? []
         : [{ path: `${path}.set.item[${bad}]`, rule: 'must be "labelKey:labelValue" for EXCLUDE' }];
     }
+    case 'LIKE':
+    case 'UNLIKE':
+      return patternIssues(data, path);
     default:
       return [];
   }
+}
+
+function patternIssues(data: ConstraintData, path: string): Issue[] {
+  const patterns: [string, string][] =
+    data.type === ConstraintValueType.Text
+      ? [[`${path}.text.value`, data.text?.value ?? '']]
+      : (data.set?.item ?? []).map((item, k) => [`${path}.set.item[${k}]`, item]);
+  const issues: Issue[] = [];
+  for (const [at, pattern] of patterns) {
+    const error = patternError(pattern);
+    if (error !== undefined) {
+      issues.push({
+        path: at,
+        rule: `must be a glob or an RE2 regular expression for ${data.operate} (${error})`,
+      });
+    }
+  }
+  return issues;
 }

@@ -63,8 +63,9 @@ describe('set', () => {
     expect(issuePaths(error)).toEqual(['[1].innerIP']);
   });
 
-  it('takes an empty array as a no-op', async () => {
-    await t.service.set([]);
+  it('refuses an empty array (it changed nothing, yet answered success), storing nothing', async () => {
+    await expect(t.service.set([])).rejects.toMatchObject({ code: ErrorCode.InvalidData });
+    await expect(t.service.taint([])).rejects.toMatchObject({ code: ErrorCode.InvalidData });
     expect(await t.core.store.revision()).toBe(0);
   });
 });

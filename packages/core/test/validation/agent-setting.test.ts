@@ -31,8 +31,9 @@ describe('parseAgentSettings', () => {
     expect(pathsOf(() => parseAgentSettings([{ innerIP: '10.0.0.1', ...patch }]))).toEqual([path]);
   });
 
-  it('takes an empty array', () => {
-    expect(parseAgentSettings([])).toEqual([]);
+  it('refuses an empty array (it would change nothing), for settings and taints', () => {
+    expect(pathsOf(() => parseAgentSettings([]))).toEqual(['']);
+    expect(pathsOf(() => parseAgentTaints([]))).toEqual(['']);
   });
 
   it.each([

@@ -17,6 +17,8 @@ describe('constraintIssues', () => {
     ['CLUSTER set', { name: 'City', operate: 'CLUSTER', type: 4, set: { item: ['shenzhen'] } }],
     ['LIKE regexp', { name: 'hostname', operate: 'LIKE', type: 3, text: { value: 'mesos-slave-[0-9]+' } }],
     ['UNLIKE glob set', { name: 'hostname', operate: 'UNLIKE', type: 4, set: { item: ['bad-*'] } }],
+    ['LIKE leading-star glob', { name: 'hostname', operate: 'LIKE', type: 3, text: { value: '*-web' } }],
+    ['LIKE the ReDoS pattern', { name: 'hostname', operate: 'LIKE', type: 3, text: { value: '(a+)+$' } }],
     ['GREATER', { name: 'ip-resources', operate: 'GREATER', type: 1, scalar: { value: 0 } }],
     ['LESS', { name: 'load', operate: 'LESS', type: 1, scalar: { value: 0.8 } }],
     ['EXCLUDE', { name: 'hostname', operate: 'EXCLUDE', type: 4, set: { item: ['app:db', 'tier:'] } }],
@@ -42,6 +44,10 @@ describe('constraintIssues', () => {
     ['ranges', { name: 'port', operate: 'UNIQUE', type: 2, ranges: [] }],
     ['ranges[0]', { name: 'port', operate: 'UNIQUE', type: 2, ranges: [{ begin: 5, end: 1 }] }],
     ['text', { name: 'hostname', operate: 'UNIQUE', type: 3 }],
+    // Patterns RE2 cannot compile (it has no lookaround or backreference); a leading `*` is a glob, kept.
+    ['text.value', { name: 'hostname', operate: 'LIKE', type: 3, text: { value: 'node-(' } }],
+    ['set.item[1]', { name: 'hostname', operate: 'UNLIKE', type: 4, set: { item: ['*-web', '(?=x)'] } }],
+    ['text.value', { name: 'hostname', operate: 'LIKE', type: 3, text: { value: '(a)\\1' } }],
   ])('refuses %s', (field, data) => {
     expect(constraintIssues(one(data)).map((issue) => issue.path)).toEqual([`${E}.${field}`]);
   });

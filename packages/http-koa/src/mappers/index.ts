@@ -6,6 +6,7 @@ export {
   type BcsRestartPolicy,
   unixSeconds,
 } from './common.js';
+export { CREDENTIAL_FIELDS, REDACTED, redactCredentials } from './redact.js';
 export {
   type BcsAttribute,
   type BcsDataClass,

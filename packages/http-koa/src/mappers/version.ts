@@ -9,6 +9,7 @@ import {
   toBcsResource,
   toBcsRestartPolicy,
 } from './common.js';
+import { redactCredentials } from './redact.js';
 import {
   type BcsDataClass,
   type BcsPortMapping,
@@ -59,7 +60,7 @@ export interface BcsProcess {
 /**
  * A version as the original answered it: Go's `types.Version` (spec/bcs-behaviour.md §1.3, §6). `ID` is the
  * application name and `Name` the version id (Unix nanos), as the original stored them; the client's
- * definition is under `raw_json` (the one JSON-tagged field).
+ * definition is under `raw_json` (the one JSON-tagged field), credentials redacted (`redact.ts`).
  */
 export interface BcsVersion {
   readonly ID: string;
@@ -106,7 +107,7 @@ export function toBcsVersion(version: Version): BcsVersion {
     Ip: [],
     Mode: '',
     Kind: version.kind,
-    raw_json: version.raw ?? null,
+    raw_json: redactCredentials(version.raw ?? null),
   };
 }
 

@@ -2,7 +2,13 @@ import { ApplicationService, type ApplicationView, ErrorCode, ValidationError } 
 import Router from '@koa/router';
 import { readJson } from '../body.js';
 import { success } from '../envelope.js';
-import { toBcsApplication, toBcsTask, toBcsTaskGroup, toBcsVersion } from '../mappers/index.js';
+import {
+  redactCredentials,
+  toBcsApplication,
+  toBcsTask,
+  toBcsTaskGroup,
+  toBcsVersion,
+} from '../mappers/index.js';
 import { checkNames, queryString } from '../params.js';
 import type { RouteDeps } from './deps.js';
 import { requireScheduler } from './scheduler-required.js';
@@ -95,7 +101,7 @@ export function createApplicationRoutes(deps: RouteDeps): Router {
   });
   router.get('/definition/application/:ns/:name', async (ctx) => {
     const { ns, name } = names(ctx.params);
-    ctx.body = success(service().definition(ns, name));
+    ctx.body = success(redactCredentials(service().definition(ns, name)));
   });
   return router;
 }

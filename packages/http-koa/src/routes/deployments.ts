@@ -2,6 +2,7 @@ import { BcsError, DeploymentService, type DeploymentView, ErrorCode, Validation
 import Router from '@koa/router';
 import { readJson } from '../body.js';
 import { success } from '../envelope.js';
+import { redactCredentials } from '../mappers/index.js';
 import { checkNames, queryString } from '../params.js';
 import type { RouteDeps } from './deps.js';
 import { requireScheduler } from './scheduler-required.js';
@@ -74,7 +75,7 @@ export function createDeploymentRoutes(deps: RouteDeps): Router {
   });
   router.get('/definition/deployment/:ns/:name', async (ctx) => {
     const { ns, name } = names(ctx.params);
-    ctx.body = success(await service().definition(ns, name));
+    ctx.body = success(redactCredentials(await service().definition(ns, name)));
   });
   return router;
 }

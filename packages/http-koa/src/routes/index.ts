@@ -1,5 +1,6 @@
 import { ConfigMapService, SecretService, ServiceService } from '@bcs/core';
 import type Router from '@koa/router';
+import { redactCredentials } from '../mappers/redact.js';
 import { createAdmissionWebhookRoutes } from './admission-webhooks.js';
 import { createAgentSettingRoutes } from './agent-settings.js';
 import { createApplicationRoutes } from './applications.js';
@@ -19,7 +20,12 @@ export function createV4Routes(deps: RouteDeps): Router[] {
   const { container } = deps;
   return [
     createEndpointRoutes(deps),
-    createNamespacedRoutes(['/namespaces/:ns/configmaps'], container.resolve(ConfigMapService), deps),
+    createNamespacedRoutes(
+      ['/namespaces/:ns/configmaps'],
+      container.resolve(ConfigMapService),
+      deps,
+      redactCredentials,
+    ),
     createNamespacedRoutes(['/namespaces/:ns/secrets'], container.resolve(SecretService), deps),
     createNamespacedRoutes(['/namespaces/:ns/services'], container.resolve(ServiceService), deps),
     createAgentSettingRoutes(deps),
