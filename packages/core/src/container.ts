@@ -16,7 +16,11 @@ import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
 import { type MesosDriver, MesosDriverToken } from './ports/mesos-driver.js';
 import { type Store, StoreToken } from './ports/store.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
-import { AgentSettingService } from './services/agent-setting-service.js';
+import {
+  AgentSettingService,
+  AgentSettingsSinkToken,
+  directAgentSettingsSink,
+} from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
@@ -80,7 +84,10 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
+  container.register(AgentSettingsSinkToken, { useValue: directAgentSettingsSink });
   if (overrides.driver !== undefined) {
+    // Agent-setting writes run in the engine's queue and update its settings in the same turn.
+    container.register(AgentSettingsSinkToken, { useFactory: (c) => c.resolve(SchedulerEngine) });
     container.register(MesosDriverToken, { useValue: overrides.driver });
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
     container.register(EventRetentionToken, { useValue: overrides.events ?? {} });

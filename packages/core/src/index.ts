@@ -58,9 +58,21 @@ export type { ContainerSpec, PortSpec, RestartPolicySpec, Version } from './reso
 export * from './rollout/index.js';
 export * from './scheduler/index.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
-export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
+export {
+  AGENT_SETTING_RETRIES,
+  AgentSettingService,
+  type AgentSettingsSink,
+  AgentSettingsSinkToken,
+  directAgentSettingsSink,
+} from './services/agent-setting-service.js';
 export { ApplicationService, type ApplicationView } from './services/application-service.js';
-export { type AgentResources, type ClusterResources, ClusterService } from './services/cluster-service.js';
+export {
+  type AgentResources,
+  type BcsAgentAttribute,
+  type ClusterResources,
+  ClusterService,
+  type OfferView,
+} from './services/cluster-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';

@@ -4,6 +4,7 @@ import {
   type Clock,
   ConfigMapService,
   CustomResourceService,
+  directAgentSettingsSink,
   parseApplication,
   parseCommand,
   parseDeployment,
@@ -149,7 +150,7 @@ describe('builders pass the core validators', () => {
   });
 
   it('anAgentSetting, aListedAgentSetting, anAgentSettingUpdate and anAgentTaintList', async () => {
-    const settings = make(AgentSettingService);
+    const settings = new AgentSettingService(createMemoryStore(), directAgentSettingsSink);
     await settings.set([anAgentSetting(), aListedAgentSetting({ innerIP: '127.0.0.2' })]);
     await settings.update(anAgentSettingUpdate());
     await settings.taint(anAgentTaintList());
