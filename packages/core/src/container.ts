@@ -25,6 +25,11 @@ import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
+import {
+  DataReferenceGuardToken,
+  engineDataReferenceGuard,
+  noDataReferenceGuard,
+} from './services/data-references.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { SecretService } from './services/secret-service.js';
@@ -85,9 +90,14 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
   container.register(AgentSettingsSinkToken, { useValue: directAgentSettingsSink });
+  container.register(DataReferenceGuardToken, { useValue: noDataReferenceGuard });
   if (overrides.driver !== undefined) {
     // Agent-setting writes run in the engine's queue and update its settings in the same turn.
     container.register(AgentSettingsSinkToken, { useFactory: (c) => c.resolve(SchedulerEngine) });
+    // Configmap and secret deletes check the engine's applications, in its queue.
+    container.register(DataReferenceGuardToken, {
+      useFactory: (c) => engineDataReferenceGuard(c.resolve(SchedulerEngine)),
+    });
     container.register(MesosDriverToken, { useValue: overrides.driver });
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
     container.register(EventRetentionToken, { useValue: overrides.events ?? {} });

@@ -18,6 +18,7 @@ import type { Version } from '../resources/version.js';
 import { parseApplication, parseProcessApplication } from '../validation/application.js';
 import { isPlainObject } from '../validation/canonical-keys.js';
 import { isValidName } from '../validation/rules.js';
+import { checkDataRefs } from './data-references.js';
 
 /** An application with its taskgroups (ordered by index) and current version: what fetch returns. */
 export interface ApplicationView {
@@ -41,7 +42,10 @@ export class ApplicationService {
   /** Creates an application; `AlreadyExists` if it exists. */
   async create(namespace: string, body: unknown): Promise<ApplicationView> {
     const version = this.versionOf(namespace, body);
-    await this.engine.run(() => createApplication(this.engine, version));
+    await this.engine.run(async () => {
+      await this.checkDataRefs(version);
+      await createApplication(this.engine, version);
+    });
     return this.get(namespace, version.appId);
   }
 
@@ -52,7 +56,10 @@ export class ApplicationService {
     options: { instances?: number; resourceOnly?: boolean } = {},
   ): Promise<ApplicationView> {
     const version = this.versionOf(namespace, body);
-    await this.engine.run(() => updateApplication(this.engine, version, options));
+    await this.engine.run(async () => {
+      await this.checkDataRefs(version);
+      await updateApplication(this.engine, version, options);
+    });
     return this.get(namespace, version.appId);
   }
 
@@ -126,6 +133,15 @@ export class ApplicationService {
       );
     }
     return state.versions.get(state.app.versionId)?.raw ?? null;
+  }
+
+  /**
+   * Refuses (1405008) a version whose containers reference a missing configmap, secret or data key, as the
+   * original's `CheckVersion` did. Inside the queue, so a configmap delete cannot slip in before the write.
+   */
+  private checkDataRefs(version: Version): Promise<void> {
+    const section = `spec.template.spec.${version.kind === 'process' ? 'processes' : 'containers'}`;
+    return checkDataRefs(this.engine.store, version.namespace, version.containers, section, 'application');
   }
 
   private versionOf(namespace: string, body: unknown): Version {

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { dataRefsOf } from '../convert/definition-to-version.js';
 import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
 import { DeploymentController, startRollout, withRollout } from '../deployments/deployment-controller.js';
@@ -16,8 +17,9 @@ import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.j
 import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
-import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import { type DeploymentDefinition, parseDeployment, templateWorkload } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
+import { checkDataRefs } from './data-references.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
 export interface DeploymentView {
@@ -62,6 +64,7 @@ export class DeploymentService {
       if ((await this.find(namespace, name)) !== undefined) {
         throw new AlreadyExistsError(`deployment ${namespace}/${name}`);
       }
+      await checkTemplateDataRefs(this.engine, definition, namespace);
       const matches = this.matchingApps(namespace, definition.spec.selector ?? {});
       if (matches.length > 1) throw tooManyMatches(matches);
       const [match] = matches;
@@ -94,6 +97,7 @@ export class DeploymentService {
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
+      await checkTemplateDataRefs(this.engine, definition, namespace);
       const updating = current.rollout !== undefined && hasActiveRollout(current);
       if (current.status !== 'Running' && !updating) {
         throw new ConflictError(
@@ -336,6 +340,25 @@ export class DeploymentService {
     }
     return state;
   }
+}
+
+/**
+ * Refuses (1405008, nothing stored) a template whose containers or processes reference a configmap, secret
+ * or data key missing from `namespace`, as applications are refused.
+ */
+function checkTemplateDataRefs(
+  engine: SchedulerEngine,
+  definition: DeploymentDefinition,
+  namespace: string,
+): Promise<void> {
+  const template = definition.spec.template;
+  if (template === undefined) return Promise.resolve();
+  const workload = templateWorkload(template);
+  const refs =
+    workload === 'processes'
+      ? (template.spec.processes ?? []).map((p) => ({ name: p.procName, ...dataRefsOf(p) }))
+      : (template.spec.containers ?? []).map((c) => ({ name: c.name ?? '', ...dataRefsOf(c) }));
+  return checkDataRefs(engine.store, namespace, refs, `spec.template.spec.${workload}`, 'deployment');
 }
 
 function parseChecked(body: unknown, namespace: string): DeploymentDefinition {

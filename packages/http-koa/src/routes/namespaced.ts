@@ -1,15 +1,16 @@
-import type { NamespacedResourceService } from '@bcs/core';
+import { ErrorCode, type NamespacedResourceService, ValidationError } from '@bcs/core';
 import Router from '@koa/router';
 import { readJson } from '../body.js';
 import { success } from '../envelope.js';
-import { checkNames } from '../params.js';
+import { checkNames, queryString } from '../params.js';
 import type { RouteDeps } from './deps.js';
 
 /**
  * The five routes of a declarative namespaced kind under each of `bases` (paths with a `:ns` parameter, such
  * as `/namespaces/:ns/configmaps`): POST (create), PUT (update; the name comes from the body), DELETE
  * `/{name}`, GET (list) and GET `/{name}`. Create and update answer the stored object. A kind the API serves
- * under several paths (admission webhooks) passes them all; each serves the same five routes.
+ * under several paths (admission webhooks) passes them all; each serves the same five routes. DELETE takes
+ * `?force=true|false`: configmaps and secrets that applications reference are deleted only with `true`.
  */
 export function createNamespacedRoutes<D extends { metadata: { name: string } }>(
   bases: readonly string[],
@@ -36,7 +37,15 @@ export function createNamespacedRoutes<D extends { metadata: { name: string } }>
     });
     router.delete(`${base}/:name`, async (ctx) => {
       checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
-      await service.delete(ctx.params.ns!, ctx.params.name!);
+      const force = queryString(ctx.query, 'force');
+      if (force !== undefined && force !== 'true' && force !== 'false') {
+        throw new ValidationError(
+          'URL',
+          [{ path: 'force', rule: 'must be true or false' }],
+          ErrorCode.BadParams,
+        );
+      }
+      await service.delete(ctx.params.ns!, ctx.params.name!, { force: force === 'true' });
       ctx.body = success(null);
     });
   }
