@@ -11,12 +11,52 @@ import type { TaskDataObjects } from '../scheduler/task-data.js';
 /** The data of the configmaps and secrets a launch needs, by name (all of one namespace). */
 export type DataObjects = TaskDataObjects;
 
-/** What reference checks read of a container: its name and references. */
-export type DataRefs = Pick<ContainerSpec, 'name' | 'configMaps' | 'secrets'>;
+/**
+ * What reference checks read of a container: its name, references and, at create and update, its image
+ * credentials (`secret::<name>||<key>` refers to a secret's data key, spec/bcs-behaviour.md §1.2).
+ */
+export type DataRefs = Pick<ContainerSpec, 'name' | 'configMaps' | 'secrets'> & {
+  readonly imagePull?: { readonly imagePullUser?: string; readonly imagePullPasswd?: string };
+};
+
+/** The prefix of an image credential that names a secret's data key. */
+export const IMAGE_SECRET_PREFIX = 'secret::';
+
+/**
+ * The secret and key an image credential names, as the original parsed it (`checkImageSecret`): `undefined`
+ * when it does not start with `secret::`, `'invalid'` when it is not `secret::<name>||<key>`; name and key are
+ * trimmed. Examples: `secret::regcred||user` → {name 'regcred', key 'user'}; `secret::regcred` → 'invalid';
+ * `alice` → undefined.
+ */
+export function imageSecretOf(
+  value: string | undefined,
+): { name: string; key: string } | 'invalid' | undefined {
+  if (value === undefined || !value.startsWith(IMAGE_SECRET_PREFIX)) return undefined;
+  const parts = value.split('::');
+  if (parts.length !== 2) return 'invalid';
+  const ref = (parts[1] as string).split('||');
+  if (ref.length !== 2) return 'invalid';
+  return { name: (ref[0] as string).trim(), key: (ref[1] as string).trim() };
+}
+
+function imageSecretNames(container: DataRefs): string[] {
+  const names: string[] = [];
+  for (const value of [container.imagePull?.imagePullUser, container.imagePull?.imagePullPasswd]) {
+    const ref = imageSecretOf(value);
+    if (ref !== undefined && ref !== 'invalid') names.push(ref.name);
+  }
+  return names;
+}
 
 /** Whether any of `containers` references a configmap or a secret. */
 export function hasDataRefs(containers: readonly DataRefs[]): boolean {
-  return containers.some((c) => (c.configMaps?.length ?? 0) > 0 || (c.secrets?.length ?? 0) > 0);
+  return containers.some(
+    (c) =>
+      (c.configMaps?.length ?? 0) > 0 ||
+      (c.secrets?.length ?? 0) > 0 ||
+      imageSecretOf(c.imagePull?.imagePullUser) !== undefined ||
+      imageSecretOf(c.imagePull?.imagePullPasswd) !== undefined,
+  );
 }
 
 /**
@@ -36,7 +76,10 @@ export async function readDataObjects(
       const entry = await store.get<ConfigMap>('configmap', namespacedKey(namespace, name));
       if (entry !== undefined) configMaps.set(name, entry.value);
     }
-    for (const { secretName } of container.secrets ?? []) {
+    for (const secretName of [
+      ...(container.secrets ?? []).map((s) => s.secretName),
+      ...imageSecretNames(container),
+    ]) {
       if (secrets.has(secretName)) continue;
       const entry = await store.get<Secret>('secret', namespacedKey(namespace, secretName));
       if (entry !== undefined) secrets.set(secretName, entry.value);

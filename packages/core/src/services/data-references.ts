@@ -1,8 +1,16 @@
-import { type DataObjects, type DataRefs, hasDataRefs, readDataObjects } from '../engine/data-objects.js';
+import { dataRefsOf } from '../convert/definition-to-version.js';
+import {
+  type DataObjects,
+  type DataRefs,
+  hasDataRefs,
+  imageSecretOf,
+  readDataObjects,
+} from '../engine/data-objects.js';
 import type { SchedulerEngine } from '../engine/engine.js';
 import { ConflictError, type Issue, ValidationError } from '../errors.js';
 import type { Store } from '../ports/store.js';
 import { createToken } from '../tokens.js';
+import type { ContainerDefinition, ProcessDefinition } from '../validation/pod-template.js';
 
 /**
  * Configmaps and secrets that containers reference (spec/bcs-behaviour.md §1.2 `CheckVersion`, §8.4):
@@ -51,6 +59,18 @@ export function missingDataRefs(
         }
       });
     });
+    for (const field of ['imagePullUser', 'imagePullPasswd'] as const) {
+      const ref = imageSecretOf(container.imagePull?.[field]);
+      if (ref === undefined) continue;
+      const path = `${section}[${c}].${field}`;
+      if (ref === 'invalid') {
+        issues.push({ path, rule: `${who}: must be secret::<name>||<key> when it starts with secret::` });
+      } else if (!objects.secrets.has(ref.name)) {
+        issues.push({ path, rule: `${who}: secret ${namespace}/${ref.name} does not exist` });
+      } else if (!Object.hasOwn(objects.secrets.get(ref.name)!.datas, ref.key)) {
+        issues.push({ path, rule: `${who}: secret ${namespace}/${ref.name} has no data key "${ref.key}"` });
+      }
+    }
     (container.secrets ?? []).forEach((ref, r) => {
       const path = `${section}[${c}].secrets[${r}]`;
       const object = objects.secrets.get(ref.secretName);
@@ -72,6 +92,30 @@ export function missingDataRefs(
     });
   });
   return issues;
+}
+
+/**
+ * The references of a pod template's containers (with their image credentials) or processes, for
+ * {@link checkDataRefs}.
+ */
+export function templateDataRefs(
+  spec: {
+    readonly containers?: readonly ContainerDefinition[] | undefined;
+    readonly processes?: readonly ProcessDefinition[] | undefined;
+  },
+  workload: 'containers' | 'processes',
+): DataRefs[] {
+  if (workload === 'processes') {
+    return (spec.processes ?? []).map((p) => ({ name: p.procName, ...dataRefsOf(p) }));
+  }
+  return (spec.containers ?? []).map((c) => ({
+    name: c.name ?? '',
+    ...dataRefsOf(c),
+    imagePull: {
+      ...(c.imagePullUser === undefined ? {} : { imagePullUser: c.imagePullUser }),
+      ...(c.imagePullPasswd === undefined ? {} : { imagePullPasswd: c.imagePullPasswd }),
+    },
+  }));
 }
 
 /**

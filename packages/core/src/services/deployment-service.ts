@@ -1,5 +1,4 @@
 import { inject, injectable } from 'tsyringe';
-import { dataRefsOf } from '../convert/definition-to-version.js';
 import { applicationBodyOf, ownedAppChanges, versionOfTemplate } from '../deployments/app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from '../deployments/apply.js';
 import { DeploymentController, startRollout, withRollout } from '../deployments/deployment-controller.js';
@@ -19,7 +18,7 @@ import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../r
 import { parseApplication } from '../validation/application.js';
 import { type DeploymentDefinition, parseDeployment, templateWorkload } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
-import { checkDataRefs } from './data-references.js';
+import { checkDataRefs, templateDataRefs } from './data-references.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
 export interface DeploymentView {
@@ -354,10 +353,7 @@ function checkTemplateDataRefs(
   const template = definition.spec.template;
   if (template === undefined) return Promise.resolve();
   const workload = templateWorkload(template);
-  const refs =
-    workload === 'processes'
-      ? (template.spec.processes ?? []).map((p) => ({ name: p.procName, ...dataRefsOf(p) }))
-      : (template.spec.containers ?? []).map((c) => ({ name: c.name ?? '', ...dataRefsOf(c) }));
+  const refs = templateDataRefs(template.spec, workload);
   return checkDataRefs(engine.store, namespace, refs, `spec.template.spec.${workload}`, 'deployment');
 }
 

@@ -107,6 +107,51 @@ describe('references are checked at create and update (CheckVersion)', () => {
     ]);
   });
 
+  it('refuses image credentials naming a missing secret or key, or malformed (secret::<name>||<key>)', async () => {
+    await secrets().create(
+      NS,
+      aSecret({ metadata: { name: 'regcred' }, datas: { user: { content: b64('u') } } }),
+    );
+    const paths = await refused(
+      h.apps.create(
+        NS,
+        appWithRefs(
+          { configmaps: [], secrets: [] },
+          {
+            spec: {
+              template: {
+                spec: {
+                  containers: [
+                    {
+                      image: 'nginx',
+                      imagePullUser: 'secret::regcred||user',
+                      imagePullPasswd: 'secret::regcred||pwd',
+                    },
+                    { image: 'nginx', imagePullUser: 'secret::nope||user', imagePullPasswd: 'secret::bad' },
+                  ],
+                },
+              },
+            },
+          },
+        ),
+      ),
+    );
+    expect(paths).toEqual([
+      'spec.template.spec.containers[0].imagePullPasswd',
+      'spec.template.spec.containers[1].imagePullUser',
+      'spec.template.spec.containers[1].imagePullPasswd',
+    ]);
+  });
+
+  it('accepts image credentials naming an existing secret key, and plain ones', async () => {
+    await secrets().create(
+      NS,
+      aSecret({ metadata: { name: 'regcred' }, datas: { user: { content: b64('u') } } }),
+    );
+    const body = smallApp({}, { imagePullUser: 'secret::regcred || user', imagePullPasswd: 'plain' });
+    expect((await h.apps.create(NS, body)).app.id).toBe('app-test');
+  });
+
   it('refuses an update that references a missing configmap; the current version stays', async () => {
     await h.apps.create(NS, smallApp());
     const before = h.apps.get(NS, 'app-test').app.versionId;
