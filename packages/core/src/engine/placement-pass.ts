@@ -55,9 +55,11 @@ export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
   const result = placeAll(engine, pending, offers);
   // Configmaps and secrets are read before anything is stored, so a failing read launches nothing.
   const data = new Map<Version, DataObjects | undefined>();
+  const versions = new Set<Version>();
   for (const launches of result.launches.values()) {
-    for (const { placement } of launches) await readDataOnce(engine, placement.request.version, data);
+    for (const { placement } of launches) versions.add(placement.request.version);
   }
+  for (const version of versions) await readDataOnce(engine, version, data);
   await engine.commit(result.changes);
   const used = new Set<string>();
   for (const [offerId, launches] of result.launches) {
@@ -94,7 +96,7 @@ function launchGroupOf(
 }
 
 /**
- * Reads, once per pass and version, the configmaps and secrets `version`'s containers reference: their
+ * Reads, for one version of a pass, the configmaps and secrets `version`'s containers reference: their
  * content as it is now, so a taskgroup launched after a configmap changed gets the new content (running ones
  * keep theirs). One that is gone (deleted with `force`) is logged and left out.
  */
@@ -103,7 +105,6 @@ async function readDataOnce(
   version: Version,
   cache: Map<Version, DataObjects | undefined>,
 ): Promise<void> {
-  if (cache.has(version)) return;
   if (!hasDataRefs(version.containers)) {
     cache.set(version, undefined);
     return;
