@@ -83,6 +83,9 @@ export interface BcsProcess {
   readonly env: readonly { readonly name: string; readonly value: string }[];
   readonly ports: readonly { name: string; hostPort: number; containerPort: number; protocol: string }[];
   readonly healthChecks: readonly HealthCheckDefinition[];
+  /** `omitempty`: present only when the process references configmaps or secrets. */
+  readonly configmaps?: readonly BcsConfigMapRef[];
+  readonly secrets?: readonly BcsSecretRef[];
 }
 
 /**
@@ -197,5 +200,7 @@ function toBcsProcess(process: ContainerSpec): BcsProcess {
     env: process.env,
     ports: process.ports.map((p) => ({ ...p })),
     healthChecks: process.healthChecks,
+    ...(process.configMaps === undefined ? {} : { configmaps: process.configMaps.map(toBcsConfigMapRef) }),
+    ...(process.secrets === undefined ? {} : { secrets: process.secrets.map(toBcsSecretRef) }),
   };
 }
