@@ -15,11 +15,20 @@ import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
 import { type MesosDriver, MesosDriverToken } from './ports/mesos-driver.js';
 import { type Store, StoreToken } from './ports/store.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
-import { AgentSettingService } from './services/agent-setting-service.js';
+import {
+  AgentSettingService,
+  AgentSettingsSinkToken,
+  directAgentSettingsSink,
+} from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
+import {
+  DataReferenceGuardToken,
+  engineDataReferenceGuard,
+  noDataReferenceGuard,
+} from './services/data-references.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
@@ -80,7 +89,15 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
+  container.register(AgentSettingsSinkToken, { useValue: directAgentSettingsSink });
+  container.register(DataReferenceGuardToken, { useValue: noDataReferenceGuard });
   if (overrides.driver !== undefined) {
+    // Agent-setting writes run in the engine's queue and update its settings in the same turn.
+    container.register(AgentSettingsSinkToken, { useFactory: (c) => c.resolve(SchedulerEngine) });
+    // Configmap and secret deletes check the engine's applications, in its queue.
+    container.register(DataReferenceGuardToken, {
+      useFactory: (c) => engineDataReferenceGuard(c.resolve(SchedulerEngine)),
+    });
     container.register(MesosDriverToken, { useValue: overrides.driver });
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
     container.register(EventRetentionToken, { useValue: overrides.events ?? {} });

@@ -54,19 +54,48 @@ export type {
   TaskGroupStatus,
   TaskStatus,
 } from './resources/taskgroup.js';
-export type { ContainerSpec, PortSpec, RestartPolicySpec, Version } from './resources/version.js';
+export type {
+  ConfigMapRefSpec,
+  ContainerSpec,
+  DataItemSpec,
+  PortSpec,
+  RestartPolicySpec,
+  SecretRefSpec,
+  Version,
+} from './resources/version.js';
 export * from './rollout/index.js';
 export * from './scheduler/index.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
-export { AGENT_SETTING_RETRIES, AgentSettingService } from './services/agent-setting-service.js';
+export {
+  AGENT_SETTING_RETRIES,
+  AgentSettingService,
+  type AgentSettingsSink,
+  AgentSettingsSinkToken,
+  directAgentSettingsSink,
+} from './services/agent-setting-service.js';
 export { ApplicationService, type ApplicationView } from './services/application-service.js';
-export { type AgentResources, type ClusterResources, ClusterService } from './services/cluster-service.js';
+export {
+  type AgentResources,
+  type BcsAgentAttribute,
+  type ClusterResources,
+  ClusterService,
+  type OfferView,
+} from './services/cluster-service.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
+export {
+  type DataKind,
+  type DataReferenceGuard,
+  DataReferenceGuardToken,
+} from './services/data-references.js';
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { EventService } from './services/event-service.js';
-export { NamespacedResourceService, type Stored } from './services/namespaced-resource-service.js';
+export {
+  type DeleteOptions,
+  NamespacedResourceService,
+  type Stored,
+} from './services/namespaced-resource-service.js';
 export { SecretService } from './services/secret-service.js';
 export { ServiceService } from './services/service-service.js';
 export * from './status/index.js';

@@ -4,6 +4,8 @@ import {
   type Clock,
   ConfigMapService,
   CustomResourceService,
+  type DataReferenceGuard,
+  directAgentSettingsSink,
   parseApplication,
   parseCommand,
   parseDeployment,
@@ -120,12 +122,13 @@ describe('builders', () => {
 describe('builders pass the core validators', () => {
   // Services are built by hand: @bcs/testing does not depend on tsyringe. A service taking fewer ports
   // (only the store) still fits this constructor type.
-  const make = <T>(Service: new (store: Store, clock: Clock) => T): T =>
-    new Service(createMemoryStore(), new ManualClock(0));
+  const make = <T>(Service: new (store: Store, clock: Clock, guard: DataReferenceGuard) => T): T =>
+    new Service(createMemoryStore(), new ManualClock(0), { run: (work) => work(), referencedBy: () => [] });
 
   type NamespacedService = new (
     store: Store,
     clock: Clock,
+    guard: DataReferenceGuard,
   ) => { validate(namespace: string, body: unknown): unknown };
   it.each<[string, NamespacedService, () => JsonObject]>([
     ['aConfigMap', ConfigMapService, aConfigMap],
@@ -149,7 +152,7 @@ describe('builders pass the core validators', () => {
   });
 
   it('anAgentSetting, aListedAgentSetting, anAgentSettingUpdate and anAgentTaintList', async () => {
-    const settings = make(AgentSettingService);
+    const settings = new AgentSettingService(createMemoryStore(), directAgentSettingsSink);
     await settings.set([anAgentSetting(), aListedAgentSetting({ innerIP: '127.0.0.2' })]);
     await settings.update(anAgentSettingUpdate());
     await settings.taint(anAgentTaintList());

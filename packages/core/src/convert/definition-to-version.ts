@@ -90,8 +90,9 @@ export function toVersion(definition: ReplicaControllerDefinition, options: ToVe
  * (`resourceRequests`), `limits` = `resourceLimits`; env flattened ({@link flattenEnv}); ports with
  * `hostPort` 0 when absent (an offer port) and a normalised protocol ({@link normaliseProtocol}); volumes
  * read-only or not; health checks with {@link HEALTH_CHECK_DEFAULTS} for times ≤ 0; `forcePull` when
- * `imagePullPolicy` is `Always`. Hostname, type, image credentials, configmaps, secrets, extended resources
- * and volume `subPath` have no place in `ContainerSpec`; they stay in the version's `raw`.
+ * `imagePullPolicy` is `Always`; configmap and secret references ({@link dataRefsOf}) when there are any.
+ * Hostname, type, image credentials, extended resources and volume `subPath` have no place in
+ * `ContainerSpec`; they stay in the version's `raw`.
  */
 export function toContainerSpec(container: ContainerDefinition): ContainerSpec {
   const resources = resourceRequests(container);
@@ -114,6 +115,38 @@ export function toContainerSpec(container: ContainerDefinition): ContainerSpec {
       mountPath: volume.mountPath,
       readOnly: volume.readOnly ?? false,
     })),
+    ...dataRefsOf(container),
+  };
+}
+
+type DataItemDefinition = NonNullable<ContainerDefinition['configmaps']>[number]['items'][number];
+
+/**
+ * The configmap and secret references of a container or process, normalised (`readOnly` false and `user`
+ * `''` when absent; `dataKeyAlias` and `subPath` dropped: the original's task construction did not read
+ * them), as `{configMaps, secrets}` with empty lists left out.
+ *
+ * Example: `configmaps: [{name: 'cm', items: [{type: 'env', dataKey: 'k', keyOrPath: 'K'}]}]` →
+ * `{configMaps: [{name: 'cm', items: [{type: 'env', dataKey: 'k', keyOrPath: 'K', readOnly: false, user: ''}]}]}`.
+ */
+export function dataRefsOf(
+  workload: Pick<ContainerDefinition, 'configmaps' | 'secrets'>,
+): Pick<ContainerSpec, 'configMaps' | 'secrets'> {
+  const item = (i: DataItemDefinition) => ({
+    type: i.type,
+    dataKey: i.dataKey,
+    keyOrPath: i.keyOrPath,
+    readOnly: i.readOnly ?? false,
+    user: i.user ?? '',
+  });
+  const configMaps = (workload.configmaps ?? []).map((c) => ({ name: c.name, items: c.items.map(item) }));
+  const secrets = (workload.secrets ?? []).map((s) => ({
+    secretName: s.secretName,
+    items: s.items.map(item),
+  }));
+  return {
+    ...(configMaps.length === 0 ? {} : { configMaps }),
+    ...(secrets.length === 0 ? {} : { secrets }),
   };
 }
 
@@ -143,6 +176,7 @@ export function processToContainerSpec(process: ProcessDefinition): ContainerSpe
     forcePull: false,
     parameters: [],
     volumes: [],
+    ...dataRefsOf(process),
   };
 }
 

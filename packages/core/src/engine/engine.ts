@@ -161,10 +161,27 @@ export class SchedulerEngine implements AsyncDisposable {
     }
   }
 
-  /** Re-reads agent settings (they change through the API). */
+  /** Loads the agent settings from the store (at start; afterwards writes tell {@link agentSettingsChanged}). */
   async refreshAgentSettings(): Promise<void> {
     const entries = await this.store.list<AgentSetting>('agentsetting');
     this.agentSettings = new Map(entries.map((e) => [e.value.innerIP, e.value]));
+  }
+
+  /**
+   * The agent-setting service wrote `settings` (`undefined`: deleted), inside this queue: the next placement
+   * pass sees them. When taskgroups wait, offers are revived (Mesos holds back declined agents for a few
+   * seconds), since an enabled agent or a new attribute may let them fit now.
+   */
+  agentSettingsChanged(settings: ReadonlyMap<string, AgentSetting | undefined>): void {
+    for (const [ip, setting] of settings) {
+      if (setting === undefined) this.agentSettings.delete(ip);
+      else this.agentSettings.set(ip, setting);
+    }
+    if (!this.started || this.disposed || !this.hasPlaceablePending()) return;
+    this.run(async () => {
+      this.suppressed = false;
+      await this.send({ type: 'REVIVE' });
+    }).catch((error: unknown) => this.logger.error({ err: error }, 'revive failed'));
   }
 
   /**
@@ -372,11 +389,10 @@ export class SchedulerEngine implements AsyncDisposable {
     }
   }
 
-  /** Housekeeping: re-send stuck kills, wake back-offs, refresh settings, reconcile periodically. */
+  /** Housekeeping: re-send stuck kills, wake back-offs, reconcile periodically. */
   private async tick(): Promise<void> {
     const now = this.clock.now();
     await resendStuckKills(this, now);
-    await this.refreshAgentSettings();
     await this.pruneEvents();
     if (now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
       this.lastReconcileAt = now;

@@ -1,5 +1,6 @@
 import type { MesosLaunchGroupOperation, MesosOffer } from '../ports/mesos-driver.js';
 import type { Task, TaskGroup } from '../resources/taskgroup.js';
+import type { Version } from '../resources/version.js';
 import { createSchedulingContext, type SchedulingContext } from '../scheduler/context.js';
 import { buildLaunchGroup } from '../scheduler/launch.js';
 import { type PooledOffer, toPooledOffer } from '../scheduler/offer.js';
@@ -10,6 +11,7 @@ import {
   placeTaskGroup,
   planPlacements,
 } from '../scheduler/placement.js';
+import { type DataObjects, hasDataRefs, readDataObjects } from './data-objects.js';
 import type { SchedulerEngine } from './engine.js';
 import { type AppState, Changes } from './state.js';
 
@@ -33,7 +35,8 @@ interface PassResult {
  * 1. collect Pending taskgroups whose back-off has passed, per application, lowest index first;
  * 2. normalise the pooled offers with the agent settings (disabled agents, taints, custom attributes);
  * 3. place each application's taskgroups with the pure pipeline; later apps see what earlier ones consumed;
- * 4. store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
+ * 4. read the configmaps and secrets the placed versions reference (none read when none is referenced), then
+ *    store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
  * 5. only then ACCEPT each used offer with its LAUNCH_GROUP operations, and DECLINE the unused ones;
  * 6. let each touched application's controller recompute its status (one batch for all of them).
  *
@@ -50,11 +53,20 @@ export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
     return;
   }
   const result = placeAll(engine, pending, offers);
+  // Configmaps and secrets are read before anything is stored, so a failing read launches nothing.
+  const data = new Map<Version, DataObjects | undefined>();
+  const versions = new Set<Version>();
+  for (const launches of result.launches.values()) {
+    for (const { placement } of launches) versions.add(placement.request.version);
+  }
+  for (const version of versions) await readDataOnce(engine, version, data);
   await engine.commit(result.changes);
   const used = new Set<string>();
   for (const [offerId, launches] of result.launches) {
     used.add(offerId);
-    const operations = launches.map((launch) => launchGroupOf(engine, launch));
+    const operations = launches.map((launch) =>
+      launchGroupOf(engine, launch, data.get(launch.placement.request.version)),
+    );
     await engine.send({
       type: 'ACCEPT',
       accept: { offer_ids: [{ value: offerId }], operations, filters: { refuse_seconds: 1 } },
@@ -67,15 +79,54 @@ export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
   await engine.syncApps(result.touched);
 }
 
-/** The LAUNCH_GROUP operation of a stored launch. */
-function launchGroupOf(engine: SchedulerEngine, { taskGroup, placement }: Launch): MesosLaunchGroupOperation {
+/** The LAUNCH_GROUP operation of a stored launch, with the configmaps and secrets its containers get. */
+function launchGroupOf(
+  engine: SchedulerEngine,
+  { taskGroup, placement }: Launch,
+  data: DataObjects | undefined,
+): MesosLaunchGroupOperation {
   return buildLaunchGroup({
     taskGroupId: taskGroup.id,
     taskIds: taskGroup.tasks.map((t) => t.id),
     version: placement.request.version,
     placement,
     frameworkId: engine.frameworkId!,
+    ...(data === undefined ? {} : { data }),
   });
+}
+
+/**
+ * Reads, for one version of a pass, the configmaps and secrets `version`'s containers reference: their
+ * content as it is now, so a taskgroup launched after a configmap changed gets the new content (running ones
+ * keep theirs). One that is gone (deleted with `force`) is logged and left out.
+ */
+async function readDataOnce(
+  engine: SchedulerEngine,
+  version: Version,
+  cache: Map<Version, DataObjects | undefined>,
+): Promise<void> {
+  if (!hasDataRefs(version.containers)) {
+    cache.set(version, undefined);
+    return;
+  }
+  const objects = await readDataObjects(engine.store, version.namespace, version.containers);
+  for (const container of version.containers) {
+    const missing = [
+      ...(container.configMaps ?? [])
+        .filter((r) => !objects.configMaps.has(r.name))
+        .map((r) => `configmap ${r.name}`),
+      ...(container.secrets ?? [])
+        .filter((r) => !objects.secrets.has(r.secretName))
+        .map((r) => `secret ${r.secretName}`),
+    ];
+    if (missing.length > 0) {
+      engine.logger.warn(
+        { app: `${version.namespace}/${version.appId}`, container: container.name, missing },
+        'launching without referenced data that no longer exists',
+      );
+    }
+  }
+  cache.set(version, objects);
 }
 
 /** Pending taskgroups past their back-off, per application in the state's order, lowest index first. */

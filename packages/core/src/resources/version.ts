@@ -23,6 +23,31 @@ export interface PortSpec {
   readonly protocol: string;
 }
 
+/**
+ * One item of a configmap or secret reference (`commtypes.KeyToPath` / `SecretItem`): data key `dataKey` of the
+ * referenced object, delivered as an environment variable (`type` `env`, `keyOrPath` = its name) or a file
+ * (`file`, `keyOrPath` = its path).
+ */
+export interface DataItemSpec {
+  readonly type: 'env' | 'file';
+  readonly dataKey: string;
+  readonly keyOrPath: string;
+  readonly readOnly: boolean;
+  readonly user: string;
+}
+
+/** A container's reference to configmap `name` of the application's namespace. */
+export interface ConfigMapRefSpec {
+  readonly name: string;
+  readonly items: readonly DataItemSpec[];
+}
+
+/** A container's reference to secret `secretName` of the application's namespace. */
+export interface SecretRefSpec {
+  readonly secretName: string;
+  readonly items: readonly DataItemSpec[];
+}
+
 /** A container as the scheduler launches it: the definition, normalised (numbers parsed, defaults applied). */
 export interface ContainerSpec {
   readonly name: string;
@@ -43,6 +68,13 @@ export interface ContainerSpec {
     readonly mountPath: string;
     readonly readOnly: boolean;
   }[];
+  /**
+   * Configmaps whose data the container gets (checked to exist at create and update; read when a taskgroup
+   * is launched). Absent when none.
+   */
+  readonly configMaps?: readonly ConfigMapRefSpec[];
+  /** Secrets whose data the container gets, as `configMaps`. Absent when none. */
+  readonly secrets?: readonly SecretRefSpec[];
 }
 
 /**

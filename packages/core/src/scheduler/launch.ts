@@ -15,6 +15,7 @@ import { REQUEST_IP_PREFIX } from './feasibility/requested-ip.js';
 import { normaliseRanges } from './offer.js';
 import { networkOf } from './ports.js';
 import { EXECUTOR_OVERHEAD, taskResourcesOf } from './resources.js';
+import { type TaskDataObjects, taskDataOf, taskEnvOf, taskMessagesOf } from './task-data.js';
 import type { Placement } from './types.js';
 
 /**
@@ -38,6 +39,8 @@ export interface LaunchGroupInput {
   readonly overhead?: ResourceAmounts;
   /** The CNI network BRIDGE taskgroups join (default `mesos-bridge`). */
   readonly bridgeNetwork?: string;
+  /** The configmaps and secrets the containers reference, read at launch (default: none). */
+  readonly data?: TaskDataObjects;
 }
 
 /**
@@ -56,6 +59,11 @@ export interface LaunchGroupInput {
  *   did not set itself; `health_check` from its first local check ({@link healthCheckOf}); `kill_policy` when
  *   `killGracePeriod > 0`; labels = version labels + `namespace`, `pod_name` `<app>-<index>`, `cluster`, and
  *   `io.tencent.bcs.netsvc.requestip` when the placement has a requested IP.
+ * - configmaps and secrets the container references (`task-data.ts`, from `input.data`): `data` = base64 of
+ *   `{"Msgs": [...]}`, the original's `DataClass.Msgs` (files, environment variables, secrets), for an executor
+ *   that reads it; their environment variables (ENV and env SECRET, decoded) are also appended to the
+ *   command's environment, which Mesos' DEFAULT executor sets. Files and remote data reach a task only
+ *   through `data`.
  *
  * Resources carry the offer's role. Throws `BcsError` Internal when `taskIds` and containers differ in number.
  */
@@ -88,6 +96,8 @@ export function buildLaunchGroup(input: LaunchGroupInput): MesosLaunchGroupOpera
       mappings.filter((m) => m.hostPort > 0).map((m) => ({ begin: m.hostPort, end: m.hostPort })),
     );
     const healthCheck = healthCheckOf(spec, mappings);
+    const messages = input.data === undefined ? [] : taskMessagesOf(spec, input.data);
+    const data = taskDataOf(messages);
     return {
       name: `${taskId.split('.')[0]}-${taskId}`,
       task_id: { value: taskId },
@@ -99,12 +109,13 @@ export function buildLaunchGroup(input: LaunchGroupInput): MesosLaunchGroupOpera
           : [{ name: 'ports', type: 'RANGES', ranges: { range: hostPorts }, role }]),
       ] as MesosResource[],
       container: taskContainer(spec),
-      command: commandOf(spec, mappings, vars),
+      command: commandOf(spec, mappings, vars, taskEnvOf(messages)),
       ...(healthCheck === undefined ? {} : { health_check: healthCheck }),
       ...(version.killGracePeriod > 0
         ? { kill_policy: { grace_period: { nanoseconds: Math.round(version.killGracePeriod * 1e9) } } }
         : {}),
       labels: { labels },
+      ...(data === undefined ? {} : { data }),
     };
   });
   return { type: 'LAUNCH_GROUP', launch_group: { executor, task_group: { tasks } } };
@@ -171,6 +182,7 @@ function commandOf(
   spec: ContainerSpec,
   mappings: readonly PortMapping[],
   vars: ReadonlyMap<string, string>,
+  dataEnv: readonly { name: string; value: string }[],
 ): MesosCommandInfo {
   const variables = spec.env.map((e) => ({
     name: expandBcsTemplates(e.name, vars),
@@ -183,6 +195,8 @@ function commandOf(
     named.add(name);
     variables.push({ name, value: String(m.hostPort > 0 ? m.hostPort : m.containerPort) });
   }
+  // Configmap and secret variables last, as the BCS executor appended them (a later one wins).
+  for (const variable of dataEnv) variables.push(variable);
   const command = spec.command.trim();
   return {
     shell: false,

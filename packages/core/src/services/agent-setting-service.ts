@@ -9,6 +9,7 @@ import {
   newAgentSetting,
   toAgentSetting,
 } from '../resources/agent-setting.js';
+import { createToken } from '../tokens.js';
 import {
   checkIpList,
   parseAgentSettings,
@@ -16,6 +17,26 @@ import {
   parseAgentTaints,
 } from '../validation/agent-setting.js';
 import { isIpv4 } from '../validation/rules.js';
+
+/**
+ * Where agent-setting writes run and whom they tell: with a scheduler, its engine, so that a write and the
+ * engine's in-memory copy of the settings change in one turn of its queue, and every placement decided after
+ * the write's answer honours it; without one, the write just runs.
+ */
+export interface AgentSettingsSink {
+  /** Runs `work` (a read-modify-write of the store) in the scheduler's queue. */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** The settings now stored for these IPs (`undefined`: deleted). Called inside `run`, after the write. */
+  agentSettingsChanged(settings: ReadonlyMap<string, AgentSetting | undefined>): void;
+}
+
+export const AgentSettingsSinkToken = createToken<AgentSettingsSink>('AgentSettingsSink');
+
+/** The sink without a scheduler: runs writes directly and tells no one. */
+export const directAgentSettingsSink: AgentSettingsSink = {
+  run: (work) => work(),
+  agentSettingsChanged: () => undefined,
+};
 
 /** How often a read-modify-write is retried after a `Conflict` before the conflict is reported. */
 export const AGENT_SETTING_RETRIES = 3;
@@ -32,10 +53,17 @@ type Change = (current: AgentSetting) => AgentSetting;
  * whose preconditions are the revisions read (`absent` for new IPs). A concurrent writer makes the batch fail
  * with `Conflict`; the read-modify-write is then redone, at most {@link AGENT_SETTING_RETRIES} more times,
  * before the `Conflict` (HTTP 409) reaches the caller. So no update is lost.
+ *
+ * Effect: every write runs in the scheduler engine's queue and updates the engine's copy of the settings in the
+ * same turn ({@link AgentSettingsSink}), so a placement decided after the write answered sees it: a disabled or
+ * tainted agent gets nothing new, a changed attribute counts for constraints at once.
  */
 @injectable()
 export class AgentSettingService {
-  constructor(@inject(StoreToken) private readonly store: Store) {}
+  constructor(
+    @inject(StoreToken) private readonly store: Store,
+    @inject(AgentSettingsSinkToken) private readonly sink: AgentSettingsSink,
+  ) {}
 
   /** Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. */
   async list(ips: readonly string[]): Promise<AgentSetting[]> {
@@ -80,6 +108,7 @@ export class AgentSettingService {
           expect: { revision: entry.revision },
         })),
       );
+      this.sink.agentSettingsChanged(new Map(wanted.map((ip) => [ip, undefined])));
     });
   }
 
@@ -128,9 +157,11 @@ export class AgentSettingService {
     const ips = [...changes.keys()];
     await this.retrying(async () => {
       const entries = await this.read(ips);
+      const written = new Map<string, AgentSetting>();
       const ops: BatchOp[] = ips.map((ip, index) => {
         const entry = entries[index];
         const next = changes.get(ip)!(entry?.value ?? newAgentSetting(ip));
+        written.set(ip, next);
         return {
           type: 'put',
           collection: AGENT_SETTING_COLLECTION,
@@ -140,6 +171,7 @@ export class AgentSettingService {
         };
       });
       await this.store.batch(ops);
+      this.sink.agentSettingsChanged(written);
     });
   }
 
@@ -147,8 +179,15 @@ export class AgentSettingService {
     return Promise.all(ips.map((ip) => this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip)));
   }
 
-  /** Runs `attempt`, redoing it after a `Conflict` up to {@link AGENT_SETTING_RETRIES} times. */
-  private async retrying(attempt: () => Promise<void>): Promise<void> {
+  /**
+   * Runs `attempt` in the sink's queue, redoing it after a `Conflict` up to {@link AGENT_SETTING_RETRIES}
+   * times.
+   */
+  private retrying(attempt: () => Promise<void>): Promise<void> {
+    return this.sink.run(() => this.attempts(attempt));
+  }
+
+  private async attempts(attempt: () => Promise<void>): Promise<void> {
     for (let retry = 0; ; retry++) {
       try {
         return await attempt();

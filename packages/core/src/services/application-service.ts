@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { toVersion } from '../convert/definition-to-version.js';
+import type { DataRefs } from '../engine/data-objects.js';
 import { SchedulerEngine } from '../engine/engine.js';
 import {
   createApplication,
@@ -18,6 +19,7 @@ import type { Version } from '../resources/version.js';
 import { parseApplication, parseProcessApplication } from '../validation/application.js';
 import { isPlainObject } from '../validation/canonical-keys.js';
 import { isValidName } from '../validation/rules.js';
+import { checkDataRefs, templateDataRefs } from './data-references.js';
 
 /** An application with its taskgroups (ordered by index) and current version: what fetch returns. */
 export interface ApplicationView {
@@ -40,8 +42,11 @@ export class ApplicationService {
 
   /** Creates an application; `AlreadyExists` if it exists. */
   async create(namespace: string, body: unknown): Promise<ApplicationView> {
-    const version = this.versionOf(namespace, body);
-    await this.engine.run(() => createApplication(this.engine, version));
+    const { version, refs } = this.versionOf(namespace, body);
+    await this.engine.run(async () => {
+      await this.checkDataRefs(version, refs);
+      await createApplication(this.engine, version);
+    });
     return this.get(namespace, version.appId);
   }
 
@@ -51,8 +56,11 @@ export class ApplicationService {
     body: unknown,
     options: { instances?: number; resourceOnly?: boolean } = {},
   ): Promise<ApplicationView> {
-    const version = this.versionOf(namespace, body);
-    await this.engine.run(() => updateApplication(this.engine, version, options));
+    const { version, refs } = this.versionOf(namespace, body);
+    await this.engine.run(async () => {
+      await this.checkDataRefs(version, refs);
+      await updateApplication(this.engine, version, options);
+    });
     return this.get(namespace, version.appId);
   }
 
@@ -128,14 +136,32 @@ export class ApplicationService {
     return state.versions.get(state.app.versionId)?.raw ?? null;
   }
 
-  private versionOf(namespace: string, body: unknown): Version {
+  /**
+   * Refuses (1405008) a version whose containers reference a missing configmap, secret or data key (or image
+   * credentials naming one), as the original's `CheckVersion` did. Inside the queue, so a configmap delete
+   * cannot slip in before the write.
+   */
+  private checkDataRefs(version: Version, refs: readonly DataRefs[]): Promise<void> {
+    const section = `spec.template.spec.${version.kind === 'process' ? 'processes' : 'containers'}`;
+    return checkDataRefs(this.engine.store, version.namespace, refs, section, 'application');
+  }
+
+  private versionOf(namespace: string, body: unknown): { version: Version; refs: DataRefs[] } {
     const kind = isPlainObject(body) && typeof body.kind === 'string' ? body.kind : undefined;
     const definition =
       kind === 'process' ? parseProcessApplication(body, namespace) : parseApplication(body, namespace);
     if (!isValidName(definition.metadata.name)) {
       throw new ValidationError('application', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
     }
-    return toVersion(definition, { id: this.ids.uniqueNanos(), now: this.clock.now(), raw: body, namespace });
+    const version = toVersion(definition, {
+      id: this.ids.uniqueNanos(),
+      now: this.clock.now(),
+      raw: body,
+      namespace,
+    });
+    const podSpec = definition.spec.template.spec;
+    const refs = templateDataRefs(podSpec, version.kind === 'process' ? 'processes' : 'containers');
+    return { version, refs };
   }
 }
 

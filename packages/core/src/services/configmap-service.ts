@@ -3,12 +3,27 @@ import { type Clock, ClockToken } from '../ports/clock.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import { configMapKind } from '../resources/configmap.js';
 import type { ConfigMapDefinition } from '../validation/configmap.js';
-import { NamespacedResourceService } from './namespaced-resource-service.js';
+import { type DataReferenceGuard, DataReferenceGuardToken, guardedDelete } from './data-references.js';
+import { type DeleteOptions, NamespacedResourceService } from './namespaced-resource-service.js';
 
 /** Configmaps: create, update, delete, get and list (spec/api-v4.md createConfigmap …). */
 @injectable()
 export class ConfigMapService extends NamespacedResourceService<ConfigMapDefinition> {
-  constructor(@inject(StoreToken) store: Store, @inject(ClockToken) clock: Clock) {
+  constructor(
+    @inject(StoreToken) store: Store,
+    @inject(ClockToken) clock: Clock,
+    @inject(DataReferenceGuardToken) private readonly guard: DataReferenceGuard,
+  ) {
     super(configMapKind, store, clock);
+  }
+
+  /**
+   * Deletes the configmap; `Conflict` (409) while an application (a deployment's included) references it, unless
+   * `force`. Taskgroups already launched keep what they got; new ones launch without the missing data.
+   */
+  override delete(namespace: string, name: string, options: DeleteOptions = {}): Promise<void> {
+    return guardedDelete(this.guard, 'configmap', namespace, name, options.force === true, () =>
+      super.delete(namespace, name),
+    );
   }
 }

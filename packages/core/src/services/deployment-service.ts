@@ -23,8 +23,9 @@ import { cancelRollout, pauseRollout, resumeRollout } from '../rollout/control.j
 import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
-import type { DeploymentDefinition } from '../validation/deployment.js';
+import { type DeploymentDefinition, templateWorkload } from '../validation/deployment.js';
 import { isValidName } from '../validation/rules.js';
+import { checkDataRefs, templateDataRefs } from './data-references.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
 export interface DeploymentView {
@@ -70,6 +71,7 @@ export class DeploymentService {
       if ((await this.controller.find(namespace, name)) !== undefined) {
         throw new AlreadyExistsError(`deployment ${namespace}/${name}`);
       }
+      await checkTemplateDataRefs(this.engine, definition, namespace);
       const matches = this.matchingApps(namespace, definition.spec.selector ?? {});
       if (matches.length > 1) throw tooManyMatches(matches);
       const [match] = matches;
@@ -105,6 +107,7 @@ export class DeploymentService {
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
+      await checkTemplateDataRefs(this.engine, definition, namespace);
       const updating = hasActiveRollout(current);
       if (current.status !== 'Running' && !updating) {
         throw new ConflictError(
@@ -352,6 +355,22 @@ export class DeploymentService {
     }
     return state;
   }
+}
+
+/**
+ * Refuses (1405008, nothing stored) a template whose containers or processes reference a configmap, secret
+ * or data key missing from `namespace`, as applications are refused.
+ */
+function checkTemplateDataRefs(
+  engine: SchedulerEngine,
+  definition: DeploymentDefinition,
+  namespace: string,
+): Promise<void> {
+  const template = definition.spec.template;
+  if (template === undefined) return Promise.resolve();
+  const workload = templateWorkload(template);
+  const refs = templateDataRefs(template.spec, workload);
+  return checkDataRefs(engine.store, namespace, refs, `spec.template.spec.${workload}`, 'deployment');
 }
 
 function parseChecked(body: unknown, namespace: string): DefinitionRecord {

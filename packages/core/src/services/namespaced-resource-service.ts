@@ -12,6 +12,12 @@ import {
 } from '../resources/meta.js';
 import { nameIssues, namespaceIssues } from '../validation/rules.js';
 
+/** Options of a delete. */
+export interface DeleteOptions {
+  /** Delete even what is in use (configmaps and secrets that applications reference). */
+  readonly force?: boolean;
+}
+
 /** A stored namespaced object: its definition with stamped metadata. */
 export type Stored<D extends { metadata: ObjectMetaInput }> = Omit<D, 'metadata'> & { metadata: ObjectMeta };
 
@@ -75,7 +81,7 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
     return stored;
   }
 
-  async delete(namespace: string, name: string): Promise<void> {
+  async delete(namespace: string, name: string, _options: DeleteOptions = {}): Promise<void> {
     const existed = await this.store.delete(this.kind.collection, namespacedKey(namespace, name));
     if (!existed) throw new NotFoundError(this.describe(namespace, name));
   }

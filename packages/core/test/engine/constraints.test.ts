@@ -79,7 +79,7 @@ interface Row {
 }
 
 const settings = () => h.container.resolve(AgentSettingService);
-/** Agent settings are read by the engine on its tick (every second). */
+/** Lets a second of offers and status updates pass after a setting change (settings apply at once). */
 const afterTick = () => h.advance(1000);
 
 async function taint(innerIP: string, noSchedule: Record<string, string>): Promise<void> {

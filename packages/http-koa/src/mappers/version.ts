@@ -1,4 +1,12 @@
-import type { Constraint, ContainerSpec, HealthCheckDefinition, Version } from '@bcs/core';
+import type {
+  ConfigMapRefSpec,
+  Constraint,
+  ContainerSpec,
+  DataItemSpec,
+  HealthCheckDefinition,
+  SecretRefSpec,
+  Version,
+} from '@bcs/core';
 import {
   type BcsKillPolicy,
   type BcsObjectMeta,
@@ -42,10 +50,31 @@ export interface BcsContainer {
   /** [sic]: the original's field name. */
   readonly LimitResoures: BcsResource;
   readonly DataClass: BcsDataClass;
-  readonly ConfigMaps: readonly never[];
-  readonly Secrets: readonly never[];
+  readonly ConfigMaps: readonly BcsConfigMapRef[];
+  readonly Secrets: readonly BcsSecretRef[];
   readonly HealthChecks: readonly HealthCheckDefinition[];
   readonly NetLimit: null;
+}
+
+/** `commtypes.KeyToPath` / `SecretItem` (JSON-tagged, `omitempty` fields left out when empty). */
+export interface BcsDataItem {
+  readonly type: 'env' | 'file';
+  readonly dataKey: string;
+  readonly keyOrPath: string;
+  readonly readOnly?: true;
+  readonly user?: string;
+}
+
+/** `commtypes.ConfigMap`: a container's reference to a configmap. */
+export interface BcsConfigMapRef {
+  readonly name: string;
+  readonly items: readonly (BcsDataItem & { readonly dataKeyAlias: string })[];
+}
+
+/** `commtypes.Secret`: a container's reference to a secret. */
+export interface BcsSecretRef {
+  readonly secretName: string;
+  readonly items: readonly BcsDataItem[];
 }
 
 /** `commtypes.Process` (JSON-tagged), as far as a version's `ContainerSpec` knows it. */
@@ -55,6 +84,9 @@ export interface BcsProcess {
   readonly env: readonly { readonly name: string; readonly value: string }[];
   readonly ports: readonly { name: string; hostPort: number; containerPort: number; protocol: string }[];
   readonly healthChecks: readonly HealthCheckDefinition[];
+  /** `omitempty`: present only when the process references configmaps or secrets. */
+  readonly configmaps?: readonly BcsConfigMapRef[];
+  readonly secrets?: readonly BcsSecretRef[];
 }
 
 /**
@@ -137,11 +169,29 @@ export function toBcsContainer(container: ContainerSpec, version: Version): BcsC
     Resources: toBcsResource(container.resources),
     LimitResoures: toBcsResource(container.limits),
     DataClass: toBcsDataClass(container),
-    ConfigMaps: [],
-    Secrets: [],
+    ConfigMaps: (container.configMaps ?? []).map(toBcsConfigMapRef),
+    Secrets: (container.secrets ?? []).map(toBcsSecretRef),
     HealthChecks: container.healthChecks,
     NetLimit: null,
   };
+}
+
+function toBcsDataItem(item: DataItemSpec): BcsDataItem {
+  return {
+    type: item.type,
+    dataKey: item.dataKey,
+    keyOrPath: item.keyOrPath,
+    ...(item.readOnly ? { readOnly: true as const } : {}),
+    ...(item.user === '' ? {} : { user: item.user }),
+  };
+}
+
+function toBcsConfigMapRef(ref: ConfigMapRefSpec): BcsConfigMapRef {
+  return { name: ref.name, items: ref.items.map((i) => ({ ...toBcsDataItem(i), dataKeyAlias: '' })) };
+}
+
+function toBcsSecretRef(ref: SecretRefSpec): BcsSecretRef {
+  return { secretName: ref.secretName, items: ref.items.map(toBcsDataItem) };
 }
 
 function toBcsProcess(process: ContainerSpec): BcsProcess {
@@ -151,5 +201,7 @@ function toBcsProcess(process: ContainerSpec): BcsProcess {
     env: process.env,
     ports: process.ports.map((p) => ({ ...p })),
     healthChecks: process.healthChecks,
+    ...(process.configMaps === undefined ? {} : { configmaps: process.configMaps.map(toBcsConfigMapRef) }),
+    ...(process.secrets === undefined ? {} : { secrets: process.secrets.map(toBcsSecretRef) }),
   };
 }

@@ -1,8 +1,8 @@
-import type { NamespacedResourceService, Stored } from '@bcs/core';
+import { ErrorCode, type NamespacedResourceService, type Stored, ValidationError } from '@bcs/core';
 import Router from '@koa/router';
 import { readJson } from '../body.js';
 import { success } from '../envelope.js';
-import { checkNames } from '../params.js';
+import { checkNames, queryString } from '../params.js';
 import type { RouteDeps } from './deps.js';
 
 /**
@@ -10,7 +10,8 @@ import type { RouteDeps } from './deps.js';
  * as `/namespaces/:ns/configmaps`): POST (create), PUT (update; the name comes from the body), DELETE
  * `/{name}`, GET (list) and GET `/{name}`. Create and update answer the stored object. A kind the API serves
  * under several paths (admission webhooks) passes them all; each serves the same five routes. `view` maps
- * each stored object to its response (default as stored; configmaps pass `redactCredentials`).
+ * each stored object to its response (default as stored; configmaps pass `redactCredentials`). DELETE takes
+ * `?force=true|false`: configmaps and secrets that applications reference are deleted only with `true`.
  */
 export function createNamespacedRoutes<D extends { metadata: { name: string } }>(
   bases: readonly string[],
@@ -38,7 +39,15 @@ export function createNamespacedRoutes<D extends { metadata: { name: string } }>
     });
     router.delete(`${base}/:name`, async (ctx) => {
       checkNames({ namespace: ctx.params.ns, name: ctx.params.name });
-      await service.delete(ctx.params.ns!, ctx.params.name!);
+      const force = queryString(ctx.query, 'force');
+      if (force !== undefined && force !== 'true' && force !== 'false') {
+        throw new ValidationError(
+          'URL',
+          [{ path: 'force', rule: 'must be true or false' }],
+          ErrorCode.BadParams,
+        );
+      }
+      await service.delete(ctx.params.ns!, ctx.params.name!, { force: force === 'true' });
       ctx.body = success(null);
     });
   }

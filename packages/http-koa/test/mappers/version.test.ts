@@ -72,4 +72,44 @@ describe('toBcsVersion', () => {
       LimitResoures: { Cpus: 2, Mem: 100, Disk: 0 },
     });
   });
+
+  it('writes configmap and secret references as commtypes.ConfigMap / Secret (omitempty fields left out)', () => {
+    const base = aVersion();
+    const [container] = base.containers;
+    const configMaps = [
+      {
+        name: 'cm',
+        items: [
+          { type: 'file' as const, dataKey: 'a', keyOrPath: '/etc/a', readOnly: true, user: 'app' },
+          { type: 'env' as const, dataKey: 'b', keyOrPath: 'B', readOnly: false, user: '' },
+        ],
+      },
+    ];
+    const secrets = [
+      {
+        secretName: 's',
+        items: [{ type: 'env' as const, dataKey: 'k', keyOrPath: 'K', readOnly: false, user: '' }],
+      },
+    ];
+    const version = { ...base, containers: [{ ...container!, configMaps, secrets }] };
+    const [bcs] = toBcsVersion(version).Container;
+    expect(bcs!.ConfigMaps).toEqual([
+      {
+        name: 'cm',
+        items: [
+          { type: 'file', dataKey: 'a', dataKeyAlias: '', keyOrPath: '/etc/a', readOnly: true, user: 'app' },
+          { type: 'env', dataKey: 'b', dataKeyAlias: '', keyOrPath: 'B' },
+        ],
+      },
+    ]);
+    expect(bcs!.Secrets).toEqual([
+      { secretName: 's', items: [{ type: 'env', dataKey: 'k', keyOrPath: 'K' }] },
+    ]);
+    expect(toBcsVersion(base).Container[0]).toMatchObject({ ConfigMaps: [], Secrets: [] });
+
+    const process = toBcsVersion({ ...version, kind: 'process' }).Process[0]!;
+    expect(process.configmaps).toEqual(bcs!.ConfigMaps);
+    expect(process.secrets).toEqual(bcs!.Secrets);
+    expect(toBcsVersion({ ...base, kind: 'process' }).Process[0]).not.toHaveProperty('configmaps');
+  });
 });
