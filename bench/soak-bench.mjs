@@ -55,6 +55,11 @@ export const SOAK_SETTINGS = {
   },
   agents: { env: 'BCS_SOAK_AGENTS', fallback: 20, help: 'simulated agents' },
   instances: { env: 'BCS_SOAK_INSTANCES', fallback: 2, help: 'instances created, then scaled to one more' },
+  settleSeconds: {
+    env: 'BCS_SOAK_SETTLE_SECONDS',
+    fallback: 11,
+    help: "idle time before each reading, past the simulated cluster's 10 s resend timers",
+  },
   flatBytes: { env: 'BCS_SOAK_FLAT_BYTES', fallback: 1024, help: 'largest slope (bytes/cycle) judged flat' },
 };
 
@@ -226,6 +231,9 @@ export async function runSoakBench(options = {}, log = () => {}) {
     if (failed !== undefined) throw failed;
   };
   const reading = async (phase, seconds) => {
+    // Idle first: the simulated cluster schedules a resend 10 s after each update it sends and drops it only
+    // when due (lazy deletion), so for 10 s it still holds the tasks of the last cycles.
+    await sleep(s.settleSeconds * 1000);
     const heap = await probe(server.child, { type: 'heap' });
     const events = await newestSeq(server.url);
     const point = { phase, cycles, seconds, events, heapUsed: heap.heapUsed, rss: heap.rss };
