@@ -114,7 +114,7 @@ async function memoryWorkload(base, { instances, cpu, pollMs }) {
 const wsUrl = (base) => `${base.replace(/^http/, 'ws')}${EVENTS_PATH}`;
 
 /** Connects, reads the hello and closes: the log's newest sequence number now. */
-async function newestSeq(base) {
+export async function newestSeq(base) {
   const ws = new WebSocket(wsUrl(base), {
     headers: { 'BCS-ClusterID': CLUSTER_ID },
     perMessageDeflate: false,

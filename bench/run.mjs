@@ -9,6 +9,7 @@ import { runEventMemoryBench, runFanoutBench } from './events-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
 import { MEMORY_CONFIGS, runMemoryBench, runPlacementBench } from './scheduler-bench.mjs';
+import { runSoakBench, SOAK_SETTINGS, soakSettings } from './soak-bench.mjs';
 import { runStoreBench } from './store-bench.mjs';
 
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -239,6 +240,48 @@ const benches = {
         '',
         `Largest \`events\` message received: ${fmt(r.maxMessageEvents)} events, ${fmt(r.maxMessageBytes / 1024)} KiB (the stream's default is at`,
         'most 500 events per message).',
+      ];
+    },
+  },
+  soak: {
+    title: 'Soak: heap under create/scale/delete churn',
+    async run() {
+      const settings = soakSettings();
+      const r = await runSoakBench(settings, log);
+      const kib = (bytes) => fmt(bytes / 1024, 1);
+      const env = Object.values(SOAK_SETTINGS)
+        .map((d) => `\`${d.env}\` (${d.help}; default ${fmt(d.fallback)})`)
+        .join(', ');
+      return [
+        'Command: `pnpm bench -- soak` (bench/soak-bench.mjs; the heap probe is bench/soak-probe.mjs).',
+        '',
+        'What it measures: whether the server keeps anything for objects that are gone. Clients create, scale',
+        'and delete applications and configmaps for minutes, ending every round with no application; the',
+        "server's heap after a full GC must stay flat.",
+        '',
+        `How: the built \`bcs-scheduler\` command in its own process (\`--sim-agents ${r.settings.agents}\`, LevelDB in a temp dir,`,
+        'real clock), started with `node --expose-gc --import bench/soak-probe.mjs`: the probe, which the command',
+        'itself does not have, answers over an IPC channel with `process.memoryUsage()` after two `gc()` calls.',
+        `${r.settings.clients} clients each repeat a cycle on new names over loopback HTTP: create a configmap and an`,
+        `application of ${r.settings.instances} instances (0.1 cpu, 32 MB, kill grace 1 s), wait until all run, scale to`,
+        `${r.settings.instances + 1} and wait, delete the application and wait for the 404, delete the configmap. The event`,
+        'log keeps its newest 50,000 events in memory, growing to 62,500 before it cuts back to 50,000; so that',
+        'this saw-tooth (about 5 MiB) does not read as a slope, the clients pause just after each cut (every',
+        `12,500 events), and the heap is read once all are idle and ${r.settings.settleSeconds} s more have passed (the simulated cluster`,
+        'holds each task for 10 s after its last update, in a resend timer it drops only when due). The warm-up',
+        'runs until the first cut (the tail is then full); the readings after it are the measured ones. Slope:',
+        `Theil–Sen (the median of the slopes between every two readings) of heapUsed over cycles; flat means at most ${fmt(r.settings.flatBytes)} bytes per cycle.`,
+        `Settings (environment): ${env}.`,
+        '',
+        '| reading | cycles | time (s) | events logged | heapUsed (MiB) | RSS (MiB) |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        ...r.checkpoints.map(
+          (p) =>
+            `| ${p.phase} | ${fmt(p.cycles)} | ${fmt(p.seconds)} | ${fmt(p.events)} | ${fmt(p.heapUsed / 2 ** 20, 1)} | ${mib(p.rss)} |`,
+        ),
+        '',
+        `Warm-up: ${fmt(r.warmupCycles)} cycles in ${fmt(r.warmupSeconds)} s. Measured: ${fmt(r.measuredCycles)} cycles in ${fmt(r.measuredSeconds)} s.`,
+        `Slope: **${fmt(r.slope)} bytes per cycle** (${kib(r.slope)} KiB; least squares ${fmt(r.leastSquaresSlope)}): ${r.judged ? (r.flat ? '**flat**' : '**NOT flat**') : '**not judged** (the warm-up did not fill the tail, or fewer than 3 readings)'}.`,
       ];
     },
   },

@@ -10,14 +10,15 @@ export const BIN = fileURLToPath(new URL('../packages/server/dist/bin/bcs-schedu
  * Starts the command on a free loopback port with `dataDir`, `clusterId` and extra flags; resolves once it
  * printed `listening on`, to `{ url, stop, pid, child }` (`stop` sends SIGTERM and resolves when it exited;
  * `pid` is the server's process id, for /proc sampling; `child` the ChildProcess, whose stdout carries the
- * server's log lines when `args` sets `--log-level`).
+ * server's log lines when `args` sets `--log-level`). `nodeArgs` go to node before the command (e.g.
+ * `--expose-gc`); `ipc` opens an IPC channel to the child (`child.send`, the soak benchmark's probe).
  */
-export async function startServerProcess({ dataDir, clusterId, args = [] }) {
+export async function startServerProcess({ dataDir, clusterId, args = [], nodeArgs = [], ipc = false }) {
   const child = spawn(
     process.execPath,
-    [BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', clusterId, ...args],
+    [...nodeArgs, BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', clusterId, ...args],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? ['ipc'] : [])],
       env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
     },
   );

@@ -82,6 +82,8 @@ export interface RunningServer extends AsyncDisposable {
   readonly scheduler: Scheduler;
   /** The WebSocket event stream at `/v4/scheduler/mesos/events` (absent without a Mesos cluster). */
   readonly eventStream: EventStream | undefined;
+  /** The simulated cluster of `simAgents` (absent with a driver of your own or 0 agents). */
+  readonly simCluster: SimulatedCluster | undefined;
   /** Stops accepting connections, ends open ones, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -208,6 +210,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server,
     scheduler,
     eventStream,
+    simCluster: cluster?.driver,
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -217,12 +220,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 async function openCluster(
   options: ServerOptions,
   dataDir: string,
-): Promise<{ driver: MesosDriver; close(): Promise<void> } | undefined> {
+): Promise<{ driver: SimulatedCluster; close(): Promise<void> } | undefined> {
   const agents = options.simAgents ?? SERVER_DEFAULTS.simAgents;
   if (options.driver !== undefined || agents <= 0) return undefined;
   const simStore = createLevelStore({ location: join(dataDir, 'sim-cluster') });
   await simStore.open();
-  const cluster = new SimulatedCluster({ clock: systemClock, agents, store: simStore, seed: 1 });
+  // recordCalls: false. The record of every call (each ACCEPT with its TaskInfos) is for tests; a server that
+  // kept it grew by every launch, kill and acknowledgement for as long as it ran.
+  const cluster = new SimulatedCluster({
+    clock: systemClock,
+    agents,
+    store: simStore,
+    seed: 1,
+    recordCalls: false,
+  });
   await cluster.open();
   return {
     driver: cluster,

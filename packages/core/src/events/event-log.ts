@@ -144,7 +144,10 @@ export class EventLog {
     const time = this.clock.now();
     const first = this.bounds.last + 1;
     let seq = this.bounds.last;
-    const numbered = events.map((event) => ({ ...event, seq: ++seq, time }) as DomainEvent);
+    // Object.assign, not `{ ...event, seq, time }`: V8 gives every object built by spreading an object and adding
+    // keys a hidden class of its own (a map and a descriptor array, about 300 bytes), which the memory tail of
+    // 50,000 events then kept; assigned objects of one kind share one.
+    const numbered = events.map((event) => Object.assign({}, event, { seq: ++seq, time }) as DomainEvent);
     const chunk: EventChunk = { first, last: seq, time, events: numbered };
     const empty = this.bounds.first > this.bounds.last;
     const bounds = { first: empty ? first : this.bounds.first, last: seq };
