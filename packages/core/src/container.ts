@@ -25,6 +25,7 @@ import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
+import { type SchedulerLimits, SchedulerLimitsToken } from './validation/limits.js';
 
 /** What `registerCore` needs from the caller. Only the store is required. */
 export interface CoreOverrides {
@@ -44,6 +45,8 @@ export interface CoreOverrides {
   readonly engine?: EngineOptions;
   /** How much event history is kept (count, age, in memory). */
   readonly events?: EventRetention;
+  /** Limits an operator may raise (max instances per application or deployment). */
+  readonly limits?: SchedulerLimits;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
@@ -79,6 +82,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(ClockToken, { useValue: clock });
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
+  container.register(SchedulerLimitsToken, { useValue: overrides.limits ?? {} });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
   if (overrides.driver !== undefined) {
     container.register(MesosDriverToken, { useValue: overrides.driver });

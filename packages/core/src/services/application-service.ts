@@ -17,6 +17,7 @@ import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { parseApplication, parseProcessApplication } from '../validation/application.js';
 import { isPlainObject } from '../validation/canonical-keys.js';
+import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
 
 /** An application with its taskgroups (ordered by index) and current version: what fetch returns. */
@@ -36,6 +37,7 @@ export class ApplicationService {
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(IdGeneratorToken) private readonly ids: IdGenerator,
+    @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
   ) {}
 
   /** Creates an application; `AlreadyExists` if it exists. */
@@ -51,6 +53,9 @@ export class ApplicationService {
     body: unknown,
     options: { instances?: number; resourceOnly?: boolean } = {},
   ): Promise<ApplicationView> {
+    if (options.instances !== undefined) {
+      assertInstances('update', 'instances', options.instances, this.limits, ErrorCode.BadParams);
+    }
     const version = this.versionOf(namespace, body);
     await this.engine.run(() => updateApplication(this.engine, version, options));
     return this.get(namespace, version.appId);
@@ -69,6 +74,7 @@ export class ApplicationService {
         ErrorCode.BadParams,
       );
     }
+    assertInstances('scale', 'instances', instances, this.limits, ErrorCode.BadParams);
     await this.engine.run(() => scaleApplication(this.engine, namespace, appId, instances));
     return this.get(namespace, appId);
   }
@@ -135,6 +141,7 @@ export class ApplicationService {
     if (!isValidName(definition.metadata.name)) {
       throw new ValidationError('application', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
     }
+    assertInstances(definition.kind, 'spec.instance', definition.spec.instance, this.limits);
     return toVersion(definition, { id: this.ids.uniqueNanos(), now: this.clock.now(), raw: body, namespace });
   }
 }

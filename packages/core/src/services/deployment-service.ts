@@ -17,6 +17,7 @@ import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
 import { type DeploymentDefinition, parseDeployment } from '../validation/deployment.js';
+import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
@@ -38,6 +39,7 @@ export class DeploymentService {
   constructor(
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
     @inject(DeploymentController) private readonly controller: DeploymentController,
+    @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
   ) {}
 
   /**
@@ -56,7 +58,7 @@ export class DeploymentService {
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const definition = parseChecked(body, namespace, this.limits);
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       if ((await this.find(namespace, name)) !== undefined) {
@@ -90,7 +92,7 @@ export class DeploymentService {
    * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
-    const definition = parseChecked(body, namespace);
+    const definition = parseChecked(body, namespace, this.limits);
     const name = definition.metadata.name;
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
@@ -158,6 +160,7 @@ export class DeploymentService {
         ErrorCode.BadParams,
       );
     }
+    assertInstances('scale', 'instances', instances, this.limits, ErrorCode.BadParams);
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
       if (current.status !== 'Running') {
@@ -338,11 +341,12 @@ export class DeploymentService {
   }
 }
 
-function parseChecked(body: unknown, namespace: string): DeploymentDefinition {
+function parseChecked(body: unknown, namespace: string, limits: SchedulerLimits): DeploymentDefinition {
   const definition = parseDeployment(body, namespace);
   if (!isValidName(definition.metadata.name)) {
     throw new ValidationError('deployment', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
   }
+  assertInstances('deployment', 'spec.instance', definition.spec.instance, limits);
   return definition;
 }
 

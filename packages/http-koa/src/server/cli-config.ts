@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFINITION_LIMITS } from '@bcs/core';
 import { SERVER_DEFAULTS } from './start-server.js';
 
 /** The `bcs-scheduler` command's settings after flags and environment are merged. */
@@ -15,6 +16,8 @@ export interface CliConfig {
   readonly eventBufferBytes: number;
   /** Seconds a subscriber may stay that far behind before it is closed (4008). */
   readonly eventStallSeconds: number;
+  /** The most instances one application or deployment may have. */
+  readonly maxInstances: number;
   readonly help: boolean;
 }
 
@@ -46,6 +49,10 @@ export const CLI_FLAGS = {
   'event-stall': {
     env: 'BCS_EVENT_STALL',
     help: `seconds a subscriber may stay past --event-buffer before it is closed, 4008 (default ${SERVER_DEFAULTS.eventStallSeconds})`,
+  },
+  'max-instances': {
+    env: 'BCS_MAX_INSTANCES',
+    help: `most instances of one application or deployment, 1 to ${DEFINITION_LIMITS.instancesCeiling} (default ${SERVER_DEFAULTS.maxInstances})`,
   },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
@@ -83,6 +90,7 @@ export function parseCliConfig(
       'event-max-age': { type: 'string' },
       'event-buffer': { type: 'string' },
       'event-stall': { type: 'string' },
+      'max-instances': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -116,6 +124,12 @@ export function parseCliConfig(
     },
     eventBufferBytes: integer('event-buffer', SERVER_DEFAULTS.eventBufferBytes, 1024 ** 3, 1024),
     eventStallSeconds: integer('event-stall', SERVER_DEFAULTS.eventStallSeconds, 3600),
+    maxInstances: integer(
+      'max-instances',
+      SERVER_DEFAULTS.maxInstances,
+      DEFINITION_LIMITS.instancesCeiling,
+      1,
+    ),
     help: values.help === true,
   };
 }

@@ -13,6 +13,7 @@ describe('parseCliConfig', () => {
       events: { maxEvents: 100_000, maxAgeMs: 86_400_000 },
       eventBufferBytes: 1_048_576,
       eventStallSeconds: 10,
+      maxInstances: 10_000,
       help: false,
     });
   });
@@ -37,6 +38,8 @@ describe('parseCliConfig', () => {
     [['--event-retention', '500'], {}, { events: { maxEvents: 500, maxAgeMs: 86_400_000 } }],
     [[], { BCS_EVENT_MAX_AGE: '60' }, { events: { maxEvents: 100_000, maxAgeMs: 60_000 } }],
     [['--event-stall', '0'], {}, { eventStallSeconds: 0 }],
+    [['--max-instances', '50000'], {}, { maxInstances: 50_000 }],
+    [[], { BCS_MAX_INSTANCES: '1000000' }, { maxInstances: 1_000_000 }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -55,6 +58,9 @@ describe('parseCliConfig', () => {
     [['--event-max-age', '1h'], {}, '--event-max-age'],
     [['--event-buffer', '10'], {}, '--event-buffer'],
     [['--event-stall', 'soon'], {}, '--event-stall'],
+    [['--max-instances', '0'], {}, '--max-instances'],
+    [['--max-instances', '1000001'], {}, '--max-instances'],
+    [[], { BCS_MAX_INSTANCES: '1e9' }, '--max-instances'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });
@@ -68,6 +74,8 @@ describe('parseCliConfig', () => {
       '--data-dir',
       '--cluster-id',
       '--sim-agents',
+      '--max-instances',
+      'BCS_MAX_INSTANCES',
       '--event-retention',
       'BCS_EVENT_MAX_AGE',
     ]) {
