@@ -82,6 +82,8 @@ export class SchedulerEngine implements AsyncDisposable {
   private lastReconcileAt = 0;
   private compactedThrough = 0;
   private placementScheduled = false;
+  /** Keys of agent-setting records that could not be read, logged once each. */
+  private readonly badSettings = new Set<string>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
   readonly options: Required<EngineOptions>;
@@ -109,7 +111,7 @@ export class SchedulerEngine implements AsyncDisposable {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.state = await SchedulerState.load(this.store);
+    this.state = await SchedulerState.load(this.store, this.logger);
     await this.events.load();
     this.frameworkId = (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
     await this.refreshAgentSettings();
@@ -162,7 +164,17 @@ export class SchedulerEngine implements AsyncDisposable {
   /** Re-reads agent settings (they change through the API). */
   async refreshAgentSettings(): Promise<void> {
     const entries = await this.store.list<AgentSetting>('agentsetting');
-    this.agentSettings = new Map(entries.map((e) => [e.value.innerIP, e.value]));
+    const settings = new Map<string, AgentSetting>();
+    for (const { key, value } of entries) {
+      if (typeof value === 'object' && value !== null && typeof value.innerIP === 'string') {
+        settings.set(value.innerIP, value);
+      } else if (!this.badSettings.has(key)) {
+        // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
+        this.badSettings.add(key);
+        this.logger.error({ collection: 'agentsetting', key }, 'record quarantined: it cannot be loaded');
+      }
+    }
+    this.agentSettings = settings;
   }
 
   /**
@@ -210,6 +222,8 @@ export class SchedulerEngine implements AsyncDisposable {
     const changes = new Changes();
     const kills: TaskGroup[] = [];
     for (const app of apps) {
+      // A quarantined application (a stored record that cannot be loaded) is never scheduled; only a delete runs.
+      if (app.quarantine !== undefined && app.app.operation?.type !== 'delete') continue;
       const decision = decideApp(app, ctx);
       recordDecision(app, decision, changes);
       for (const taskGroup of decision.kill) kills.push(taskGroup);
