@@ -1,5 +1,6 @@
 import { FILL_CHUNK, fillChunk } from '@bcs/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { placementBudget } from '../../src/engine/placement-pass.js';
 import { createHarness, type Harness, smallApp } from './harness.js';
 
 // issue 9 §0: "Creating 10 000 pending taskgroups must not stall unrelated requests for seconds." The engine
@@ -25,6 +26,40 @@ describe('filling an application a chunk per queue turn', { timeout: 30_000 }, (
     [100_000, 2500],
   ])('fillChunk(%i) = %i', (desired, chunk) => {
     expect(fillChunk(desired)).toBe(chunk);
+  });
+
+  it.each([
+    [100, 250],
+    [10_000, 250],
+    [40_000, 1000],
+  ])('placementBudget(%i) = %i', (pending, budget) => {
+    expect(placementBudget(pending)).toBe(budget);
+  });
+
+  it('a pass places at most its budget; the next passes place the rest of the round', async () => {
+    h = await createHarness({ agents: [1, 2, 3].map(() => ({ cpus: 64, mem: 65_536 })) });
+    // Every store batch: how many taskgroups it stores Staging (placed by a pass, one batch per pass).
+    const placedPerBatch: number[] = [];
+    const batch = h.store.batch.bind(h.store);
+    vi.spyOn(h.store, 'batch').mockImplementation((ops) => {
+      const staged = ops.filter(
+        (op) =>
+          op.type === 'put' &&
+          (op.value as { status?: string; lastStatus?: string }).lastStatus === 'Pending' &&
+          (op.value as { status?: string }).status === 'Staging',
+      ).length;
+      if (staged > 0) placedPerBatch.push(staged);
+      return batch(ops);
+    });
+    await h.apps.create(
+      NS,
+      smallApp({ spec: { instance: 600 } }, { resources: { limits: { cpu: '0.1', memory: '10' } } }),
+    );
+    await h.advance(3000);
+    expect(h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.status === 'Running')).toHaveLength(600);
+    expect(placedPerBatch.reduce((a, b) => a + b, 0)).toBe(600);
+    expect(Math.max(...placedPerBatch)).toBeLessThanOrEqual(placementBudget(600));
+    expect(placedPerBatch.length).toBeGreaterThanOrEqual(3);
   });
 
   it('a create of 10 000 returns after one chunk, and work queued after it runs before the create has finished', async () => {
