@@ -8,7 +8,7 @@
 //   node bench/stall-bench.mjs [--runs 3]
 //   import { runStallBench } from './bench/stall-bench.mjs'
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +86,7 @@ export async function stallRun({ agents, instances, rate, windowMs, create }) {
     }
     const latencies = (await loop).sort((a, b) => a - b);
     return {
+      load: loadavg()[0],
       gets: latencies.length,
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
@@ -120,6 +121,7 @@ export async function runStallBench({
     rows.push({
       create,
       gets: med('gets'),
+      load: med('load'),
       p50: med('p50'),
       p99: med('p99'),
       p999: med('p999'),
