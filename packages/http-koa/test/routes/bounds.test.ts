@@ -106,6 +106,10 @@ describe('instance counts are bounded', () => {
     expect(get.status).toBe(404);
     expect(scheduler.applications.list(NS)).toEqual([]);
   });
+  it('PUT deployment scale/999999999 → 400 naming instances, before the deployment is looked up', async () => {
+    const res = await api().put(`${DEPLOYMENTS}/any/scale/999999999`).set('BCS-ClusterID', CLUSTER_ID);
+    expectRefused(res, 'instances', ErrorCode.BadParams);
+  });
 });
 
 describe('durations and sizes of a definition are bounded', () => {
