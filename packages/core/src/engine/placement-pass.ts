@@ -75,10 +75,11 @@ export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
   const result = placeAll(engine, pending, round);
   await engine.commit(result.changes);
   if (result.deferred) {
-    // The round goes on in a later queue turn, behind whatever was queued meanwhile, with what is left of
-    // the same offers; the launches wait for its end (one ACCEPT per offer).
+    // The round goes on in the next pass, a queue turn of its own behind whatever was queued meanwhile, with
+    // what is left of the same offers; the launches wait for its end (one ACCEPT per offer). Offers that
+    // arrive meanwhile wait for the round's end.
     rounds.set(engine, round);
-    setImmediate(() => engine.requestPlacement());
+    engine.requestPlacement();
   } else {
     await launchAndDecline(engine, round);
   }
