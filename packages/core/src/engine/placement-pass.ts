@@ -31,7 +31,7 @@ interface PassResult {
  * The most taskgroups one pass places when `pending` are waiting: 250, or a 40th of them when that is more.
  * A pass is one turn of the engine's queue and placing costs some 0.5 ms a taskgroup with the simulated
  * cluster in the same process (decide, persist, launch), so 250 keep a turn near 100 ms; the rest are placed
- * by the next pass, queued after `setImmediate` with the offers this pass did not use (issue 9 §0: 3 600
+ * by the next pass, a queue turn of its own, with what is left of the same offers (issue 9 §0: 3 600
  * placements in one pass held every other request for seconds). Past 10 000 waiting, each pass takes a 40th,
  * so the passes' fixed cost (every pass visits every Pending taskgroup) stays linear.
  *
