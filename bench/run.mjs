@@ -10,6 +10,7 @@ import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
 import { MEMORY_CONFIGS, runMemoryBench, runPlacementBench } from './scheduler-bench.mjs';
 import { runSoakBench, SOAK_SETTINGS, soakSettings } from './soak-bench.mjs';
+import { runStallBench } from './stall-bench.mjs';
 import { runStoreBench } from './store-bench.mjs';
 
 const DOC = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
@@ -94,6 +95,46 @@ const benches = {
         '3,750/s on 5,000 hosts with 5 servers, C2M about 1,500/s on 6,100 hosts. Those ran real clients over',
         'real networks with replicated state; this is one process against a simulator, so it bounds the cost of',
         'the scheduler core and its store, not of a cluster.',
+      ];
+    },
+  },
+  'create-stall': {
+    title: 'HTTP: unrelated GETs while a 10,000-instance application is created',
+    async run() {
+      const r = await runStallBench({ runs: 3, log });
+      const ms = (n) => fmt(n, 1);
+      return [
+        'Command: `pnpm bench -- create-stall` (bench/stall-bench.mjs).',
+        '',
+        'What it measures: how long GETs of an unrelated application wait while the scheduler creates a',
+        `${fmt(r.instances)}-instance application (issue 9 §0), against the same GETs on an idle server.`,
+        '',
+        `How: the built \`bcs-scheduler\` command runs in its own process with \`--sim-agents ${r.agents}`,
+        `--max-instances ${r.instances} --port 0 --data-dir <tmp>\` (LevelDB on disk, real clock). After creating a`,
+        '1-instance application `other`, the bench process sends `GET …/applications/other` open-loop at',
+        `${r.rate} per second for ${seconds(r.windowMs)} s, each request measured from its scheduled send time (so a`,
+        'stalled server cannot slow the sender down and hide the stall). In the "create" rows the',
+        `${fmt(r.instances)}-instance application is POSTed as the window opens. Median of ${r.runs} runs per row, each on a fresh`,
+        'data dir and server; "worst max" is the largest of the runs. The load average is the machine\'s (other',
+        'processes included) at the end of each window: on a shared 2-core machine it says how much CPU the',
+        'server could have.',
+        '',
+        '| during the window | GETs | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | worst max (ms) | POST answered (ms) | load average (1 min) |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...r.rows.map(
+          (row) =>
+            `| ${row.create ? `create of ${fmt(r.instances)} instances` : 'idle'} | ${fmt(row.gets)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p999)} | ${ms(row.max)} | ${ms(row.worstMax)} | ${row.postMs === undefined ? '–' : fmt(row.postMs)} | ${fmt(row.load, 1)} |`,
+        ),
+        '',
+        'The engine creates the Pending taskgroups a chunk per queue turn (`fillChunk`: 500 here) and places at',
+        'most `placementBudget` (250 here) per pass, yielding between turns, so a GET waits for one chunk or pass',
+        'rather than for all of them. The simulated cluster runs in the server process, so its work (launching,',
+        'status updates, its own LevelDB) lands on the same event loop.',
+        '',
+        'Before (the code at commit aade04f, all taskgroups in one queue turn, one pass per offer round), measured the same way',
+        'on 2026-12-03 at load average 9.9 (2 runs, create only): POST answered in 3.8–4.4 s, GET p50 2.5–3.8 s, p99 11.2–13.7 s,',
+        'max 11.2–13.8 s. What remains is mostly status drains (up to 10,000 updates a batch, `MAX_UPDATES_PER_BATCH`)',
+        "and the app controller's O(instances) decision after each drain and pass.",
       ];
     },
   },

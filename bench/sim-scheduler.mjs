@@ -78,6 +78,8 @@ export async function openSimScheduler({ agents, store = createMemoryStore(), de
     ids: new SequentialIds({ startNanos: BigInt(START) * 1_000_000n }),
     driver: cluster,
     engine: { clusterName: '10001', tickMs: 1000 },
+    // The memory benchmark creates 100 000 instances, past the default limit of 10 000.
+    limits: { maxInstances: 1_000_000 },
   });
   const engine = container.resolve(SchedulerEngine);
   // With `deployments(controller)`, the DeploymentController runs too; the callback may instrument it first.

@@ -34,6 +34,7 @@ import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
+import { type SchedulerLimits, SchedulerLimitsToken } from './validation/limits.js';
 
 /** What `registerCore` needs from the caller. Only the store is required. */
 export interface CoreOverrides {
@@ -53,6 +54,8 @@ export interface CoreOverrides {
   readonly engine?: EngineOptions;
   /** How much event history is kept (count, age, in memory). */
   readonly events?: EventRetention;
+  /** Limits an operator may raise (max instances per application or deployment). */
+  readonly limits?: SchedulerLimits;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
@@ -88,6 +91,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(ClockToken, { useValue: clock });
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
+  container.register(SchedulerLimitsToken, { useValue: overrides.limits ?? {} });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
   container.register(AgentSettingsSinkToken, { useValue: directAgentSettingsSink });
   container.register(DataReferenceGuardToken, { useValue: noDataReferenceGuard });

@@ -119,6 +119,7 @@ export type {
   CustomResourceTarget,
 } from './validation/custom-resource.js';
 export * from './validation/deployment.js';
+export * from './validation/limits.js';
 export * from './validation/pod-template.js';
 export * from './validation/rules.js';
 export { createValidator, type Validator } from './validation/validate.js';

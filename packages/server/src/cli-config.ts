@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFINITION_LIMITS } from '@bcs/core';
 import { SERVER_DEFAULTS } from './start-server.js';
 
 /** The `bcs-scheduler` command's settings after flags and environment are merged. */
@@ -19,6 +20,8 @@ export interface CliConfig {
   readonly allowedHosts: readonly string[];
   /** Browser origins allowed on the WebSocket besides the server's own (comma-separated flag). */
   readonly allowedOrigins: readonly string[];
+  /** The most instances one application or deployment may have. */
+  readonly maxInstances: number;
   readonly help: boolean;
 }
 
@@ -59,6 +62,10 @@ export const CLI_FLAGS = {
     env: 'BCS_ALLOWED_ORIGINS',
     help: "comma-separated browser origins (https://console.example) allowed on the WebSocket besides the server's own, * for any (default none)",
   },
+  'max-instances': {
+    env: 'BCS_MAX_INSTANCES',
+    help: `most instances of one application or deployment, 1 to ${DEFINITION_LIMITS.instancesCeiling} (default ${SERVER_DEFAULTS.maxInstances})`,
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -97,6 +104,7 @@ export function parseCliConfig(
       'event-stall': { type: 'string' },
       'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'max-instances': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -137,6 +145,12 @@ export function parseCliConfig(
     eventStallSeconds: integer('event-stall', SERVER_DEFAULTS.eventStallSeconds, 3600),
     allowedHosts: list('allowed-hosts'),
     allowedOrigins: origins(list('allowed-origins')),
+    maxInstances: integer(
+      'max-instances',
+      SERVER_DEFAULTS.maxInstances,
+      DEFINITION_LIMITS.instancesCeiling,
+      1,
+    ),
     help: values.help === true,
   };
 }

@@ -5,10 +5,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   createScheduler,
+  DEFAULT_MAX_INSTANCES,
   type EventRetention,
   type Logger,
   type MesosDriver,
   type Scheduler,
+  type SchedulerLimits,
   type Store,
   silentLogger,
   systemClock,
@@ -54,6 +56,8 @@ export interface ServerOptions {
   readonly store?: Store;
   /** How much event history is kept for resuming subscribers (count, age). */
   readonly events?: EventRetention;
+  /** Limits an operator may raise: the most instances of one application or deployment (default 10,000). */
+  readonly limits?: SchedulerLimits;
   /** Settings of the WebSocket event stream (keep-alive, slow-consumer bound). */
   readonly eventStream?: Pick<
     EventStreamOptions,
@@ -99,6 +103,7 @@ export const SERVER_DEFAULTS = {
   eventMaxAgeSeconds: 86_400,
   eventBufferBytes: 1024 * 1024,
   eventStallSeconds: 10,
+  maxInstances: DEFAULT_MAX_INSTANCES,
 } as const;
 
 /**
@@ -127,6 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     logger,
     ...(driver === undefined ? {} : { driver, engine: { clusterName: clusterId } }),
     ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;

@@ -15,6 +15,7 @@ describe('parseCliConfig', () => {
       eventStallSeconds: 10,
       allowedHosts: [],
       allowedOrigins: [],
+      maxInstances: 10_000,
       help: false,
     });
   });
@@ -51,6 +52,8 @@ describe('parseCliConfig', () => {
       { allowedOrigins: ['https://console.example', 'http://a.example'] },
     ],
     [[], { BCS_ALLOWED_ORIGINS: '*' }, { allowedOrigins: ['*'] }],
+    [['--max-instances', '50000'], {}, { maxInstances: 50_000 }],
+    [[], { BCS_MAX_INSTANCES: '1000000' }, { maxInstances: 1_000_000 }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -72,6 +75,9 @@ describe('parseCliConfig', () => {
     [['--allowed-origins', 'console.example'], {}, '--allowed-origins'],
     [['--allowed-origins', 'https://console.example/app'], {}, '--allowed-origins'],
     [[], { BCS_ALLOWED_ORIGINS: 'ftp://x.example' }, '--allowed-origins'],
+    [['--max-instances', '0'], {}, '--max-instances'],
+    [['--max-instances', '1000001'], {}, '--max-instances'],
+    [[], { BCS_MAX_INSTANCES: '1e9' }, '--max-instances'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });
@@ -85,6 +91,8 @@ describe('parseCliConfig', () => {
       '--data-dir',
       '--cluster-id',
       '--sim-agents',
+      '--max-instances',
+      'BCS_MAX_INSTANCES',
       '--event-retention',
       'BCS_EVENT_MAX_AGE',
     ]) {

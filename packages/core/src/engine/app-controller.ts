@@ -20,6 +20,24 @@ export interface AppDecision {
   readonly remove: TaskGroup[];
   /** Taskgroups to kill (SHUTDOWN of their executor). Their `killRequestedAt` is already set in `put`. */
   readonly kill: TaskGroup[];
+  /**
+   * True when gaps are left that this decision did not fill (at most `fillChunk(desired)` new taskgroups per
+   * decision): the engine decides again in a later queue turn, so other work runs in between.
+   */
+  readonly more: boolean;
+}
+
+/** The fewest new Pending taskgroups one decision creates (when that many are missing). */
+export const FILL_CHUNK = 500;
+
+/**
+ * How many new taskgroups one decision may create for an app of `desired` instances: {@link FILL_CHUNK}, or a
+ * 40th of `desired` when that is more, so a create takes at most 40 queue turns (each turn's decision visits
+ * every taskgroup of the app, so small chunks of a huge app would cost quadratic time). 10 000 instances:
+ * 500 a turn, 20 turns; 100 000: 2 500 a turn, 40 turns.
+ */
+export function fillChunk(desired: number): number {
+  return Math.max(FILL_CHUNK, Math.ceil(desired / 40));
 }
 
 /** What the controller needs besides the app's own state. */
@@ -53,11 +71,11 @@ export function decideApp(state: AppState, ctx: ControllerContext): AppDecision 
   removeSurplus(state, app.desiredInstances, ctx, out);
   if (app.operation?.type === 'update') advanceUpdate(state, app, ctx, out);
   reclaimKilled(state, app.desiredInstances, out);
-  fillGaps(state, app, ctx, out);
+  const more = fillGaps(state, app, ctx, out);
   const after = mergeTaskGroups(state, out);
   finishOperation(app, after);
   applyStatus(app, after, ctx);
-  return { app, put: out.put, remove: out.remove, kill: out.kill };
+  return { app, put: out.put, remove: out.remove, kill: out.kill, more };
 }
 
 function decideDelete(
@@ -70,7 +88,13 @@ function decideDelete(
   const put: TaskGroup[] = [];
   const active = [...state.taskGroups.values()].filter(isActive);
   if (active.length === 0 || enforce) {
-    return { app: undefined, put, remove: [], kill: active.filter((tg) => tg.agentId !== undefined) };
+    return {
+      app: undefined,
+      put,
+      remove: [],
+      kill: active.filter((tg) => tg.agentId !== undefined),
+      more: false,
+    };
   }
   for (const taskGroup of active) {
     if (taskGroup.killRequestedAt !== undefined) continue;
@@ -81,7 +105,7 @@ function decideDelete(
   app.status = 'Operating';
   app.message = `deleting: waiting for ${active.length} taskgroup(s) to stop`;
   app.updatedAt = ctx.now;
-  return { app, put, remove: [], kill };
+  return { app, put, remove: [], kill, more: false };
 }
 
 interface Effects {
@@ -186,16 +210,25 @@ function isLocalCheck(type: string | undefined): boolean {
   return type === 'HTTP' || type === 'TCP' || type === 'COMMAND';
 }
 
-function fillGaps(state: AppState, app: Application, ctx: ControllerContext, out: Effects): void {
+/**
+ * Gives every index < desired without a taskgroup a Pending one, lowest first, at most `fillChunk(desired)`
+ * of them (issue 9 §0: 10 000 at once held the queue for seconds). Returns true when gaps are left; the
+ * taskgroups already stored record how far it got, so a restart resumes where it stopped.
+ */
+function fillGaps(state: AppState, app: Application, ctx: ControllerContext, out: Effects): boolean {
   const version = state.versions.get(app.versionId);
-  if (version === undefined) return;
+  if (version === undefined) return false;
   const taken = new Set<number>();
   for (const taskGroup of state.taskGroups.values())
     if (!out.removed.has(taskGroup.id)) taken.add(taskGroup.index);
+  let budget = fillChunk(app.desiredInstances);
   for (let index = 0; index < app.desiredInstances; index++) {
     if (taken.has(index)) continue;
+    if (budget === 0) return true;
     out.put.push(newPendingTaskGroup(app, version, index, ctx));
+    budget--;
   }
+  return false;
 }
 
 /**
@@ -255,9 +288,11 @@ function finishOperation(app: Application, after: readonly TaskGroup[]): void {
   const op = app.operation;
   if (op === undefined) return;
   const settled = after.every((tg) => tg.index < app.desiredInstances && tg.status !== 'Pending');
+  // Every index has its taskgroup (a create or scale-up fills gaps a chunk per queue turn).
+  const filled = new Set(after.map((tg) => tg.index)).size >= app.desiredInstances;
   const done =
-    (op.type === 'create' && settled) ||
-    (op.type === 'scale' && after.every((tg) => tg.index < app.desiredInstances)) ||
+    (op.type === 'create' && settled && filled) ||
+    (op.type === 'scale' && filled && after.every((tg) => tg.index < app.desiredInstances)) ||
     (op.type === 'update' && op.remaining.length === 0 && op.current === undefined);
   if (done) delete app.operation;
 }

@@ -10,4 +10,9 @@ export interface AppState {
   app: Application;
   readonly versions: Map<string, Version>;
   readonly taskGroups: Map<string, TaskGroup>;
+  /**
+   * Set when a stored record of the application could not be loaded (see `load-check.ts`): the reason. The
+   * application is then shown `Abnormal` with the reason, never scheduled, and may only be deleted.
+   */
+  quarantine?: string;
 }

@@ -84,6 +84,10 @@ export class SchedulerEngine implements AsyncDisposable {
   private placementScheduled = false;
   /** Called after every commit (see {@link onCommit}). */
   private readonly commitListeners = new Set<(changes: Changes) => void>();
+  /** `<ns>/<app>` of applications with a fill continuation queued (see `continueFilling`). */
+  private readonly filling = new Set<string>();
+  /** Keys of agent-setting records that could not be read, logged once each. */
+  private readonly badSettings = new Set<string>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
   readonly options: Required<EngineOptions>;
@@ -111,7 +115,7 @@ export class SchedulerEngine implements AsyncDisposable {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.state = await SchedulerState.load(this.store);
+    this.state = await SchedulerState.load(this.store, this.logger);
     await this.events.load();
     this.frameworkId = (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
     await this.refreshAgentSettings();
@@ -164,7 +168,17 @@ export class SchedulerEngine implements AsyncDisposable {
   /** Loads the agent settings from the store (at start; afterwards writes tell {@link agentSettingsChanged}). */
   async refreshAgentSettings(): Promise<void> {
     const entries = await this.store.list<AgentSetting>('agentsetting');
-    this.agentSettings = new Map(entries.map((e) => [e.value.innerIP, e.value]));
+    const settings = new Map<string, AgentSetting>();
+    for (const { key, value } of entries) {
+      if (typeof value === 'object' && value !== null && typeof value.innerIP === 'string') {
+        settings.set(value.innerIP, value);
+      } else if (!this.badSettings.has(key)) {
+        // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
+        this.badSettings.add(key);
+        this.logger.error({ collection: 'agentsetting', key }, 'record quarantined: it cannot be loaded');
+      }
+    }
+    this.agentSettings = settings;
   }
 
   /**
@@ -239,14 +253,38 @@ export class SchedulerEngine implements AsyncDisposable {
     const ctx = this.controllerContext();
     const changes = new Changes();
     const kills: TaskGroup[] = [];
+    const unfilled: AppState[] = [];
     for (const app of apps) {
+      // A quarantined application (a stored record that cannot be loaded) is never scheduled; only a delete runs.
+      if (app.quarantine !== undefined && app.app.operation?.type !== 'delete') continue;
       const decision = decideApp(app, ctx);
       recordDecision(app, decision, changes);
       for (const taskGroup of decision.kill) kills.push(taskGroup);
+      if (decision.more) unfilled.push(app);
     }
     await this.commit(changes);
     for (const taskGroup of kills) await this.killTaskGroup(taskGroup);
+    for (const app of unfilled) this.continueFilling(app.app.namespace, app.app.id);
     this.requestPlacement();
+  }
+
+  /**
+   * Decides `namespace/appId` again in a later queue turn: its gaps are filled a chunk per turn (see
+   * `fillChunk`), and `setImmediate` lets requests that arrived meanwhile queue their work first, so a create
+   * of 10 000 instances never holds the queue for more than one chunk. One continuation per app at a time.
+   */
+  private continueFilling(namespace: string, appId: string): void {
+    const key = `${namespace}/${appId}`;
+    if (this.filling.has(key) || this.disposed) return;
+    this.filling.add(key);
+    setImmediate(() => {
+      if (this.disposed) return;
+      this.run(async () => {
+        this.filling.delete(key);
+        const app = this.state.get(namespace, appId);
+        if (app !== undefined) await this.syncApp(app);
+      }).catch((error: unknown) => this.logger.error({ err: error, app: key }, 'filling instances failed'));
+    });
   }
 
   /** The pure controller's inputs. */

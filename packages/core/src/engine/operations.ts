@@ -253,6 +253,11 @@ export function requireApp(engine: SchedulerEngine, namespace: string, appId: st
 
 function assertChangeable(state: AppState, verb: string): void {
   const { app } = state;
+  if (state.quarantine !== undefined) {
+    throw new ConflictError(
+      `application ${app.namespace}/${app.id} is quarantined (${state.quarantine}); it can only be deleted`,
+    );
+  }
   if (app.owner !== undefined) {
     throw new ConflictError(
       `application ${app.namespace}/${app.id} belongs to deployment ${app.owner.name}; change that`,

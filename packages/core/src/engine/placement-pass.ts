@@ -21,11 +21,26 @@ interface Launch {
   readonly placement: Placement;
 }
 
-/** What one pass decided: taskgroups to store, launches per offer id, and the apps it touched. */
+/** What one pass decided: taskgroups to store and the apps it touched (its launches go to its round). */
 interface PassResult {
   readonly changes: Changes;
-  readonly launches: Map<string, Launch[]>;
   readonly touched: Set<AppState>;
+  /** Set when the pass stopped at its {@link placementBudget} with taskgroups left to try. */
+  deferred: boolean;
+}
+
+/**
+ * The most taskgroups one pass places when `pending` are waiting: 250, or a 40th of them when that is more.
+ * A pass is one turn of the engine's queue and placing costs some 0.5 ms a taskgroup with the simulated
+ * cluster in the same process (decide, persist, launch), so 250 keep a turn near 100 ms; the rest are placed
+ * by the next pass, a queue turn of its own, with what is left of the same offers (issue 9 §0: 3 600
+ * placements in one pass held every other request for seconds). Past 10 000 waiting, each pass takes a 40th,
+ * so the passes' fixed cost (every pass visits every Pending taskgroup) stays linear.
+ *
+ * Example: 100 waiting → 250; 10 000 → 250; 40 000 → 1 000.
+ */
+export function placementBudget(pending: number): number {
+  return Math.max(250, Math.ceil(pending / 40));
 }
 
 /**
@@ -35,35 +50,68 @@ interface PassResult {
  * 1. collect Pending taskgroups whose back-off has passed, per application, lowest index first;
  * 2. normalise the pooled offers with the agent settings (disabled agents, taints, custom attributes);
  * 3. place each application's taskgroups with the pure pipeline; later apps see what earlier ones consumed;
- * 4. read the configmaps and secrets the placed versions reference (none read when none is referenced), then
- *    store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
- * 5. only then ACCEPT each used offer with its LAUNCH_GROUP operations, and DECLINE the unused ones;
+ * 4. store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
+ * 5. only then (at the round's end) read the configmaps and secrets the placed versions reference (none read
+ *    when none is referenced), ACCEPT each used offer with its LAUNCH_GROUP operations, and DECLINE the unused
+ *    ones; when the pass stopped at its {@link placementBudget}, the round goes on with what is left of the
+ *    same offers in the next pass, queued at once behind other work, and the ACCEPTs wait for the round's end;
  * 6. let each touched application's controller recompute its status (one batch for all of them).
  *
  * The LAUNCH_GROUP operations are built offer by offer as they are sent, not with the placements: for
  * 100 000 placements they weigh a few hundred MB, which need not be held while the batch is written.
  */
 export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
-  if (engine.offers.size === 0) return;
+  let round = rounds.get(engine);
+  rounds.delete(engine);
+  if (round === undefined) {
+    if (engine.offers.size === 0) return;
+    const offers = [...engine.offers.values()];
+    engine.offers.clear();
+    const pool = offers.map((offer) => toPooledOffer(offer, settingOf(engine, offer)));
+    round = { offers, pool, launches: new Map() };
+  }
   const pending = collectPending(engine);
-  const offers = [...engine.offers.values()];
-  engine.offers.clear();
   if (pending.size === 0 || engine.frameworkId === undefined) {
-    await decline(engine, offers);
+    await launchAndDecline(engine, round);
     return;
   }
-  const result = placeAll(engine, pending, offers);
-  // Configmaps and secrets are read before anything is stored, so a failing read launches nothing.
+  const result = placeAll(engine, pending, round);
+  await engine.commit(result.changes);
+  if (result.deferred) {
+    // The round goes on in the next pass, a queue turn of its own behind whatever was queued meanwhile, with
+    // what is left of the same offers; the launches wait for its end (one ACCEPT per offer). Offers that
+    // arrive meanwhile wait for the round's end.
+    rounds.set(engine, round);
+    engine.requestPlacement();
+  } else {
+    await launchAndDecline(engine, round);
+  }
+  await engine.syncApps(result.touched);
+}
+
+/**
+ * An offer round placed over several passes (see {@link placementBudget}): the offers taken from the pool,
+ * what is left of them, and the launches decided so far per offer id.
+ */
+interface OfferRound {
+  readonly offers: readonly MesosOffer[];
+  pool: PooledOffer[];
+  readonly launches: Map<string, Launch[]>;
+}
+
+/** The round each engine is in the middle of, if any. */
+const rounds = new WeakMap<SchedulerEngine, OfferRound>();
+
+/** ACCEPTs each used offer of `round` with its launches and DECLINEs the unused ones. */
+async function launchAndDecline(engine: SchedulerEngine, round: OfferRound): Promise<void> {
+  // Configmaps and secrets are read once per version, when the launches are built.
   const data = new Map<Version, DataObjects | undefined>();
   const versions = new Set<Version>();
-  for (const launches of result.launches.values()) {
+  for (const launches of round.launches.values()) {
     for (const { placement } of launches) versions.add(placement.request.version);
   }
   for (const version of versions) await readDataOnce(engine, version, data);
-  await engine.commit(result.changes);
-  const used = new Set<string>();
-  for (const [offerId, launches] of result.launches) {
-    used.add(offerId);
+  for (const [offerId, launches] of round.launches) {
     const operations = launches.map((launch) =>
       launchGroupOf(engine, launch, data.get(launch.placement.request.version)),
     );
@@ -74,9 +122,8 @@ export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
   }
   await decline(
     engine,
-    offers.filter((offer) => !used.has(offer.id.value)),
+    round.offers.filter((offer) => !round.launches.has(offer.id.value)),
   );
-  await engine.syncApps(result.touched);
 }
 
 /** The LAUNCH_GROUP operation of a stored launch, with the configmaps and secrets its containers get. */
@@ -150,13 +197,24 @@ function collectPending(engine: SchedulerEngine): Map<AppState, TaskGroup[]> {
 function placeAll(
   engine: SchedulerEngine,
   pending: Map<AppState, TaskGroup[]>,
-  raw: MesosOffer[],
+  round: OfferRound,
 ): PassResult {
   const now = engine.clock.now();
-  let pool: PooledOffer[] = raw.map((offer) => toPooledOffer(offer, settingOf(engine, offer)));
+  let pool = round.pool;
   const live = [...engine.state.live.values()];
-  const result: PassResult = { changes: new Changes(), launches: new Map(), touched: new Set() };
+  const result: PassResult = { changes: new Changes(), touched: new Set(), deferred: false };
+  let waiting = 0;
+  for (const taskGroups of pending.values()) waiting += taskGroups.length;
+  let budget = placementBudget(waiting);
+  // No-fit messages rewritten this pass, lowest index first, at most a budget's worth: when the reason changes
+  // (it names the agent that may fit), rewriting all of 10 000 Pending taskgroups would make the pass as long
+  // as the placements it bounds. The others get the new reason in the next passes.
+  let messages = budget;
   for (const [app, taskGroups] of pending) {
+    if (budget === 0) {
+      result.deferred = true;
+      break;
+    }
     const requests: PlacementRequest[] = [];
     const byIndex = new Map<number, TaskGroup>();
     for (const taskGroup of taskGroups) {
@@ -182,27 +240,32 @@ function placeAll(
         return other?.versions.get(other.app.versionId)?.labels;
       },
     });
-    const plan = planPlacements(requests, pool, ctx);
+    const plan = planPlacements(requests, pool, ctx, budget);
     pool = plan.offers;
+    budget -= plan.placements.length;
+    if (plan.deferred > 0) result.deferred = true;
     for (const placement of plan.placements) {
       const taskGroup = byIndex.get(placement.request.index)!;
       const launched = launchedTaskGroup(taskGroup, placement, now);
       result.changes.putTaskGroup(launched);
       live.push(launched);
-      const list = result.launches.get(placement.offerId) ?? [];
+      const list = round.launches.get(placement.offerId) ?? [];
       list.push({ taskGroup: launched, placement });
-      result.launches.set(placement.offerId, list);
+      round.launches.set(placement.offerId, list);
     }
     const why =
       plan.unplaced.length === 0 ? undefined : explainNoFit(engine, plan.unplaced[0]!.request, pool, ctx);
     for (const { request, reason } of plan.unplaced) {
+      if (messages === 0) break;
       const taskGroup = byIndex.get(request.index)!;
       const message = `pending: ${why ?? reason}`;
-      if (taskGroup.message !== message)
-        result.changes.putTaskGroup({ ...taskGroup, message, updatedAt: now });
+      if (taskGroup.message === message) continue;
+      result.changes.putTaskGroup({ ...taskGroup, message, updatedAt: now });
+      messages--;
     }
     result.touched.add(app);
   }
+  round.pool = pool;
   return result;
 }
 

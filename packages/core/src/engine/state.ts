@@ -1,3 +1,4 @@
+import { type Logger, silentLogger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import type { Application } from '../resources/app.js';
 import type { ResourceAmounts } from '../resources/application.js';
@@ -7,6 +8,12 @@ import { isLive, STOPPED } from '../status/lifecycle.js';
 import type { AppState } from './app-state.js';
 import type { Changes } from './changes.js';
 import { appKey, Collections } from './keys.js';
+import {
+  applicationRecordIssue,
+  quarantinedApplication,
+  taskGroupRecordIssue,
+  versionRecordIssue,
+} from './load-check.js';
 
 /** Re-exported for callers that import it from here; the lifecycle sets live in status/lifecycle.ts. */
 export { STOPPED } from '../status/lifecycle.js';
@@ -37,25 +44,68 @@ export class SchedulerState {
   /** Taskgroups with a kill requested on an agent and not stopped yet, by id: the tick re-sends their kills. */
   readonly killing = new Map<string, TaskGroup>();
 
-  /** Loads everything from `store`. */
-  static async load(store: Store): Promise<SchedulerState> {
+  /**
+   * Loads everything from `store`. A record that cannot be loaded never stops the load: it is quarantined
+   * (kept in the store untouched, logged once as an error) and its application, if it has one, is shown
+   * `Abnormal` with the reason and left out of scheduling (issue 9 §0: one poisoned record used to stop every
+   * restart). A version or taskgroup whose application is missing is logged and left in the store.
+   */
+  static async load(store: Store, logger: Logger = silentLogger): Promise<SchedulerState> {
     const state = new SchedulerState();
-    for (const { value } of await store.list<Application>(Collections.application)) {
-      state.apps.set(appKey(value.namespace, value.id), {
-        app: value,
+    const report = (collection: string, key: string, reason: string) =>
+      logger.error({ collection, key, reason }, 'record quarantined: it cannot be loaded');
+    for (const { key, value } of await store.list<unknown>(Collections.application)) {
+      const issue = applicationRecordIssue(value);
+      if (issue !== undefined) report(Collections.application, key, issue);
+      const app = issue === undefined ? (value as Application) : quarantinedApplication(key, value, issue);
+      state.apps.set(appKey(app.namespace, app.id), {
+        app,
         versions: new Map(),
         taskGroups: new Map(),
+        ...(issue === undefined ? {} : { quarantine: issue }),
       });
     }
-    for (const { value } of await store.list<Version>(Collections.version)) {
-      state.apps.get(appKey(value.namespace, value.appId))?.versions.set(value.id, value);
+    for (const { key, value } of await store.list<unknown>(Collections.version)) {
+      const app = state.apps.get(ownerKey(key));
+      const issue = versionRecordIssue(value);
+      if (issue !== undefined) {
+        report(Collections.version, key, issue);
+        if (app === undefined) continue;
+        quarantineApp(app, `version ${key}: ${issue}`);
+        // Held (never used: a quarantined app shows no version) so that deleting the app removes the record.
+        app.versions.set(key.slice(ownerKey(key).length + 1), value as Version);
+      } else if (app === undefined) {
+        report(Collections.version, key, 'its application is missing');
+      } else {
+        app.versions.set((value as Version).id, value as Version);
+      }
     }
-    for (const { value } of await store.list<TaskGroup>(Collections.taskGroup)) {
-      const app = state.apps.get(appKey(value.namespace, value.appId));
-      if (app === undefined) continue;
-      app.taskGroups.set(value.id, value);
-      state.index(value);
-      state.account(value, 1);
+    for (const app of state.apps.values()) {
+      if (app.quarantine === undefined && !app.versions.has(app.app.versionId)) {
+        report(Collections.application, appKey(app.app.namespace, app.app.id), 'its version is missing');
+        quarantineApp(app, `version ${app.app.versionId} is missing`);
+      }
+    }
+    for (const { key, value } of await store.list<unknown>(Collections.taskGroup)) {
+      const app = state.apps.get(ownerKey(key));
+      const issue = taskGroupRecordIssue(value);
+      if (issue !== undefined) {
+        report(Collections.taskGroup, key, issue);
+        if (app !== undefined) quarantineApp(app, `taskgroup ${key}: ${issue}`);
+        continue;
+      }
+      if (app === undefined) {
+        report(Collections.taskGroup, key, 'its application is missing');
+        continue;
+      }
+      const taskGroup = value as TaskGroup;
+      app.taskGroups.set(taskGroup.id, taskGroup);
+      state.index(taskGroup);
+      state.account(taskGroup, 1);
+    }
+    // A quarantined application's Pending taskgroups are never placed.
+    for (const app of state.apps.values()) {
+      if (app.quarantine !== undefined) state.pending.delete(appKey(app.app.namespace, app.app.id));
     }
     return state;
   }
@@ -173,4 +223,16 @@ export class SchedulerState {
     this.live.delete(taskGroup.id);
     this.killing.delete(taskGroup.id);
   }
+}
+
+/** `<ns>/<app>` of a version or taskgroup key `<ns>/<app>/<id>`. */
+function ownerKey(key: string): string {
+  return key.split('/', 2).join('/');
+}
+
+/** Marks `state` quarantined for `reason` (the first reason wins), showing it `Abnormal` with the reason. */
+function quarantineApp(state: AppState, reason: string): void {
+  if (state.quarantine !== undefined) return;
+  state.quarantine = reason;
+  state.app = quarantinedApplication(appKey(state.app.namespace, state.app.id), state.app, reason);
 }

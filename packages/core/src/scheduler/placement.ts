@@ -40,13 +40,16 @@ export interface PlacementPlan {
   readonly placements: Placement[];
   readonly unplaced: { readonly request: PlacementRequest; readonly reason: string }[];
   readonly offers: PooledOffer[];
+  /** Requests not tried because `maxPlacements` was reached (the last ones). */
+  readonly deferred: number;
 }
 
 /**
  * Places `requests` in order. Each placement takes its resources, host ports and container IP from its offer,
  * so later requests see only what is left (several taskgroups may share one offer), and is recorded in `ctx`,
  * so later requests' UNIQUE, MAXPER, GROUPBY and EXCLUDE checks count it. A request that fits nowhere is
- * listed with its no-fit reason and the batch goes on.
+ * listed with its no-fit reason and the batch goes on. Once `maxPlacements` are placed, the remaining
+ * requests are not tried (`deferred`).
  *
  * Example: 4 instances with UNIQUE(InnerIP) over 3 agents → 3 placements, one per agent, and 1 unplaced with
  * `no agent fits: constraint UNIQUE(InnerIP) rejected 3 agents`.
@@ -55,11 +58,15 @@ export function planPlacements(
   requests: readonly PlacementRequest[],
   offers: readonly PooledOffer[],
   ctx: SchedulingContext,
+  maxPlacements = Number.POSITIVE_INFINITY,
 ): PlacementPlan {
   const planner = new Planner(offers, ctx);
   const placements: Placement[] = [];
   const unplaced: PlacementPlan['unplaced'] = [];
+  let tried = 0;
   for (const request of requests) {
+    if (placements.length >= maxPlacements) break;
+    tried++;
     const result = planner.place(request);
     if (isNoFit(result)) {
       unplaced.push({ request, reason: result.reason });
@@ -68,5 +75,5 @@ export function planPlacements(
       ctx.record(result);
     }
   }
-  return { placements, unplaced, offers: [...planner.remainingOffers] };
+  return { placements, unplaced, offers: [...planner.remainingOffers], deferred: requests.length - tried };
 }

@@ -18,6 +18,7 @@ import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { parseApplication, parseProcessApplication } from '../validation/application.js';
 import { isPlainObject } from '../validation/canonical-keys.js';
+import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
 import { checkDataRefs, templateDataRefs } from './data-references.js';
 
@@ -38,6 +39,7 @@ export class ApplicationService {
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(IdGeneratorToken) private readonly ids: IdGenerator,
+    @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
   ) {}
 
   /** Creates an application; `AlreadyExists` if it exists. */
@@ -56,6 +58,9 @@ export class ApplicationService {
     body: unknown,
     options: { instances?: number; resourceOnly?: boolean } = {},
   ): Promise<ApplicationView> {
+    if (options.instances !== undefined) {
+      assertInstances('update', 'instances', options.instances, this.limits, ErrorCode.BadParams);
+    }
     const { version, refs } = this.versionOf(namespace, body);
     await this.engine.run(async () => {
       await this.checkDataRefs(version, refs);
@@ -77,6 +82,7 @@ export class ApplicationService {
         ErrorCode.BadParams,
       );
     }
+    assertInstances('scale', 'instances', instances, this.limits, ErrorCode.BadParams);
     await this.engine.run(() => scaleApplication(this.engine, namespace, appId, instances));
     return this.get(namespace, appId);
   }
@@ -159,6 +165,7 @@ export class ApplicationService {
       raw: body,
       namespace,
     });
+    assertInstances(definition.kind, 'spec.instance', definition.spec.instance, this.limits);
     const podSpec = definition.spec.template.spec;
     const refs = templateDataRefs(podSpec, version.kind === 'process' ? 'processes' : 'containers');
     return { version, refs };

@@ -24,6 +24,7 @@ import { type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { type RolloutAppStatus, type RolloutStatus, rolloutStatusOf } from '../rollout/status.js';
 import { parseApplication } from '../validation/application.js';
 import { type DeploymentDefinition, templateWorkload } from '../validation/deployment.js';
+import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
 import { checkDataRefs, templateDataRefs } from './data-references.js';
 
@@ -46,6 +47,7 @@ export class DeploymentService {
   constructor(
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
     @inject(DeploymentController) private readonly controller: DeploymentController,
+    @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class DeploymentService {
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
-    const sent = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace, this.limits);
     const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
@@ -102,7 +104,7 @@ export class DeploymentService {
    * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
-    const sent = parseChecked(body, namespace);
+    const sent = parseChecked(body, namespace, this.limits);
     const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
@@ -187,6 +189,7 @@ export class DeploymentService {
         ErrorCode.BadParams,
       );
     }
+    assertInstances('scale', 'instances', instances, this.limits, ErrorCode.BadParams);
     await this.engine.run(async () => {
       const current = await this.require(namespace, name);
       const scalable = current.status === 'Running' || current.status === 'Deploying';
@@ -373,11 +376,12 @@ function checkTemplateDataRefs(
   return checkDataRefs(engine.store, namespace, refs, `spec.template.spec.${workload}`, 'deployment');
 }
 
-function parseChecked(body: unknown, namespace: string): DefinitionRecord {
+function parseChecked(body: unknown, namespace: string, limits: SchedulerLimits): DefinitionRecord {
   const definition = definitionRecordOf(body, namespace);
   if (!isValidName(definition.parsed.metadata.name)) {
     throw new ValidationError('deployment', [{ path: 'metadata.name', rule: 'must be a valid name' }]);
   }
+  assertInstances('deployment', 'spec.instance', definition.parsed.spec.instance, limits);
   return definition;
 }
 

@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { type Issue, ValidationError } from '../errors.js';
 import { ConstraintSchema, constraintIssues } from './constraint.js';
+import { DEFINITION_LIMITS } from './limits.js';
 import { PodTemplateSchema, templateIssues } from './pod-template.js';
 import { ApiVersion, KindLiteral, NamespacedMeta, namespaceIssues, StringMap } from './rules.js';
 import { createValidator, type Validator } from './validate.js';
@@ -12,14 +13,23 @@ import { createValidator, type Validator } from './validate.js';
  * such as the document's `appname` are ignored.
  */
 
-const WholeNumber = (unit: string) =>
-  Type.Optional(Type.Integer({ minimum: 0, errorMessage: `must be a whole number of ${unit} ≥ 0` }));
+/** A whole number of `unit` from 0 to `maximum` (a day for seconds, `DEFINITION_LIMITS.retries` for counts). */
+const WholeNumber = (unit: string, maximum: number) =>
+  Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum,
+      errorMessage: `must be a whole number of ${unit} from 0 to ${maximum}`,
+    }),
+  );
+const SECONDS = DEFINITION_LIMITS.seconds;
+const RETRIES = DEFINITION_LIMITS.retries;
 
 /** `updatePolicy`: accepted and ignored, as in the original (§1.2). */
 export const UpdatePolicySchema = Type.Object({
-  updateDelay: WholeNumber('seconds'),
-  maxRetries: WholeNumber('retries'),
-  maxFailovers: WholeNumber('fail-overs'),
+  updateDelay: WholeNumber('seconds', SECONDS),
+  maxRetries: WholeNumber('retries', RETRIES),
+  maxFailovers: WholeNumber('fail-overs', RETRIES),
   action: Type.Optional(Type.String()),
 });
 
@@ -40,10 +50,10 @@ export const RestartPolicySchema = Type.Object(
       RESTART_POLICIES.map((p) => Type.Literal(p)),
       { default: 'OnFailure', errorMessage: `must be one of: ${RESTART_POLICIES.join(', ')}` },
     ),
-    interval: WholeNumber('seconds'),
-    backoff: WholeNumber('seconds'),
-    maxtimes: WholeNumber('restarts'),
-    hostRetainTime: WholeNumber('seconds'),
+    interval: WholeNumber('seconds', SECONDS),
+    backoff: WholeNumber('seconds', SECONDS),
+    maxtimes: WholeNumber('restarts', RETRIES),
+    hostRetainTime: WholeNumber('seconds', SECONDS),
   },
   { default: {} },
 );
@@ -52,7 +62,7 @@ export const RestartPolicySchema = Type.Object(
 export type RestartPolicy = Static<typeof RestartPolicySchema>;
 
 /** `killPolicy.gracePeriod`: seconds between SIGTERM and SIGKILL; 0 means Mesos' default. */
-export const KillPolicySchema = Type.Object({ gracePeriod: WholeNumber('seconds') });
+export const KillPolicySchema = Type.Object({ gracePeriod: WholeNumber('seconds', SECONDS) });
 
 /** The policy blocks an application and a deployment share (spec/bcs-behaviour.md §1.2, §1.4). */
 export const workloadPolicyFields = () => ({
@@ -62,8 +72,16 @@ export const workloadPolicyFields = () => ({
   constraint: Type.Optional(ConstraintSchema),
 });
 
-/** `spec.instance`: the desired number of pods, a whole number ≥ 0 (the create service decides about 0). */
-export const InstanceCount = () => Type.Integer({ minimum: 0, errorMessage: 'must be a whole number ≥ 0' });
+/**
+ * `spec.instance`: the desired number of pods, a whole number from 0 to `DEFINITION_LIMITS.instancesCeiling`
+ * (the create service decides about 0; the services also apply the lower `maxInstances` limit).
+ */
+export const InstanceCount = () =>
+  Type.Integer({
+    minimum: 0,
+    maximum: DEFINITION_LIMITS.instancesCeiling,
+    errorMessage: `must be a whole number from 0 to ${DEFINITION_LIMITS.instancesCeiling}`,
+  });
 
 /** The ReplicaController schema for `kind` (`application` runs containers, `process` runs processes). */
 export function replicaControllerSchema<K extends 'application' | 'process'>(kind: K) {

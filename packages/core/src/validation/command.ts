@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { type Issue, ValidationError } from '../errors.js';
+import { DEFINITION_LIMITS } from './limits.js';
 import { ApiVersion, KindLiteral, Name, Namespace } from './rules.js';
 import { createValidator, type Validator } from './validate.js';
 
@@ -24,6 +25,9 @@ export type CommandUrlKind = 'application' | 'deployment';
 export const DEFAULT_COMMAND_RESERVE_MINUTES = 24 * 60 * 7;
 
 /** A command body. `kind`, when given, must be `Command`; `commandTargetRef` must match the URL (see {@link commandIssues}). */
+/** The longest a command record may be kept: 30 days, in minutes. */
+const COMMAND_RESERVE_MAX_MINUTES = 30 * 24 * 60;
+
 export const CommandSchema = Type.Object({
   apiVersion: ApiVersion(),
   kind: Type.Optional(KindLiteral('Command')),
@@ -39,12 +43,18 @@ export const CommandSchema = Type.Object({
       image: Type.Optional(Type.String()),
     }),
     /** Taskgroup ids to run in; absent means every taskgroup of the target. */
-    taskgroups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    taskgroups: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { maxItems: DEFINITION_LIMITS.instancesCeiling }),
+    ),
     /** The command and its arguments, e.g. `["ps", "-aux"]` (the document sends `["ps -aux"]`). */
-    command: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    command: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      maxItems: DEFINITION_LIMITS.perContainerLong,
+    }),
     env: Type.Optional(
       Type.Array(
         Type.String({ pattern: '^[^=]+=', errorMessage: 'must be "NAME=value" with a non-empty NAME' }),
+        { maxItems: DEFINITION_LIMITS.perContainerLong },
       ),
     ),
     user: Type.Optional(Type.String()),
@@ -53,8 +63,9 @@ export const CommandSchema = Type.Object({
     /** Minutes the command record is kept; 0 means the default. */
     reserveTime: Type.Integer({
       minimum: 0,
+      maximum: COMMAND_RESERVE_MAX_MINUTES,
       default: DEFAULT_COMMAND_RESERVE_MINUTES,
-      errorMessage: 'must be a whole number of minutes ≥ 0',
+      errorMessage: `must be a whole number of minutes from 0 to ${COMMAND_RESERVE_MAX_MINUTES}`,
     }),
   }),
 });

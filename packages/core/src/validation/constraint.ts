@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
 import { patternError } from '../scheduler/feasibility/match.js';
+import { DEFINITION_LIMITS } from './limits.js';
 import { StringMap } from './rules.js';
 
 /**
@@ -51,9 +52,15 @@ export const ConstraintDataSchema = Type.Object({
     }),
   ),
   scalar: Type.Optional(Type.Object({ value: Type.Number() })),
-  ranges: Type.Optional(Type.Array(Type.Object({ begin: Type.Integer(), end: Type.Integer() }))),
+  ranges: Type.Optional(
+    Type.Array(Type.Object({ begin: Type.Integer(), end: Type.Integer() }), {
+      maxItems: DEFINITION_LIMITS.constraintValues,
+    }),
+  ),
   text: Type.Optional(Type.Object({ value: Type.String() })),
-  set: Type.Optional(Type.Object({ item: Type.Array(Type.String()) })),
+  set: Type.Optional(
+    Type.Object({ item: Type.Array(Type.String(), { maxItems: DEFINITION_LIMITS.constraintValues }) }),
+  ),
 });
 
 /** A constraint element as parsed. */
@@ -62,7 +69,14 @@ export type ConstraintData = Static<typeof ConstraintDataSchema>;
 /** `constraint` of an application or deployment. `nodeSelector` is accepted and ignored, as in the original. */
 export const ConstraintSchema = Type.Object({
   intersectionItem: Type.Optional(
-    Type.Array(Type.Object({ unionData: Type.Optional(Type.Array(ConstraintDataSchema)) })),
+    Type.Array(
+      Type.Object({
+        unionData: Type.Optional(
+          Type.Array(ConstraintDataSchema, { maxItems: DEFINITION_LIMITS.constraintItems }),
+        ),
+      }),
+      { maxItems: DEFINITION_LIMITS.constraintItems },
+    ),
   ),
   nodeSelector: Type.Optional(StringMap()),
 });

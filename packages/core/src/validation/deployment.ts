@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { type Issue, ValidationError } from '../errors.js';
 import { InstanceCount, workloadPolicyFields } from './application.js';
 import { constraintIssues } from './constraint.js';
+import { DEFINITION_LIMITS } from './limits.js';
 import {
   type PodTemplateDefinition,
   PodTemplateSchema,
@@ -31,7 +32,15 @@ export type RollingOrder = (typeof ROLLING_ORDERS)[number];
  */
 export const DEFAULT_UPGRADE_DURATION_SECONDS = 10;
 
-const Count = () => Type.Optional(Type.Integer({ minimum: 0, errorMessage: 'must be a whole number ≥ 0' }));
+const COUNT_MAX = DEFINITION_LIMITS.instancesCeiling;
+const Count = () =>
+  Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: COUNT_MAX,
+      errorMessage: `must be a whole number from 0 to ${COUNT_MAX}`,
+    }),
+  );
 
 /**
  * `strategy.rollingupdate`. `maxUnavailable` may be spelt `maxUnavilable`, as the original's tag and the
@@ -46,8 +55,9 @@ export const RollingUpdateSchema = Type.Object(
     /** Seconds between the end of one step and the start of the next. */
     upgradeDuration: Type.Integer({
       minimum: 0,
+      maximum: DEFINITION_LIMITS.seconds,
       default: DEFAULT_UPGRADE_DURATION_SECONDS,
-      errorMessage: 'must be a whole number of seconds ≥ 0',
+      errorMessage: `must be a whole number of seconds from 0 to ${DEFINITION_LIMITS.seconds}`,
     }),
     rollingManually: Type.Optional(Type.Boolean()),
     rollingOrder: Type.Union(

@@ -1,5 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
+import { DEFINITION_LIMITS } from './limits.js';
 import { StringMap } from './rules.js';
 
 /**
@@ -13,8 +14,19 @@ const PORT_RULE = 'must be an integer port from 0 to 65535';
 /** A port number, 0–65535. `0` asks for a port from the offer (spec/bcs-behaviour.md §3.3). */
 export const PortNumber = () => Type.Integer({ minimum: 0, maximum: 65535, errorMessage: PORT_RULE });
 
+const { seconds: MAX_SECONDS, perContainer: SHORT_LIST, perContainerLong: LONG_LIST } = DEFINITION_LIMITS;
+
 const Seconds = () =>
-  Type.Optional(Type.Integer({ minimum: 0, errorMessage: 'must be a whole number of seconds ≥ 0' }));
+  Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_SECONDS,
+      errorMessage: `must be a whole number of seconds from 0 to ${MAX_SECONDS}`,
+    }),
+  );
+
+/** An array of at most `maxItems` items (see `DEFINITION_LIMITS`). */
+const List = <T extends TSchema>(items: T, maxItems: number) => Type.Array(items, { maxItems });
 
 /**
  * A resource quantity: a non-negative decimal number written as a string (`"0.5"`, `"100"`), or `""` for
@@ -22,6 +34,7 @@ const Seconds = () =>
  */
 export const ResourceQuantity = () =>
   Type.String({
+    maxLength: DEFINITION_LIMITS.quantityLength,
     pattern: '^\\s*([0-9]+(\\.[0-9]*)?|\\.[0-9]+)?\\s*$',
     errorMessage: 'must be a non-negative number written as a string, e.g. "0.5"',
   });
@@ -39,17 +52,17 @@ export type ResourceList = Static<typeof ResourceListSchema>;
 /** An agent-local extended resource (a device) a container needs; keys as the spec writes them (§1.2). */
 export const ExtendedResourceSchema = Type.Object({
   Name: Type.String({ minLength: 1 }),
-  Value: Type.Number({ minimum: 0 }),
+  Value: Type.Number({ minimum: 0, maximum: 1_000_000 }),
   InnerIP: Type.Optional(Type.String()),
-  Capacity: Type.Optional(Type.Number({ minimum: 0 })),
-  Socket: Type.Optional(Type.Integer({ minimum: 0 })),
+  Capacity: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+  Socket: Type.Optional(Type.Integer({ minimum: 0, maximum: 1024 })),
 });
 
 /** A container's (or process') resources. Requests default to limits; see `resourceRequests`. */
 export const ResourcesSchema = Type.Object({
   limits: Type.Optional(ResourceListSchema),
   requests: Type.Optional(ResourceListSchema),
-  extendedResources: Type.Optional(Type.Array(ExtendedResourceSchema)),
+  extendedResources: Type.Optional(List(ExtendedResourceSchema, SHORT_LIST)),
 });
 
 /** Parsed `resources`. */
@@ -107,7 +120,7 @@ export const HealthCheckSchema = Type.Object({
   gracePeriodSeconds: Seconds(),
   intervalSeconds: Seconds(),
   timeoutSeconds: Seconds(),
-  consecutiveFailures: Type.Optional(Type.Integer({ minimum: 0 })),
+  consecutiveFailures: Type.Optional(Type.Integer({ minimum: 0, maximum: DEFINITION_LIMITS.retries })),
   command: Type.Optional(Type.Object({ value: Type.String() })),
   http: Type.Optional(
     Type.Object({
@@ -155,11 +168,11 @@ const DataItemSchema = Type.Object({
 
 const ConfigMapRefSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
-  items: Type.Array(DataItemSchema),
+  items: List(DataItemSchema, LONG_LIST),
 });
 const SecretRefSchema = Type.Object({
   secretName: Type.String({ minLength: 1 }),
-  items: Type.Array(DataItemSchema),
+  items: List(DataItemSchema, LONG_LIST),
 });
 
 const VolumeSchema = Type.Object({
@@ -174,11 +187,11 @@ const VolumeSchema = Type.Object({
 
 /** Fields containers and processes share. */
 const workloadFields = () => ({
-  env: Type.Optional(Type.Array(EnvVarSchema)),
-  healthChecks: Type.Optional(Type.Array(HealthCheckSchema)),
+  env: Type.Optional(List(EnvVarSchema, LONG_LIST)),
+  healthChecks: Type.Optional(List(HealthCheckSchema, SHORT_LIST)),
   resources: Type.Optional(ResourcesSchema),
-  configmaps: Type.Optional(Type.Array(ConfigMapRefSchema)),
-  secrets: Type.Optional(Type.Array(SecretRefSchema)),
+  configmaps: Type.Optional(List(ConfigMapRefSchema, SHORT_LIST)),
+  secrets: Type.Optional(List(SecretRefSchema, SHORT_LIST)),
 });
 
 /** A container (spec/bcs-behaviour.md §1.2). Only `image` is required. `workingDir` is accepted and ignored. */
@@ -186,9 +199,9 @@ export const ContainerSchema = Type.Object({
   name: Type.Optional(Type.String()),
   hostname: Type.Optional(Type.String()),
   command: Type.Optional(Type.String()),
-  args: Type.Optional(Type.Array(Type.String())),
+  args: Type.Optional(List(Type.String(), LONG_LIST)),
   parameters: Type.Optional(
-    Type.Array(Type.Object({ key: Type.String({ minLength: 1 }), value: Type.String() })),
+    List(Type.Object({ key: Type.String({ minLength: 1 }), value: Type.String() }), LONG_LIST),
   ),
   type: Type.Optional(Type.String()),
   image: Type.String({
@@ -201,8 +214,8 @@ export const ContainerSchema = Type.Object({
   imagePullPolicy: Type.Optional(Type.String()),
   privileged: Type.Optional(Type.Boolean()),
   workingDir: Type.Optional(Type.String()),
-  ports: Type.Optional(Type.Array(ContainerPortSchema)),
-  volumes: Type.Optional(Type.Array(VolumeSchema)),
+  ports: Type.Optional(List(ContainerPortSchema, SHORT_LIST)),
+  volumes: Type.Optional(List(VolumeSchema, SHORT_LIST)),
   ...workloadFields(),
 });
 
@@ -214,13 +227,14 @@ export const ProcessSchema = Type.Object({
   procName: Type.String({ minLength: 1 }),
   workPath: Type.Optional(Type.String()),
   uris: Type.Optional(
-    Type.Array(
+    List(
       Type.Object({
         value: Type.String({ minLength: 1 }),
         user: Type.Optional(Type.String()),
         pwd: Type.Optional(Type.String()),
         outputDir: Type.Optional(Type.String()),
       }),
+      SHORT_LIST,
     ),
   ),
   pidFile: Type.Optional(Type.String()),
@@ -234,7 +248,7 @@ export const ProcessSchema = Type.Object({
   cfgPath: Type.Optional(Type.String()),
   user: Type.Optional(Type.String()),
   procGroup: Type.Optional(Type.String()),
-  ports: Type.Optional(Type.Array(ProcessPortSchema)),
+  ports: Type.Optional(List(ProcessPortSchema, SHORT_LIST)),
   /** Seconds to wait after start before checks count. */
   startGracePeriod: Seconds(),
   ...workloadFields(),
@@ -257,12 +271,12 @@ export const TemplateMetaSchema = Type.Object({
  * `networkType`) selects the network plugin, e.g. `cnm`. `nodeSelector` is accepted and ignored.
  */
 export const PodSpecSchema = Type.Object({
-  containers: Type.Optional(Type.Array(ContainerSchema)),
-  processes: Type.Optional(Type.Array(ProcessSchema)),
+  containers: Type.Optional(List(ContainerSchema, DEFINITION_LIMITS.containers)),
+  processes: Type.Optional(List(ProcessSchema, DEFINITION_LIMITS.containers)),
   networkMode: Type.Optional(Type.String()),
   networktype: Type.Optional(Type.String()),
   /** Passed to the executor as is. */
-  netLimit: Type.Optional(Type.Object({ egressLimit: Type.Integer({ minimum: 0 }) })),
+  netLimit: Type.Optional(Type.Object({ egressLimit: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }) })),
   nodeSelector: Type.Optional(StringMap()),
 });
 

@@ -1,5 +1,6 @@
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
+import { DEFINITION_LIMITS } from './limits.js';
 
 /**
  * Shared schema pieces and rules. spec/bcs-behaviour.md §1.1: the original only forbade `.` in some names and
@@ -26,9 +27,10 @@ export function isValidName(value: string): boolean {
   return new RegExp(NAME_PATTERN).test(value);
 }
 
-/** A string → string map (labels, annotations, selectors). */
+/** A string → string map (labels, annotations, selectors), at most `DEFINITION_LIMITS.mapEntries` entries. */
 export const StringMap = () =>
   Type.Record(Type.String(), Type.String({ errorMessage: 'must be a string' }), {
+    maxProperties: DEFINITION_LIMITS.mapEntries,
     errorMessage: 'must be an object of strings',
   });
 

@@ -71,11 +71,18 @@ export function toDottedPath(pointer: string): string {
   return out;
 }
 
+const BOUND_ERRORS: ReadonlySet<ValueErrorType> = new Set([
+  ValueErrorType.ArrayMaxItems,
+  ValueErrorType.ObjectMaxProperties,
+  ValueErrorType.StringMaxLength,
+]);
+
 function ruleOf(error: ValueError): string {
   const schema = error.schema as TSchema & { errorMessage?: string };
   if (error.type === ValueErrorType.ObjectRequiredProperty) return 'is required';
   if (error.value === undefined) return 'is required';
-  if (typeof schema.errorMessage === 'string') return schema.errorMessage;
+  // A bound on a collection or a string is stated as the bound, whatever the schema's own rule says.
+  if (!BOUND_ERRORS.has(error.type) && typeof schema.errorMessage === 'string') return schema.errorMessage;
   switch (error.type) {
     case ValueErrorType.String:
       return 'must be a string';

@@ -112,6 +112,14 @@ describe('planPlacements', () => {
     ]);
   });
 
+  it('stops after maxPlacements and reports the requests it did not try as deferred', () => {
+    const version = aVersion({});
+    const plan = planPlacements(requests(version, 5), offersOn(2), aContext(), 2);
+    expect(plan.placements.map((p) => p.request.index)).toEqual([0, 1]);
+    expect(plan.unplaced).toEqual([]);
+    expect(plan.deferred).toBe(3);
+  });
+
   it('caps MAXPER across the batch', () => {
     const version = aVersion({
       constraint: constraintOf({ name: 'hostname', operate: 'MAXPER', type: 3, text: { value: '2' } }),

@@ -24,9 +24,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    const { eventBufferBytes, eventStallSeconds, ...rest } = config;
+    const { eventBufferBytes, eventStallSeconds, maxInstances, ...rest } = config;
     server = await startServer({
       ...rest,
+      limits: { maxInstances },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
     });

@@ -58,7 +58,7 @@ describe('create, scale and delete leave nothing behind', () => {
     expect(state.taskIndex.size).toBe(0);
     expect(state.taskGroupIndex.size).toBe(0);
     expect(state.pending.size).toBe(0);
-    expect(state.active.size).toBe(0);
+    expect(state.live.size).toBe(0);
     expect(state.killing.size).toBe(0);
     for (const usage of state.agentUsage.values()) {
       expect(usage.cpus).toBeCloseTo(0, 9);
