@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationService } from '@bcs/core';
+import { REDACTED } from '@bcs/http-koa';
 import { aConfigMap, aDeployment, anApplication } from '@bcs/testing/builders';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACTED } from '@bcs/http-koa';
 import { type RunningServer, startServer } from '../src/index.js';
 import { CLUSTER_ID, V4 } from './integration/helpers/server-process.js';
 
