@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { ConflictError, ErrorCode, isBcsError, NotFoundError, ValidationError } from '../errors.js';
-import { type BatchOp, type Entry, type Store, StoreToken } from '../ports/store.js';
+import { type Logger, LoggerToken, silentLogger } from '../ports/logger.js';
+import { type BatchOp, type Entry, type Store, StoreToken, type UnreadableRow } from '../ports/store.js';
 import {
   AGENT_SETTING_COLLECTION,
   type AgentSetting,
@@ -9,6 +10,7 @@ import {
   newAgentSetting,
   toAgentSetting,
 } from '../resources/agent-setting.js';
+import { unreadableReporter } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import {
   checkIpList,
@@ -60,19 +62,39 @@ type Change = (current: AgentSetting) => AgentSetting;
  */
 @injectable()
 export class AgentSettingService {
+  /** Logs each unreadable setting once, as lists skip it. */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
+
   constructor(
     @inject(StoreToken) private readonly store: Store,
     @inject(AgentSettingsSinkToken) private readonly sink: AgentSettingsSink,
-  ) {}
+    @inject(LoggerToken) logger: Logger = silentLogger,
+  ) {
+    this.onUnreadable = unreadableReporter(logger, 'left out of the list');
+  }
 
-  /** Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. */
+  /**
+   * Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. A setting
+   * whose stored record cannot be read back is left out, with an error log line (once).
+   */
   async list(ips: readonly string[]): Promise<AgentSetting[]> {
     const wanted = checkIpList(ips, { required: false });
     const entries =
       wanted.length === 0
-        ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION)
-        : (await this.read(wanted)).filter((entry) => entry !== undefined);
+        ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION, { onUnreadable: this.onUnreadable })
+        : (await Promise.all(wanted.map((ip) => this.readForList(ip)))).filter((entry) => entry !== undefined);
     return entries.map((entry) => entry.value).sort((a, b) => compareIpv4(a.innerIP, b.innerIP));
+  }
+
+  /** One IP's entry for a list: `undefined` when absent, or unreadable (then logged). */
+  private async readForList(ip: string): Promise<Entry<AgentSetting> | undefined> {
+    try {
+      return await this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip);
+    } catch (error) {
+      if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
+      this.onUnreadable({ collection: AGENT_SETTING_COLLECTION, key: ip, error });
+      return undefined;
+    }
   }
 
   /** One setting; `NotFound` when the IP has none, `BadParams` when `ip` is not IPv4. */
