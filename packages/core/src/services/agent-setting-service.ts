@@ -40,6 +40,9 @@ export const directAgentSettingsSink: AgentSettingsSink = {
   agentSettingsChanged: () => undefined,
 };
 
+/** A setting whose stored record cannot be read back: a write replaces it, a delete removes it. */
+const UNREADABLE = Symbol('unreadable');
+
 /** How often a read-modify-write is retried after a `Conflict` before the conflict is reported. */
 export const AGENT_SETTING_RETRIES = 3;
 
@@ -50,6 +53,10 @@ type Change = (current: AgentSetting) => AgentSetting;
  * Agent settings, keyed by InnerIP (spec/api-v4.md AgentSetting, spec/bcs-behaviour.md §13.3). Unlike the
  * original, a write for an IP that has no setting yet creates it. Every batch operation is all-or-nothing:
  * one invalid IP or body entry rejects the whole request and writes nothing.
+ *
+ * A setting whose stored record cannot be read back (store code `Unreadable`) is left out of lists (logged
+ * once), answers 500 `Unreadable` on get, and is replaced by a write (which starts from the defaults, as for a
+ * new IP) or removed by a delete.
  *
  * Concurrency: each multi-IP write reads the current settings, then writes all of them in one `store.batch`
  * whose preconditions are the revisions read (`absent` for new IPs). A concurrent writer makes the batch fail
@@ -82,20 +89,10 @@ export class AgentSettingService {
     const entries =
       wanted.length === 0
         ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION, { onUnreadable: this.onUnreadable })
-        : (await Promise.all(wanted.map((ip) => this.readForList(ip)))).filter((entry) => entry !== undefined);
+        : (await this.read(wanted)).filter((entry) => entry !== undefined && entry !== UNREADABLE);
     return entries.map((entry) => entry.value).sort((a, b) => compareIpv4(a.innerIP, b.innerIP));
   }
 
-  /** One IP's entry for a list: `undefined` when absent, or unreadable (then logged). */
-  private async readForList(ip: string): Promise<Entry<AgentSetting> | undefined> {
-    try {
-      return await this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip);
-    } catch (error) {
-      if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
-      this.onUnreadable({ collection: AGENT_SETTING_COLLECTION, key: ip, error });
-      return undefined;
-    }
-  }
 
   /** One setting; `NotFound` when the IP has none, `BadParams` when `ip` is not IPv4. */
   async get(ip: string): Promise<AgentSetting> {
@@ -123,12 +120,15 @@ export class AgentSettingService {
       const missing = wanted.filter((_, index) => entries[index] === undefined);
       if (missing.length > 0) throw new NotFoundError(`agentsetting ${missing.join(',')}`);
       await this.store.batch(
-        (entries as Entry<AgentSetting>[]).map((entry) => ({
-          type: 'delete',
-          collection: AGENT_SETTING_COLLECTION,
-          key: entry.key,
-          expect: { revision: entry.revision },
-        })),
+        wanted.map((ip, index) => {
+          const entry = entries[index] as Entry<AgentSetting> | typeof UNREADABLE;
+          return {
+            type: 'delete',
+            collection: AGENT_SETTING_COLLECTION,
+            key: ip,
+            ...(entry === UNREADABLE ? {} : { expect: { revision: entry.revision } }),
+          };
+        }),
       );
       this.sink.agentSettingsChanged(new Map(wanted.map((ip) => [ip, undefined])));
     });
@@ -182,14 +182,18 @@ export class AgentSettingService {
       const written = new Map<string, AgentSetting>();
       const ops: BatchOp[] = ips.map((ip, index) => {
         const entry = entries[index];
-        const next = changes.get(ip)!(entry?.value ?? newAgentSetting(ip));
+        const readable = entry === UNREADABLE ? undefined : entry;
+        const next = changes.get(ip)!(readable?.value ?? newAgentSetting(ip));
         written.set(ip, next);
         return {
           type: 'put',
           collection: AGENT_SETTING_COLLECTION,
           key: ip,
           value: next,
-          expect: entry === undefined ? { absent: true } : { revision: entry.revision },
+          // An unreadable record has no revision to guard on: the write replaces it, from the defaults.
+          ...(entry === UNREADABLE
+            ? {}
+            : { expect: entry === undefined ? { absent: true } : { revision: entry.revision } }),
         };
       });
       await this.store.batch(ops);
@@ -197,8 +201,19 @@ export class AgentSettingService {
     });
   }
 
-  private read(ips: readonly string[]): Promise<(Entry<AgentSetting> | undefined)[]> {
-    return Promise.all(ips.map((ip) => this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip)));
+  /** The entries of `ips` for a write: `undefined` when absent, {@link UNREADABLE} when unreadable (logged). */
+  private read(ips: readonly string[]): Promise<(Entry<AgentSetting> | typeof UNREADABLE | undefined)[]> {
+    return Promise.all(
+      ips.map(async (ip) => {
+        try {
+          return await this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip);
+        } catch (error) {
+          if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
+          this.onUnreadable({ collection: AGENT_SETTING_COLLECTION, key: ip, error });
+          return UNREADABLE;
+        }
+      }),
+    );
   }
 
   /**
