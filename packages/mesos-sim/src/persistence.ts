@@ -146,7 +146,10 @@ export class SimPersistence {
     const entries = await wrap(this.#store.list<unknown>(SIM_COLLECTION, { onUnreadable }), 'loading');
     for (const key of unreadable) {
       const fields = { collection: SIM_COLLECTION, key, reason: UNREADABLE_REASON };
-      this.#logger.error(fields, `record unreadable: ${key === 'meta' ? 'starting a new cluster' : 'skipped'}`);
+      this.#logger.error(
+        fields,
+        `record unreadable: ${key === 'meta' ? 'starting a new cluster' : 'skipped'}`,
+      );
     }
     if (unreadable.includes('meta')) {
       for (const key of [...unreadable, ...entries.map((entry) => entry.key)]) {

@@ -166,7 +166,7 @@ describe('SimulatedCluster persistence: unreadable records', () => {
     expect(lines).toMatchObject([{ collection: SIM_COLLECTION, key: `group/${agentId}/grp-1` }]);
   });
 
-  it('an unreadable meta record starts a new cluster and deletes the old one\'s records', async () => {
+  it("an unreadable meta record starts a new cluster and deletes the old one's records", async () => {
     const { store, clock, first } = await persistedWithTask();
     store.plantUnreadable(SIM_COLLECTION, 'meta');
     const lines: Record<string, unknown>[] = [];

@@ -98,7 +98,9 @@ describe('a data dir with rows that are not JSON, on LevelDB', () => {
     expect(apps.body.data.map((a: { Name: string }) => a.Name).sort()).toEqual(['good', 'kept-dep', 'torn']);
     const configMaps = await again.get(`/namespaces/${NS}/configmaps`);
     expect(configMaps.status).toBe(200);
-    expect(configMaps.body.data.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual(['kept']);
+    expect(configMaps.body.data.map((c: { metadata: { name: string } }) => c.metadata.name)).toEqual([
+      'kept',
+    ]);
     const unreadable = await again.get(`/namespaces/${NS}/configmaps/torn-cm`);
     expect(unreadable.status).toBe(500);
     expect(unreadable.body).toMatchObject({ result: false, code: 1405906, data: null });

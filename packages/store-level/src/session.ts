@@ -125,7 +125,8 @@ export class Session {
           try {
             out.push([key, decodeObject(text)]);
           } catch (error) {
-            if (onUnreadable === undefined) throw storeArgs.unreadableError('store-level', collection, key, error);
+            if (onUnreadable === undefined)
+              throw storeArgs.unreadableError('store-level', collection, key, error);
             unreadable.push({ collection, key, error });
           }
         }

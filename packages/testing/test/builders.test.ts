@@ -131,7 +131,11 @@ describe('builders pass the core validators', () => {
     ['aConfigMap', () => new ConfigMapService(store(), clock(), guard, silentLogger), aConfigMap],
     ['aSecret', () => new SecretService(store(), clock(), guard, silentLogger), aSecret],
     ['aService', () => new ServiceService(store(), clock(), silentLogger), aService],
-    ['anAdmissionWebhook', () => new AdmissionWebhookService(store(), clock(), silentLogger), anAdmissionWebhook],
+    [
+      'anAdmissionWebhook',
+      () => new AdmissionWebhookService(store(), clock(), silentLogger),
+      anAdmissionWebhook,
+    ],
   ])('%s', (_, make, build) => {
     expect(() => make().validate('defaultGroup', build())).not.toThrow();
   });

@@ -4,13 +4,13 @@ import { type AppState, Changes } from '../engine/state.js';
 import { BcsError, ConflictError } from '../errors.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type Logger, LoggerToken } from '../ports/logger.js';
-import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { normalizeDeployment } from '../resources/deployment.js';
 import { cancelRollout } from '../rollout/control.js';
 import type { RolloutStep } from '../rollout/marks.js';
 import { planRolloutStep } from '../rollout/plan.js';
 import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { DEPLOYMENT_STATUS_OF_PHASE } from '../rollout/status.js';
+import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { normalizedOf, ownedAppChanges, versionOfTemplate } from './app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from './apply.js';
 import {

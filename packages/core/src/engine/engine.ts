@@ -187,7 +187,10 @@ export class SchedulerEngine implements AsyncDisposable {
       if (this.badSettings.has(key)) return;
       // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
       this.badSettings.add(key);
-      this.logger.error({ collection: 'agentsetting', key, reason }, 'record quarantined: it cannot be loaded');
+      this.logger.error(
+        { collection: 'agentsetting', key, reason },
+        'record quarantined: it cannot be loaded',
+      );
     };
     const entries = await this.store.list<AgentSetting>('agentsetting', {
       onUnreadable: ({ key }) => quarantine(key, UNREADABLE_REASON),

@@ -93,7 +93,6 @@ export class AgentSettingService {
     return entries.map((entry) => entry.value).sort((a, b) => compareIpv4(a.innerIP, b.innerIP));
   }
 
-
   /** One setting; `NotFound` when the IP has none, `BadParams` when `ip` is not IPv4. */
   async get(ip: string): Promise<AgentSetting> {
     if (!isIpv4(ip))

@@ -302,7 +302,10 @@ describe('rows the store cannot read back are quarantined, never fatal', () => {
     await s.scheduler.configMaps.delete(NS, 'torn');
     expect(await store.get('configmap', `${NS}/torn`)).toBeUndefined();
     // The deployment controller loads around the row; a new deployment runs.
-    await s.scheduler.deployments.create(NS, aDeployment({ metadata: { name: 'fresh' }, spec: { instance: 1 } }));
+    await s.scheduler.deployments.create(
+      NS,
+      aDeployment({ metadata: { name: 'fresh' }, spec: { instance: 1 } }),
+    );
     await s.advance(3000);
     expect((await s.scheduler.deployments.get(NS, 'fresh')).deployment.status).toBe('Running');
     expect(linesOf(s, 'deployment', `${NS}/torn`)).toHaveLength(1);
@@ -337,7 +340,10 @@ describe('rows the store cannot read back are quarantined, never fatal', () => {
     controller.abort();
     expect(types).toEqual(['hello', 'resync']);
     expect(linesOf(s, 'event', second!.key)).toHaveLength(1);
-    await s.scheduler.applications.create(NS, smallApp({ metadata: { name: 'next' }, spec: { instance: 1 } }));
+    await s.scheduler.applications.create(
+      NS,
+      smallApp({ metadata: { name: 'next' }, spec: { instance: 1 } }),
+    );
     await s.advance(1000);
     expect((await s.scheduler.events.latest()).seq).toBeGreaterThan(before);
   });

@@ -426,7 +426,9 @@ describe('an unreadable custom resource', () => {
     (t.core.store as MemoryStore).plantUnreadable(CUSTOM_RESOURCE_COLLECTION, `${crd}/global/torn`);
     expect((await t.service.list(global)).map((r) => r.metadata.name)).toEqual(['kept']);
     await t.service.deleteDefinition(crd);
-    expect(await t.core.store.list(CUSTOM_RESOURCE_COLLECTION, { onUnreadable: () => undefined })).toEqual([]);
+    expect(await t.core.store.list(CUSTOM_RESOURCE_COLLECTION, { onUnreadable: () => undefined })).toEqual(
+      [],
+    );
     await expect(t.core.store.get(CUSTOM_RESOURCE_COLLECTION, `${crd}/global/torn`)).resolves.toBeUndefined();
   });
 });

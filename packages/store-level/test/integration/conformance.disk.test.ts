@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@bcs/core';
 import { storeConformance } from '@bcs/testing/conformance';
-import { afterAll } from 'vitest';
 import { Level } from 'level';
+import { afterAll } from 'vitest';
 import { createLevelStore } from '../../src/index.js';
 import { plantRaw } from '../support/plant.js';
 

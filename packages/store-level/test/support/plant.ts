@@ -1,5 +1,5 @@
-import type { LevelDatabase } from '../../src/session.js';
 import { encodeKey, SUBLEVELS } from '../../src/keys.js';
+import type { LevelDatabase } from '../../src/session.js';
 
 const TEXT = { keyEncoding: 'utf8', valueEncoding: 'utf8' } as const;
 
