@@ -38,6 +38,8 @@ export const ErrorCode = {
   Compacted: 1405904,
   /** The scheduler has no Mesos cluster to run applications on. */
   NoCluster: 1405905,
+  /** A stored record cannot be read back (its stored form is not valid JSON, say); it is kept as it is. */
+  Unreadable: 1405906,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -61,6 +63,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.Compacted]: 410,
   [ErrorCode.NoCluster]: 503,
+  [ErrorCode.Unreadable]: 500,
 };
 
 /** One broken rule of a validation: the dotted field path (`metadata.name`, `datas.a.type`) and the rule. */

@@ -3,12 +3,15 @@ import {
   BcsError,
   ErrorCode,
   isBcsError,
+  type Logger,
   type MesosAttribute,
   type MesosExecutorInfo,
   type MesosFrameworkInfo,
   type MesosTaskState,
   type MesosTaskStatus,
   type Store,
+  silentLogger,
+  UNREADABLE_REASON,
 } from '@bcs/core';
 import { frameworkFrom } from './framework.js';
 import {
@@ -89,13 +92,15 @@ export interface LoadedState {
  */
 export class SimPersistence {
   readonly #store: Store;
+  readonly #logger: Logger;
   readonly #dirty = new Map<string, () => unknown>();
   #scheduled = false;
   #writing: Promise<void> = Promise.resolve();
   #error: unknown;
 
-  constructor(store: Store) {
+  constructor(store: Store, logger: Logger = silentLogger) {
     this.#store = store;
+    this.#logger = logger;
   }
 
   /** Marks the meta record. `read` returns its current value. */
@@ -130,9 +135,28 @@ export class SimPersistence {
     }
   }
 
-  /** Reads the persisted cluster, or `undefined` when the store holds none. */
+  /**
+   * Reads the persisted cluster, or `undefined` when the store holds none. Records that cannot be read back
+   * are logged and skipped; when `meta` is one of them the cluster cannot be restored: `undefined`, and every
+   * other record of the old cluster is marked for deletion (the new cluster's first flush removes them).
+   */
   async load(): Promise<LoadedState | undefined> {
-    const entries = await wrap(this.#store.list<unknown>(SIM_COLLECTION), 'loading');
+    const unreadable: string[] = [];
+    const onUnreadable = ({ key }: { key: string }) => unreadable.push(key);
+    const entries = await wrap(this.#store.list<unknown>(SIM_COLLECTION, { onUnreadable }), 'loading');
+    for (const key of unreadable) {
+      const fields = { collection: SIM_COLLECTION, key, reason: UNREADABLE_REASON };
+      this.#logger.error(
+        fields,
+        `record unreadable: ${key === 'meta' ? 'starting a new cluster' : 'skipped'}`,
+      );
+    }
+    if (unreadable.includes('meta')) {
+      for (const key of [...unreadable, ...entries.map((entry) => entry.key)]) {
+        if (key !== 'meta') this.#mark(key, () => undefined);
+      }
+      return undefined;
+    }
     let meta: MetaRecord | undefined;
     const agents: AgentRecord[] = [];
     const groups: GroupRecord[] = [];

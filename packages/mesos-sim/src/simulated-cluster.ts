@@ -70,7 +70,8 @@ export class SimulatedCluster implements MesosDriver {
     this.#recordCalls = options.recordCalls ?? true;
     this.#prng = new Prng(options.seed ?? 1);
     this.#timeline = new Timeline(options.clock);
-    this.#persistence = options.store === undefined ? undefined : new SimPersistence(options.store);
+    this.#persistence =
+      options.store === undefined ? undefined : new SimPersistence(options.store, options.logger);
     this.#state = emptyState(this.#prng.uuidText());
     this.#ctx = this.#createContext();
     this.#effects = {

@@ -1,4 +1,4 @@
-import type { Clock, MesosAttribute, MesosTaskState, MesosTaskStatus, Store } from '@bcs/core';
+import type { Clock, Logger, MesosAttribute, MesosTaskState, MesosTaskStatus, Store } from '@bcs/core';
 
 /** An inclusive port range, `begin ≤ end`. */
 export interface SimPortRange {
@@ -69,6 +69,12 @@ export interface SimulatedClusterOptions {
    * them in `open()`, so a restarted scheduler finds its tasks still running. The store must be open.
    */
   readonly store?: Store;
+  /**
+   * Where loading reports persisted records it cannot read back (error lines naming the collection and key):
+   * an unreadable agent or executor record is skipped (its tasks are gone, as after an agent loss); an
+   * unreadable `meta` record starts a new cluster, and the old cluster's records are deleted. Default: silent.
+   */
+  readonly logger?: Logger;
   /**
    * Scripts by image: a task whose image (`container.mesos.image.docker.name`, or `container.docker.image`)
    * equals a key gets that script; otherwise the longest key the image contains wins.

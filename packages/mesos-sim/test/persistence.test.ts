@@ -1,4 +1,4 @@
-import { ErrorCode } from '@bcs/core';
+import { ErrorCode, type Logger } from '@bcs/core';
 import { createMemoryStore, ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
 import { SIM_COLLECTION, SimulatedCluster } from '../src/index.js';
@@ -130,5 +130,52 @@ describe('SimulatedCluster persistence', () => {
   it('works without a store: open() is a no-op', async () => {
     const h = await startCluster();
     await expect(h.cluster.open()).resolves.toBeUndefined();
+  });
+});
+
+// issue 9 §0: a persisted record the store cannot read back never stops the cluster from opening.
+describe('SimulatedCluster persistence: unreadable records', () => {
+  const recording = (lines: Record<string, unknown>[]): Logger => ({
+    debug() {},
+    info() {},
+    warn() {},
+    error: (fields) => lines.push(fields as Record<string, unknown>),
+  });
+
+  async function persistedWithTask() {
+    const store = createMemoryStore();
+    const clock = new ManualClock(T0);
+    const first = new SimulatedCluster({ clock, store, agents: 2 });
+    const h = await subscribeHarness(first, clock);
+    const offer = await firstOffer(h);
+    await h.launch(offer, 'grp-1', [{ id: 't-1' }]);
+    await first.dispose();
+    return { store, clock, first, agentId: offer.agent_id.value };
+  }
+
+  it('an unreadable executor record is skipped and logged; the rest of the cluster is restored', async () => {
+    const { store, clock, first, agentId } = await persistedWithTask();
+    store.plantUnreadable(SIM_COLLECTION, `group/${agentId}/grp-1`);
+    const lines: Record<string, unknown>[] = [];
+    const second = new SimulatedCluster({ clock, store, seed: 999, agents: 5, logger: recording(lines) });
+    await second.open();
+    expect(second.masterId).toBe(first.masterId);
+    // The agents come back; the lost executor's resources are free again (free = total − charged).
+    expect(second.agents().map((a) => a.id)).toEqual(first.agents().map((a) => a.id));
+    expect(second.tasks()).toEqual([]);
+    expect(lines).toMatchObject([{ collection: SIM_COLLECTION, key: `group/${agentId}/grp-1` }]);
+  });
+
+  it("an unreadable meta record starts a new cluster and deletes the old one's records", async () => {
+    const { store, clock, first } = await persistedWithTask();
+    store.plantUnreadable(SIM_COLLECTION, 'meta');
+    const lines: Record<string, unknown>[] = [];
+    const second = new SimulatedCluster({ clock, store, seed: 999, agents: 1, logger: recording(lines) });
+    await second.open();
+    expect(second.masterId).not.toBe(first.masterId);
+    expect(second.tasks()).toEqual([]);
+    expect(lines).toMatchObject([{ collection: SIM_COLLECTION, key: 'meta' }]);
+    const keys = (await store.list(SIM_COLLECTION)).map((entry) => entry.key);
+    expect(keys).toEqual([`agent/${second.agents()[0]!.id}`, 'meta']);
   });
 });

@@ -123,7 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store = createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
-  const cluster = await openCluster(options, dataDir);
+  const cluster = await openCluster(options, dataDir, logger);
   const driver = options.driver ?? cluster?.driver;
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
   const scheduler = await createScheduler({
@@ -226,6 +226,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 async function openCluster(
   options: ServerOptions,
   dataDir: string,
+  logger: Logger,
 ): Promise<{ driver: SimulatedCluster; close(): Promise<void> } | undefined> {
   const agents = options.simAgents ?? SERVER_DEFAULTS.simAgents;
   if (options.driver !== undefined || agents <= 0) return undefined;
@@ -239,6 +240,7 @@ async function openCluster(
     store: simStore,
     seed: 1,
     recordCalls: false,
+    logger,
   });
   await cluster.open();
   return {

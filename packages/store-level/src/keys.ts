@@ -15,7 +15,10 @@
  *   after the `!` separator.
  * - Change keys are the zero-padded revision (16 digits: `Number.MAX_SAFE_INTEGER` has 16) and the index of
  *   the operation within its batch (8 digits), so lexicographic key order is revision order, then batch order.
- * - Values are JSON text. Every write (put, delete or batch) is one atomic `batch()` holding the object
+ * - Values are JSON text. An object value that is not `{"revision":n,"value":…}` JSON (a foreign or torn write)
+ *   is an unreadable row (ports/store.ts): `get` rejects with `Unreadable`, `list` skips and reports it, and it is
+ *   never rewritten except by a put or delete of its key.
+ * - Every write (put, delete or batch) is one atomic `batch()` holding the object
  *   operations, the change entries and the new `!meta!revision`.
  * - Entries at or below `!meta!compacted` may linger briefly after `compact()` (the marker is written first,
  *   then the range is cleared); readers never look below the marker.
@@ -116,9 +119,22 @@ export function encodeObject(revision: number, valueJson: string): string {
   return `{"revision":${revision},"value":${valueJson}}`;
 }
 
-/** Parses an object record written by {@link encodeObject}. */
+/**
+ * Parses an object record written by {@link encodeObject}. Throws (`SyntaxError` or `TypeError`) for text that
+ * is not one: not JSON, or JSON without a revision ≥ 1 and a value. The store reports such a row as unreadable.
+ */
 export function decodeObject(text: string): StoredObject {
-  return JSON.parse(text) as StoredObject;
+  const record = JSON.parse(text) as Partial<StoredObject> | null;
+  if (
+    typeof record !== 'object' ||
+    record === null ||
+    !Number.isSafeInteger(record.revision) ||
+    (record.revision as number) < 1 ||
+    !('value' in record)
+  ) {
+    throw new TypeError('not an object record: {"revision":…,"value":…} expected');
+  }
+  return record as StoredObject;
 }
 
 /** JSON text of a change record; `valueJson` is omitted for deletes. */

@@ -167,7 +167,8 @@ class LevelStore implements Store {
     storeArgs.checkTarget(collection, 'list');
     storeArgs.checkListOptions(options);
     return this.#run('list', async (session) => {
-      const rows = await session.scan(collection, options.prefix ?? '', options.after, options.limit);
+      const { prefix = '', after, limit, onUnreadable } = options;
+      const rows = await session.scan(collection, prefix, after, limit, onUnreadable);
       return rows.map(([key, stored]) => ({ key, value: stored.value as T, revision: stored.revision }));
     });
   }
@@ -304,7 +305,7 @@ async function readRevisions(
 ): Promise<Map<string, number | undefined>> {
   const wanted = new Map(ops.filter(needsStoredRevision).map((op) => [idOf(op.collection, op.key), op]));
   const entries = await Promise.all(
-    [...wanted].map(async ([id, op]) => [id, (await session.read(op.collection, op.key))?.revision] as const),
+    [...wanted].map(async ([id, op]) => [id, await session.revisionOf(op.collection, op.key)] as const),
   );
   return new Map(entries);
 }

@@ -1,4 +1,4 @@
-import type { Change } from '@bcs/core';
+import { type Change, storeArgs, UNREADABLE_REVISION, type UnreadableRow } from '@bcs/core';
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level';
 import {
   changeKey,
@@ -65,18 +65,45 @@ export class Session {
     return sublevel;
   }
 
-  /** The stored record of a key, or `undefined`. */
+  /**
+   * The stored record of a key, or `undefined`. Rejects with `Unreadable` when the stored text is not an object
+   * record (see `decodeObject`).
+   */
   async read(collection: string, key: string): Promise<StoredObject | undefined> {
     const text = await this.collection(collection).get(encodeKey(key));
-    return text === undefined ? undefined : decodeObject(text);
+    if (text === undefined) return undefined;
+    try {
+      return decodeObject(text);
+    } catch (error) {
+      throw storeArgs.unreadableError('store-level', collection, key, error);
+    }
   }
 
-  /** Records of one collection in key order: `[key, record]` pairs, range-limited by prefix/after/limit. */
+  /**
+   * The revision of a key for a write's preconditions: `undefined` when absent, `UNREADABLE_REVISION` when its
+   * record cannot be read (it exists, and no precondition on its revision holds).
+   */
+  async revisionOf(collection: string, key: string): Promise<number | undefined> {
+    const text = await this.collection(collection).get(encodeKey(key));
+    if (text === undefined) return undefined;
+    try {
+      return decodeObject(text).revision;
+    } catch {
+      return UNREADABLE_REVISION;
+    }
+  }
+
+  /**
+   * Records of one collection in key order: `[key, record]` pairs, range-limited by prefix/after/limit. A row
+   * that cannot be decoded goes to `onUnreadable` and does not count toward `limit`; without `onUnreadable` the
+   * scan rejects with `Unreadable` at it.
+   */
   async scan(
     collection: string,
     prefix: string,
     after: string | undefined,
     limit: number | undefined,
+    onUnreadable: ((row: UnreadableRow) => void) | undefined,
   ): Promise<[string, StoredObject][]> {
     const encodedPrefix = encodeKey(prefix);
     const upper = prefixUpperBound(encodedPrefix);
@@ -84,10 +111,32 @@ export class Session {
     const range = {
       ...(after !== undefined && after >= prefix ? { gt: encodeKey(after) } : { gte: encodedPrefix }),
       ...(upper === undefined ? {} : { lt: upper }),
-      ...(limit === undefined ? {} : { limit }),
     };
-    const rows = await this.collection(collection).iterator(range).all();
-    return rows.map(([key, text]) => [decodeKey(key), decodeObject(text)]);
+    const out: [string, StoredObject][] = [];
+    const unreadable: UnreadableRow[] = [];
+    // Read in pages of `limit` (skipped rows do not count toward it), without a limit when none is given.
+    const iterator = this.collection(collection).iterator(range);
+    try {
+      while (limit === undefined || out.length < limit) {
+        const rows = await iterator.nextv(limit === undefined ? 1000 : limit - out.length);
+        if (rows.length === 0) break;
+        for (const [stored, text] of rows) {
+          const key = decodeKey(stored);
+          try {
+            out.push([key, decodeObject(text)]);
+          } catch (error) {
+            if (onUnreadable === undefined)
+              throw storeArgs.unreadableError('store-level', collection, key, error);
+            unreadable.push({ collection, key, error });
+          }
+        }
+      }
+    } finally {
+      await iterator.close();
+    }
+    // Reported once the scan is done, so a callback that throws cannot leave the iterator open.
+    for (const row of unreadable) onUnreadable?.(row);
+    return out;
   }
 
   /**

@@ -2,6 +2,7 @@ import { ErrorCode } from '@bcs/core';
 import { MemoryLevel } from 'memory-level';
 import { describe, expect, it, vi } from 'vitest';
 import { createLevelStore, type LevelStoreOptions } from '../src/index.js';
+import { plantRaw } from './support/plant.js';
 
 async function openStore(db = new MemoryLevel()) {
   const store = createLevelStore({ db });
@@ -149,6 +150,26 @@ describe('sync option', () => {
     await store.compact(1);
     expect(spy).toHaveBeenCalledTimes(2);
     for (const call of spy.mock.calls as unknown as unknown[][]) expect(call[1]).toMatchObject({ sync });
+    await store.close();
+  });
+});
+
+describe('rows that are JSON but not an object record', () => {
+  it.each([
+    ['a bare value', '"x"'],
+    ['null', 'null'],
+    ['no revision', '{"value":1}'],
+    ['revision 0', '{"revision":0,"value":1}'],
+    ['no value', '{"revision":3}'],
+  ])('%s is unreadable: get rejects, list skips and reports it', async (_label, text) => {
+    const { store, db } = await openStore();
+    await store.put('thing', 'a', 1);
+    await plantRaw(db, 'thing', 'b', text);
+    await expect(store.get('thing', 'b')).rejects.toHaveProperty('code', ErrorCode.Unreadable);
+    const reported: string[] = [];
+    const entries = await store.list('thing', { onUnreadable: (row) => reported.push(row.key) });
+    expect(entries.map((e) => e.key)).toEqual(['a']);
+    expect(reported).toEqual(['b']);
     await store.close();
   });
 });

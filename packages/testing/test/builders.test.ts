@@ -12,6 +12,7 @@ import {
   SecretService,
   ServiceService,
   type Store,
+  silentLogger,
 } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -120,23 +121,23 @@ describe('builders', () => {
 });
 
 describe('builders pass the core validators', () => {
-  // Services are built by hand: @bcs/testing does not depend on tsyringe. A service taking fewer ports
-  // (only the store) still fits this constructor type.
-  const make = <T>(Service: new (store: Store, clock: Clock, guard: DataReferenceGuard) => T): T =>
-    new Service(createMemoryStore(), new ManualClock(0), { run: (work) => work(), referencedBy: () => [] });
+  // Services are built by hand: @bcs/testing does not depend on tsyringe.
+  const store = (): Store => createMemoryStore();
+  const clock = (): Clock => new ManualClock(0);
+  const guard: DataReferenceGuard = { run: (work) => work(), referencedBy: () => [] };
 
-  type NamespacedService = new (
-    store: Store,
-    clock: Clock,
-    guard: DataReferenceGuard,
-  ) => { validate(namespace: string, body: unknown): unknown };
-  it.each<[string, NamespacedService, () => JsonObject]>([
-    ['aConfigMap', ConfigMapService, aConfigMap],
-    ['aSecret', SecretService, aSecret],
-    ['aService', ServiceService, aService],
-    ['anAdmissionWebhook', AdmissionWebhookService, anAdmissionWebhook],
-  ])('%s', (_, Service, build) => {
-    expect(() => make(Service).validate('defaultGroup', build())).not.toThrow();
+  type NamespacedService = { validate(namespace: string, body: unknown): unknown };
+  it.each<[string, () => NamespacedService, () => JsonObject]>([
+    ['aConfigMap', () => new ConfigMapService(store(), clock(), guard, silentLogger), aConfigMap],
+    ['aSecret', () => new SecretService(store(), clock(), guard, silentLogger), aSecret],
+    ['aService', () => new ServiceService(store(), clock(), silentLogger), aService],
+    [
+      'anAdmissionWebhook',
+      () => new AdmissionWebhookService(store(), clock(), silentLogger),
+      anAdmissionWebhook,
+    ],
+  ])('%s', (_, make, build) => {
+    expect(() => make().validate('defaultGroup', build())).not.toThrow();
   });
 
   it('anApplication', () => {
@@ -160,7 +161,7 @@ describe('builders pass the core validators', () => {
   });
 
   it('aCustomResourceDefinition, aBkLogConfigDefinition and aBkLogConfig', async () => {
-    const resources = make(CustomResourceService);
+    const resources = new CustomResourceService(store(), clock());
     await resources.createDefinition(aCustomResourceDefinition());
     await resources.createDefinition(aBkLogConfigDefinition());
     const ref = await resources.resolve('bkbcs.tencent.com', 'v2', ['global', 'bklogconfigs']);

@@ -1,10 +1,12 @@
 import { ErrorCode } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
 import { storeConformance } from '../src/conformance/index.js';
-import { createMemoryStore } from '../src/fakes/index.js';
+import { createMemoryStore, type MemoryStore } from '../src/fakes/index.js';
 
 // @bcs/testing's own tests run every suite against the fakes (style point 28; Level `test/self.js`).
-storeConformance('memory store', async () => createMemoryStore());
+storeConformance('memory store', async () => createMemoryStore(), {
+  plantUnreadable: async (store, collection, key) => (store as MemoryStore).plantUnreadable(collection, key),
+});
 
 describe('memory store specifics', () => {
   it('declares its capabilities', () => {

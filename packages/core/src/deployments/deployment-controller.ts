@@ -10,6 +10,7 @@ import type { RolloutStep } from '../rollout/marks.js';
 import { planRolloutStep } from '../rollout/plan.js';
 import { createRolloutState, type RolloutState, rolloutAppName } from '../rollout/state.js';
 import { DEPLOYMENT_STATUS_OF_PHASE } from '../rollout/status.js';
+import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { normalizedOf, ownedAppChanges, versionOfTemplate } from './app-definition.js';
 import { commitWithRecord, innerDelete, innerScale, observeApp, syncExisting } from './apply.js';
 import {
@@ -89,16 +90,28 @@ export class DeploymentController {
     this.stopListening = undefined;
   }
 
-  /** Every deployment record (loaded from the store on first use). Inside `engine.run`. */
+  /**
+   * Every deployment record (loaded from the store on first use). Inside `engine.run`. A record that cannot be
+   * loaded (unreadable, or not a deployment) is left out and kept in the store, with an error log line naming
+   * its collection and key: one bad record never stops the controller (issue 9 §0).
+   */
   async all(): Promise<ReadonlyMap<string, Deployment>> {
     if (this.records === undefined) {
-      const entries = await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION);
-      this.records = new Map(
-        entries.map(({ value }) => [
-          deploymentKey(value.namespace, value.name),
-          upgradeDeploymentRecord(value),
-        ]),
-      );
+      const report = (key: string, reason: string) =>
+        this.logger.error(
+          { collection: DEPLOYMENT_COLLECTION, key, reason },
+          'record quarantined: it cannot be loaded',
+        );
+      const entries = await this.engine.store.list<unknown>(DEPLOYMENT_COLLECTION, {
+        onUnreadable: ({ key }) => report(key, UNREADABLE_REASON),
+      });
+      const records = new Map<string, Deployment>();
+      for (const { key, value } of entries) {
+        const loaded = loadDeploymentRecord(value);
+        if (typeof loaded === 'string') report(key, loaded);
+        else records.set(deploymentKey(loaded.namespace, loaded.name), loaded);
+      }
+      this.records = records;
     }
     return this.records;
   }
@@ -461,4 +474,17 @@ function startRollout(
     previousDefinition: current.definition,
   };
   return { changes, record };
+}
+
+/** A stored deployment record as loaded (`upgradeDeploymentRecord`), or why it cannot be. */
+function loadDeploymentRecord(value: unknown): Deployment | string {
+  const record = value as Partial<Deployment> | null;
+  if (typeof record !== 'object' || record === null) return 'the record is not an object';
+  if (typeof record.namespace !== 'string' || typeof record.name !== 'string')
+    return 'namespace or name is missing';
+  try {
+    return upgradeDeploymentRecord(record as Deployment);
+  } catch (error) {
+    return `its definitions cannot be read (${error instanceof Error ? error.message : String(error)})`;
+  }
 }

@@ -1,4 +1,5 @@
-import type { Store } from '../ports/store.js';
+import { ErrorCode, isBcsError } from '../errors.js';
+import type { Entry, Store } from '../ports/store.js';
 import type { ConfigMap } from '../resources/configmap.js';
 import { namespacedKey } from '../resources/meta.js';
 import type { Secret } from '../resources/secret.js';
@@ -60,8 +61,9 @@ export function hasDataRefs(containers: readonly DataRefs[]): boolean {
 }
 
 /**
- * Reads the configmaps and secrets `containers` reference from namespace `namespace`; missing ones are left
- * out of the maps.
+ * Reads the configmaps and secrets `containers` reference from namespace `namespace`; missing ones, and ones
+ * whose stored record cannot be read back (store code `Unreadable`), are left out of the maps, so they count
+ * as missing: refused at create and update, warned about at launch.
  */
 export async function readDataObjects(
   store: Store,
@@ -73,7 +75,7 @@ export async function readDataObjects(
   for (const container of containers) {
     for (const { name } of container.configMaps ?? []) {
       if (configMaps.has(name)) continue;
-      const entry = await store.get<ConfigMap>('configmap', namespacedKey(namespace, name));
+      const entry = await readable(store.get<ConfigMap>('configmap', namespacedKey(namespace, name)));
       if (entry !== undefined) configMaps.set(name, entry.value);
     }
     for (const secretName of [
@@ -81,9 +83,19 @@ export async function readDataObjects(
       ...imageSecretNames(container),
     ]) {
       if (secrets.has(secretName)) continue;
-      const entry = await store.get<Secret>('secret', namespacedKey(namespace, secretName));
+      const entry = await readable(store.get<Secret>('secret', namespacedKey(namespace, secretName)));
       if (entry !== undefined) secrets.set(secretName, entry.value);
     }
   }
   return { configMaps, secrets };
+}
+
+/** A `get`'s entry, `undefined` when absent or unreadable. */
+async function readable<T>(get: Promise<Entry<T> | undefined>): Promise<Entry<T> | undefined> {
+  try {
+    return await get;
+  } catch (error) {
+    if (isBcsError(error) && error.code === ErrorCode.Unreadable) return undefined;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { BcsError, ErrorCode } from '../errors.js';
+import { BcsError, ErrorCode, isBcsError } from '../errors.js';
 import { eventsOfChanges } from '../events/derive.js';
 import type { UnsequencedEvent } from '../events/event.js';
 import { EventLog } from '../events/event-log.js';
@@ -17,6 +17,7 @@ import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
+import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { decideApp } from './app-controller.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
@@ -117,7 +118,7 @@ export class SchedulerEngine implements AsyncDisposable {
     this.started = true;
     this.state = await SchedulerState.load(this.store, this.logger);
     await this.events.load();
-    this.frameworkId = (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
+    this.frameworkId = await this.storedFrameworkId();
     await this.refreshAgentSettings();
     await this.driver.subscribe(
       {
@@ -131,6 +132,21 @@ export class SchedulerEngine implements AsyncDisposable {
       (event) => this.receive(event),
     );
     this.scheduleTick();
+  }
+
+  /**
+   * The framework id stored at the last SUBSCRIBED. An unreadable record is logged and read as none: the
+   * scheduler registers as a new framework, and the new id replaces the record.
+   */
+  private async storedFrameworkId(): Promise<string | undefined> {
+    try {
+      return (await this.store.get<string>(Collections.framework, FRAMEWORK_ID_KEY))?.value;
+    } catch (error) {
+      if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
+      const fields = { collection: Collections.framework, key: FRAMEWORK_ID_KEY, reason: UNREADABLE_REASON };
+      this.logger.error(fields, 'record unreadable: registering as a new framework');
+      return undefined;
+    }
   }
 
   /** Runs `work` after everything queued before it; the result is `work`'s. */
@@ -167,15 +183,24 @@ export class SchedulerEngine implements AsyncDisposable {
 
   /** Loads the agent settings from the store (at start; afterwards writes tell {@link agentSettingsChanged}). */
   async refreshAgentSettings(): Promise<void> {
-    const entries = await this.store.list<AgentSetting>('agentsetting');
+    const quarantine = (key: string, reason: string) => {
+      if (this.badSettings.has(key)) return;
+      // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
+      this.badSettings.add(key);
+      this.logger.error(
+        { collection: 'agentsetting', key, reason },
+        'record quarantined: it cannot be loaded',
+      );
+    };
+    const entries = await this.store.list<AgentSetting>('agentsetting', {
+      onUnreadable: ({ key }) => quarantine(key, UNREADABLE_REASON),
+    });
     const settings = new Map<string, AgentSetting>();
     for (const { key, value } of entries) {
       if (typeof value === 'object' && value !== null && typeof value.innerIP === 'string') {
         settings.set(value.innerIP, value);
-      } else if (!this.badSettings.has(key)) {
-        // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
-        this.badSettings.add(key);
-        this.logger.error({ collection: 'agentsetting', key }, 'record quarantined: it cannot be loaded');
+      } else {
+        quarantine(key, 'the record is not an agent setting');
       }
     }
     this.agentSettings = settings;

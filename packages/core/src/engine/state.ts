@@ -1,10 +1,11 @@
 import { type Logger, silentLogger } from '../ports/logger.js';
-import type { Store } from '../ports/store.js';
+import type { Store, UnreadableRow } from '../ports/store.js';
 import type { Application } from '../resources/app.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { isLive, STOPPED } from '../status/lifecycle.js';
+import { UNREADABLE_REASON } from '../store/unreadable.js';
 import type { AppState } from './app-state.js';
 import type { Changes } from './changes.js';
 import { appKey, Collections } from './keys.js';
@@ -45,16 +46,31 @@ export class SchedulerState {
   readonly killing = new Map<string, TaskGroup>();
 
   /**
-   * Loads everything from `store`. A record that cannot be loaded never stops the load: it is quarantined
-   * (kept in the store untouched, logged once as an error) and its application, if it has one, is shown
-   * `Abnormal` with the reason and left out of scheduling (issue 9 §0: one poisoned record used to stop every
-   * restart). A version or taskgroup whose application is missing is logged and left in the store.
+   * Loads everything from `store`. A record that cannot be loaded (invalid, or unreadable: not JSON) never
+   * stops the load: it is quarantined (kept in the store untouched, logged once as an error with its collection
+   * and key) and its application, if it has one, is shown `Abnormal` with the reason and left out of
+   * scheduling (issue 9 §0: one poisoned record used to stop every restart). An unreadable application record
+   * is shown under the namespace and name of its key. A version or taskgroup whose application is missing is
+   * logged and left in the store.
    */
   static async load(store: Store, logger: Logger = silentLogger): Promise<SchedulerState> {
     const state = new SchedulerState();
     const report = (collection: string, key: string, reason: string) =>
       logger.error({ collection, key, reason }, 'record quarantined: it cannot be loaded');
-    for (const { key, value } of await store.list<unknown>(Collections.application)) {
+    // Rows the store cannot read back (not JSON) are skipped by `list` and handled below like invalid ones.
+    const unreadable = () => {
+      const keys: string[] = [];
+      return { keys, options: { onUnreadable: ({ key }: UnreadableRow) => keys.push(key) } };
+    };
+    const badApps = unreadable();
+    const apps = await store.list<unknown>(Collections.application, badApps.options);
+    for (const key of badApps.keys) {
+      report(Collections.application, key, UNREADABLE_REASON);
+      const app = quarantinedApplication(key, undefined, UNREADABLE_REASON);
+      const held = { app, versions: new Map(), taskGroups: new Map(), quarantine: UNREADABLE_REASON };
+      state.apps.set(appKey(app.namespace, app.id), held);
+    }
+    for (const { key, value } of apps) {
       const issue = applicationRecordIssue(value);
       if (issue !== undefined) report(Collections.application, key, issue);
       const app = issue === undefined ? (value as Application) : quarantinedApplication(key, value, issue);
@@ -65,7 +81,17 @@ export class SchedulerState {
         ...(issue === undefined ? {} : { quarantine: issue }),
       });
     }
-    for (const { key, value } of await store.list<unknown>(Collections.version)) {
+    const badVersions = unreadable();
+    const versions = await store.list<unknown>(Collections.version, badVersions.options);
+    for (const key of badVersions.keys) {
+      report(Collections.version, key, UNREADABLE_REASON);
+      const app = state.apps.get(ownerKey(key));
+      if (app === undefined) continue;
+      quarantineApp(app, `version ${key}: ${UNREADABLE_REASON}`);
+      // Held under its id with no value (GET of it answers 404), so that deleting the app removes the row.
+      app.versions.set(key.slice(ownerKey(key).length + 1), undefined as unknown as Version);
+    }
+    for (const { key, value } of versions) {
       const app = state.apps.get(ownerKey(key));
       const issue = versionRecordIssue(value);
       if (issue !== undefined) {
@@ -86,7 +112,14 @@ export class SchedulerState {
         quarantineApp(app, `version ${app.app.versionId} is missing`);
       }
     }
-    for (const { key, value } of await store.list<unknown>(Collections.taskGroup)) {
+    const badTaskGroups = unreadable();
+    const taskGroups = await store.list<unknown>(Collections.taskGroup, badTaskGroups.options);
+    for (const key of badTaskGroups.keys) {
+      report(Collections.taskGroup, key, UNREADABLE_REASON);
+      const app = state.apps.get(ownerKey(key));
+      if (app !== undefined) quarantineApp(app, `taskgroup ${key}: ${UNREADABLE_REASON}`);
+    }
+    for (const { key, value } of taskGroups) {
       const app = state.apps.get(ownerKey(key));
       const issue = taskGroupRecordIssue(value);
       if (issue !== undefined) {

@@ -1,7 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { BcsError, ErrorCode } from '../errors.js';
+import { BcsError, ErrorCode, isBcsError } from '../errors.js';
 import { type Clock, ClockToken } from '../ports/clock.js';
-import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
+import { type Logger, LoggerToken, silentLogger } from '../ports/logger.js';
+import { type BatchOp, type Store, StoreToken, type UnreadableRow } from '../ports/store.js';
+import { UNREADABLE_REASON, unreadableReporter } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import type { DomainEvent, UnsequencedEvent } from './event.js';
 
@@ -90,12 +92,16 @@ export class EventLog {
   /** A prepared write not yet committed or abandoned: numbering two at once would give out numbers twice. */
   private inFlight = false;
   readonly retention: Required<EventRetention>;
+  /** Logs each chunk that cannot be read back once (see {@link read}). */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
 
   constructor(
     @inject(StoreToken) private readonly store: Store,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(EventRetentionToken) retention: EventRetention,
+    @inject(LoggerToken) private readonly logger: Logger = silentLogger,
   ) {
+    this.onUnreadable = unreadableReporter(logger, 'its events are skipped');
     this.retention = {
       maxEvents: retention.maxEvents ?? 100_000,
       maxAgeMs: retention.maxAgeMs ?? 24 * 3600_000,
@@ -108,16 +114,46 @@ export class EventLog {
     }
   }
 
-  /** Reads the log's bounds from the store. Idempotent; everything else waits for it. */
+  /**
+   * Reads the log's bounds from the store. Idempotent; everything else waits for it. A bounds record that
+   * cannot be read back is rebuilt from the chunks (logged); the next commit writes it again.
+   */
   load(): Promise<void> {
     this.loading ??= (async () => {
-      const stored = await this.store.get<Bounds>(EVENT_META_COLLECTION, META_KEY);
+      const stored = await this.storedBounds();
       if (stored === undefined) return;
-      this.bounds = stored.value;
-      const [oldest] = await this.store.list<EventChunk>(EVENT_COLLECTION, { limit: 1 });
+      this.bounds = stored;
+      const onUnreadable = this.onUnreadable;
+      const [oldest] = await this.store.list<EventChunk>(EVENT_COLLECTION, { limit: 1, onUnreadable });
       this.firstTime = oldest?.value.time;
     })();
     return this.loading;
+  }
+
+  /** The stored bounds, `undefined` for a new log; rebuilt from the chunks when the record is unreadable. */
+  private async storedBounds(): Promise<Bounds | undefined> {
+    try {
+      return (await this.store.get<Bounds>(EVENT_META_COLLECTION, META_KEY))?.value;
+    } catch (error) {
+      if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
+    }
+    // Each chunk's key is the sequence number of its last event, so unreadable chunks still bound the log.
+    let first: number | undefined;
+    let last = 0;
+    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, {
+      onUnreadable: (row) => {
+        this.onUnreadable(row);
+        last = Math.max(last, Number(row.key));
+      },
+    });
+    for (const { value } of chunks) {
+      first ??= value.first;
+      last = Math.max(last, value.last);
+    }
+    const bounds = { first: first ?? last + 1, last };
+    const fields = { collection: EVENT_META_COLLECTION, key: META_KEY, reason: UNREADABLE_REASON, bounds };
+    this.logger.error(fields, 'record unreadable: event log bounds rebuilt from the stored chunks');
+    return bounds;
   }
 
   /** The newest sequence number (0 when nothing was ever logged). */
@@ -186,7 +222,7 @@ export class EventLog {
   /**
    * Up to `limit` events after `after`, oldest first, from memory when they are there, else from the store,
    * never past the next multiple of `limit` (so pages are aligned). Rejects with `Compacted` when events after `after` have been
-   * dropped, so a reader never skips any.
+   * dropped, or are in a stored chunk that cannot be read back (logged once), so a reader never skips any.
    */
   async read(after: number, limit: number): Promise<DomainEvent[]> {
     await this.load();
@@ -229,9 +265,12 @@ export class EventLog {
       }
       return chunks;
     }
+    // An unreadable chunk is skipped (and logged): the next chunk then does not follow on, and `read` answers
+    // `Compacted` to a reader that needed its events, as for history pruned away.
     const entries = await this.store.list<EventChunk>(EVENT_COLLECTION, {
       after: eventKey(after),
       limit: READ_CHUNKS,
+      onUnreadable: this.onUnreadable,
     });
     const chunks = entries.map((e) => e.value);
     this.cachePage(chunks);
@@ -313,7 +352,14 @@ export class EventLog {
     const tooMany = last - first + 1 > this.retention.maxEvents;
     const tooOld = this.firstTime !== undefined && this.firstTime < cutoff;
     if (!tooMany && !tooOld) return undefined;
-    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, { limit: PRUNE_CHUNKS + 1 });
+    const unreadable: string[] = [];
+    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, {
+      limit: PRUNE_CHUNKS + 1,
+      onUnreadable: (row) => {
+        this.onUnreadable(row);
+        unreadable.push(row.key);
+      },
+    });
     const ops: BatchOp[] = [];
     let newFirst = first;
     let firstTime: number | undefined;
@@ -327,6 +373,11 @@ export class EventLog {
       newFirst = chunk.last + 1;
     }
     if (ops.length === 0) return undefined;
+    // Unreadable chunks older than the last one dropped go with it (keys are sequence numbers, 16 digits).
+    const through = eventKey(newFirst - 1);
+    for (const key of unreadable) {
+      if (key < through) ops.push({ type: 'delete', collection: EVENT_COLLECTION, key });
+    }
     const bounds = { first: newFirst, last };
     ops.push({ type: 'put', collection: EVENT_META_COLLECTION, key: META_KEY, value: bounds });
     return { events: [], ops, bounds, firstTime };

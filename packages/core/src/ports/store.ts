@@ -54,6 +54,17 @@ export interface Change {
   readonly value?: unknown;
 }
 
+/**
+ * A stored row whose value cannot be read back: its stored form is not valid JSON (a torn or foreign write, a
+ * disk fault). The store keeps it as it is; see {@link ListOptions.onUnreadable} and {@link Store.get}.
+ */
+export interface UnreadableRow {
+  readonly collection: string;
+  readonly key: string;
+  /** Why it cannot be read (the decoding error). */
+  readonly error: unknown;
+}
+
 /** Options of {@link Store.list}. Keys are compared as UTF-16 code units, ascending. */
 export interface ListOptions {
   /** Only keys that start with this string. Namespaced collections use `<namespace>/` as the prefix. */
@@ -62,6 +73,13 @@ export interface ListOptions {
   readonly after?: string;
   /** At most this many entries (a positive integer). Default: all. */
   readonly limit?: number;
+  /**
+   * Called once for each unreadable row in range ({@link UnreadableRow}), in key order, before `list`
+   * resolves. Such a row is left out of the result and does not count toward `limit` (the page still holds up
+   * to `limit` readable entries, and paging with `after` goes on past it). Without this option, `list` rejects
+   * with `BcsError` code `Unreadable` at the first unreadable row, so no caller loses a row without knowing.
+   */
+  readonly onUnreadable?: (row: UnreadableRow) => void;
 }
 
 /** Options of {@link Store.changes}. */
@@ -97,6 +115,11 @@ export interface WriteOptions {
  *   operations of one batch share the new revision. A write that changes nothing (deleting a missing key)
  *   does not increment it.
  * - Absence is `undefined` (get) or `false` (delete); the caller decides whether that is an error.
+ * - A row that cannot be read back ({@link UnreadableRow}) is never dropped or rewritten by the store. `get` of
+ *   it rejects with `BcsError` code `Unreadable` (HTTP 500), naming the collection and key, with the decoding
+ *   error as `cause`; `list` skips and reports it (see {@link ListOptions.onUnreadable}). It counts as present
+ *   for writes: a put replaces it and a delete removes it (resolving `true`), while a precondition on it fails
+ *   with `Conflict` (`{ absent: true }` because it exists, `{ revision }` because its revision is unknown).
  * - Operations on a store that is not open reject with `BcsError` code `StoreNotOpen`.
  * - Invalid arguments (a collection name not matching {@link COLLECTION_NAME}, an empty key, an `undefined`
  *   value, a `limit` that is not a positive integer, a negative revision) reject with code `ParameterError`.

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { ConflictError, ErrorCode, isBcsError, NotFoundError, ValidationError } from '../errors.js';
-import { type BatchOp, type Entry, type Store, StoreToken } from '../ports/store.js';
+import { type Logger, LoggerToken, silentLogger } from '../ports/logger.js';
+import { type BatchOp, type Entry, type Store, StoreToken, type UnreadableRow } from '../ports/store.js';
 import {
   AGENT_SETTING_COLLECTION,
   type AgentSetting,
@@ -9,6 +10,7 @@ import {
   newAgentSetting,
   toAgentSetting,
 } from '../resources/agent-setting.js';
+import { unreadableReporter } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import {
   checkIpList,
@@ -38,6 +40,9 @@ export const directAgentSettingsSink: AgentSettingsSink = {
   agentSettingsChanged: () => undefined,
 };
 
+/** A setting whose stored record cannot be read back: a write replaces it, a delete removes it. */
+const UNREADABLE = Symbol('unreadable');
+
 /** How often a read-modify-write is retried after a `Conflict` before the conflict is reported. */
 export const AGENT_SETTING_RETRIES = 3;
 
@@ -48,6 +53,10 @@ type Change = (current: AgentSetting) => AgentSetting;
  * Agent settings, keyed by InnerIP (spec/api-v4.md AgentSetting, spec/bcs-behaviour.md §13.3). Unlike the
  * original, a write for an IP that has no setting yet creates it. Every batch operation is all-or-nothing:
  * one invalid IP or body entry rejects the whole request and writes nothing.
+ *
+ * A setting whose stored record cannot be read back (store code `Unreadable`) is left out of lists (logged
+ * once), answers 500 `Unreadable` on get, and is replaced by a write (which starts from the defaults, as for a
+ * new IP) or removed by a delete.
  *
  * Concurrency: each multi-IP write reads the current settings, then writes all of them in one `store.batch`
  * whose preconditions are the revisions read (`absent` for new IPs). A concurrent writer makes the batch fail
@@ -60,18 +69,27 @@ type Change = (current: AgentSetting) => AgentSetting;
  */
 @injectable()
 export class AgentSettingService {
+  /** Logs each unreadable setting once, as lists skip it. */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
+
   constructor(
     @inject(StoreToken) private readonly store: Store,
     @inject(AgentSettingsSinkToken) private readonly sink: AgentSettingsSink,
-  ) {}
+    @inject(LoggerToken) logger: Logger = silentLogger,
+  ) {
+    this.onUnreadable = unreadableReporter(logger, 'left out of the list');
+  }
 
-  /** Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. */
+  /**
+   * Settings of `ips` (missing ones skipped), or all settings when `ips` is empty; ordered by IP. A setting
+   * whose stored record cannot be read back is left out, with an error log line (once).
+   */
   async list(ips: readonly string[]): Promise<AgentSetting[]> {
     const wanted = checkIpList(ips, { required: false });
     const entries =
       wanted.length === 0
-        ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION)
-        : (await this.read(wanted)).filter((entry) => entry !== undefined);
+        ? await this.store.list<AgentSetting>(AGENT_SETTING_COLLECTION, { onUnreadable: this.onUnreadable })
+        : (await this.read(wanted)).filter((entry) => entry !== undefined && entry !== UNREADABLE);
     return entries.map((entry) => entry.value).sort((a, b) => compareIpv4(a.innerIP, b.innerIP));
   }
 
@@ -101,12 +119,15 @@ export class AgentSettingService {
       const missing = wanted.filter((_, index) => entries[index] === undefined);
       if (missing.length > 0) throw new NotFoundError(`agentsetting ${missing.join(',')}`);
       await this.store.batch(
-        (entries as Entry<AgentSetting>[]).map((entry) => ({
-          type: 'delete',
-          collection: AGENT_SETTING_COLLECTION,
-          key: entry.key,
-          expect: { revision: entry.revision },
-        })),
+        wanted.map((ip, index) => {
+          const entry = entries[index] as Entry<AgentSetting> | typeof UNREADABLE;
+          return {
+            type: 'delete',
+            collection: AGENT_SETTING_COLLECTION,
+            key: ip,
+            ...(entry === UNREADABLE ? {} : { expect: { revision: entry.revision } }),
+          };
+        }),
       );
       this.sink.agentSettingsChanged(new Map(wanted.map((ip) => [ip, undefined])));
     });
@@ -160,14 +181,18 @@ export class AgentSettingService {
       const written = new Map<string, AgentSetting>();
       const ops: BatchOp[] = ips.map((ip, index) => {
         const entry = entries[index];
-        const next = changes.get(ip)!(entry?.value ?? newAgentSetting(ip));
+        const readable = entry === UNREADABLE ? undefined : entry;
+        const next = changes.get(ip)!(readable?.value ?? newAgentSetting(ip));
         written.set(ip, next);
         return {
           type: 'put',
           collection: AGENT_SETTING_COLLECTION,
           key: ip,
           value: next,
-          expect: entry === undefined ? { absent: true } : { revision: entry.revision },
+          // An unreadable record has no revision to guard on: the write replaces it, from the defaults.
+          ...(entry === UNREADABLE
+            ? {}
+            : { expect: entry === undefined ? { absent: true } : { revision: entry.revision } }),
         };
       });
       await this.store.batch(ops);
@@ -175,8 +200,19 @@ export class AgentSettingService {
     });
   }
 
-  private read(ips: readonly string[]): Promise<(Entry<AgentSetting> | undefined)[]> {
-    return Promise.all(ips.map((ip) => this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip)));
+  /** The entries of `ips` for a write: `undefined` when absent, {@link UNREADABLE} when unreadable (logged). */
+  private read(ips: readonly string[]): Promise<(Entry<AgentSetting> | typeof UNREADABLE | undefined)[]> {
+    return Promise.all(
+      ips.map(async (ip) => {
+        try {
+          return await this.store.get<AgentSetting>(AGENT_SETTING_COLLECTION, ip);
+        } catch (error) {
+          if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
+          this.onUnreadable({ collection: AGENT_SETTING_COLLECTION, key: ip, error });
+          return UNREADABLE;
+        }
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { type Clock, ClockToken } from '../ports/clock.js';
+import { type Logger, LoggerToken } from '../ports/logger.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import { configMapKind } from '../resources/configmap.js';
 import type { ConfigMapDefinition } from '../validation/configmap.js';
@@ -13,8 +14,9 @@ export class ConfigMapService extends NamespacedResourceService<ConfigMapDefinit
     @inject(StoreToken) store: Store,
     @inject(ClockToken) clock: Clock,
     @inject(DataReferenceGuardToken) private readonly guard: DataReferenceGuard,
+    @inject(LoggerToken) logger: Logger,
   ) {
-    super(configMapKind, store, clock);
+    super(configMapKind, store, clock, logger);
   }
 
   /**

@@ -9,7 +9,8 @@ import {
   ValidationError,
 } from '../errors.js';
 import { type Clock, ClockToken } from '../ports/clock.js';
-import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
+import { type Logger, LoggerToken, silentLogger } from '../ports/logger.js';
+import { type BatchOp, type Store, StoreToken, type UnreadableRow } from '../ports/store.js';
 import {
   CRD_COLLECTION,
   CRD_PLURAL_COLLECTION,
@@ -24,6 +25,7 @@ import {
   toStoredDefinition,
 } from '../resources/custom-resource.js';
 import { rfc3339 } from '../resources/meta.js';
+import { unreadableReporter } from '../store/unreadable.js';
 import {
   type CustomResourceInput,
   crdImmutableIssues,
@@ -46,10 +48,16 @@ export const CUSTOM_RESOURCE_RETRIES = 3;
  */
 @injectable()
 export class CustomResourceService {
+  /** Logs each unreadable record once, as lists skip it. */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
+
   constructor(
     @inject(StoreToken) private readonly store: Store,
     @inject(ClockToken) private readonly clock: Clock,
-  ) {}
+    @inject(LoggerToken) logger: Logger = silentLogger,
+  ) {
+    this.onUnreadable = unreadableReporter(logger, 'left out of the list');
+  }
 
   /**
    * Registers a CRD. `AlreadyExists` when the name is taken, or when another CRD of the group has the same
@@ -68,7 +76,7 @@ export class CustomResourceService {
           `customresourcedefinition with spec.names.plural "${names.plural}" in group ${group}`,
         );
       }
-      const leftovers = await this.store.list(CUSTOM_RESOURCE_COLLECTION, { prefix: `${name}/` });
+      const leftovers = await this.resourcesOf(name);
       await this.store.batch([
         { type: 'put', collection: CRD_COLLECTION, key: name, value: stored, expect: { absent: true } },
         {
@@ -78,14 +86,7 @@ export class CustomResourceService {
           value: { crd: name },
           expect: { absent: true },
         },
-        ...leftovers.map(
-          (entry): BatchOp => ({
-            type: 'delete',
-            collection: CUSTOM_RESOURCE_COLLECTION,
-            key: entry.key,
-            expect: { revision: entry.revision },
-          }),
-        ),
+        ...leftovers.map(deleteResourceOp),
       ]);
     });
     return stored;
@@ -116,9 +117,24 @@ export class CustomResourceService {
     return entry.value;
   }
 
+  /**
+   * The stored resources of CRD `name`, to delete with it: unreadable ones too (`revision` undefined, deleted
+   * without a precondition), so that none is left behind.
+   */
+  private async resourcesOf(name: string): Promise<{ key: string; revision?: number }[]> {
+    const unreadable: { key: string }[] = [];
+    const entries = await this.store.list(CUSTOM_RESOURCE_COLLECTION, {
+      prefix: `${name}/`,
+      onUnreadable: ({ key }) => unreadable.push({ key }),
+    });
+    return [...entries, ...unreadable];
+  }
+
   /** Every CRD, ordered by name. */
   async listDefinitions(): Promise<CustomResourceDefinition[]> {
-    const entries = await this.store.list<CustomResourceDefinition>(CRD_COLLECTION);
+    const entries = await this.store.list<CustomResourceDefinition>(CRD_COLLECTION, {
+      onUnreadable: this.onUnreadable,
+    });
     return entries.map((entry) => entry.value);
   }
 
@@ -133,7 +149,7 @@ export class CustomResourceService {
       const current = await this.store.get<CustomResourceDefinition>(CRD_COLLECTION, name);
       if (current === undefined) throw new NotFoundError(`customresourcedefinition ${name}`);
       const claim = await this.store.get(CRD_PLURAL_COLLECTION, pluralClaimKey(current.value));
-      const resources = await this.store.list(CUSTOM_RESOURCE_COLLECTION, { prefix: `${name}/` });
+      const resources = await this.resourcesOf(name);
       const ops: BatchOp[] = [
         { type: 'delete', collection: CRD_COLLECTION, key: name, expect: { revision: current.revision } },
         ...(claim === undefined
@@ -146,14 +162,7 @@ export class CustomResourceService {
                 expect: { revision: claim.revision },
               } as const,
             ]),
-        ...resources.map(
-          (entry): BatchOp => ({
-            type: 'delete',
-            collection: CUSTOM_RESOURCE_COLLECTION,
-            key: entry.key,
-            expect: { revision: entry.revision },
-          }),
-        ),
+        ...resources.map(deleteResourceOp),
       ];
       await this.store.batch(ops);
     });
@@ -166,7 +175,9 @@ export class CustomResourceService {
    * `BadParams` when the version is not served, the form does not fit the CRD's scope, or is malformed.
    */
   async resolve(group: string, version: string, segments: readonly string[]): Promise<CustomResourceRef> {
-    const entries = await this.store.list<CustomResourceDefinition>(CRD_COLLECTION);
+    const entries = await this.store.list<CustomResourceDefinition>(CRD_COLLECTION, {
+      onUnreadable: this.onUnreadable,
+    });
     const crds = entries.map((entry) => entry.value).filter((crd) => crd.spec.group === group);
     return resolveCustomResourcePath(group, version, segments, crds);
   }
@@ -240,7 +251,10 @@ export class CustomResourceService {
    */
   async list(ref: CustomResourceRef): Promise<CustomResource[]> {
     const prefix = customResourcePrefix(ref.crd, ref.scope, ref.namespace);
-    const entries = await this.store.list<CustomResource>(CUSTOM_RESOURCE_COLLECTION, { prefix });
+    const entries = await this.store.list<CustomResource>(CUSTOM_RESOURCE_COLLECTION, {
+      prefix,
+      onUnreadable: this.onUnreadable,
+    });
     return entries.map((entry) => entry.value);
   }
 
@@ -307,4 +321,15 @@ function describe(ref: CustomResourceRef, namespace: string | undefined, name: s
 
 function isConflict(error: unknown): boolean {
   return isBcsError(error) && error.code === ErrorCode.Conflict;
+}
+
+/** The delete of one custom resource in a CRD's delete: guarded by its revision when it could be read. */
+function deleteResourceOp(entry: { key: string; revision?: number }): BatchOp {
+  const { key, revision } = entry;
+  return {
+    type: 'delete',
+    collection: CUSTOM_RESOURCE_COLLECTION,
+    key,
+    ...(revision === undefined ? {} : { expect: { revision } }),
+  };
 }

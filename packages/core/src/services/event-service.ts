@@ -13,6 +13,8 @@ import {
 } from '../events/event.js';
 import { EventLog } from '../events/event-log.js';
 import type { EventSource, SubscribeOptions } from '../events/subscribe-options.js';
+import type { UnreadableRow } from '../ports/store.js';
+import { unreadableReporter } from '../store/unreadable.js';
 
 const DEFAULT_MAX_BATCH = 500;
 
@@ -30,10 +32,15 @@ const DEFAULT_MAX_BATCH = 500;
  */
 @injectable()
 export class EventService implements EventSource {
+  /** Logs, once each, deployment records that cannot be read back (left out of snapshots). */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
+
   constructor(
     @inject(EventLog) readonly log: EventLog,
     @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
-  ) {}
+  ) {
+    this.onUnreadable = unreadableReporter(engine.logger, 'left out of the snapshot');
+  }
 
   /** The newest sequence number and the oldest one retained. */
   async latest(): Promise<{ seq: number; oldest: number }> {
@@ -73,8 +80,11 @@ export class EventService implements EventSource {
       }
       const deployments = [];
       if (wants('deployment.status')) {
-        const prefix = filter.namespace === undefined ? {} : { prefix: `${filter.namespace}/` };
-        for (const { value } of await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION, prefix)) {
+        const options = {
+          ...(filter.namespace === undefined ? {} : { prefix: `${filter.namespace}/` }),
+          onUnreadable: this.onUnreadable,
+        };
+        for (const { value } of await this.engine.store.list<Deployment>(DEPLOYMENT_COLLECTION, options)) {
           const item = deploymentSnapshot(value);
           if (selects(filter, 'deployment.status', item)) deployments.push(item);
         }

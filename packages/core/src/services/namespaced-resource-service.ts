@@ -1,6 +1,7 @@
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
-import type { Store } from '../ports/store.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { Store, UnreadableRow } from '../ports/store.js';
 import type { NamespacedKind } from '../resources/kind.js';
 import {
   namespacedKey,
@@ -10,6 +11,7 @@ import {
   rfc3339,
   stampMeta,
 } from '../resources/meta.js';
+import { unreadableReporter } from '../store/unreadable.js';
 import { nameIssues, namespaceIssues } from '../validation/rules.js';
 
 /** Options of a delete. */
@@ -28,13 +30,21 @@ export type Stored<D extends { metadata: ObjectMetaInput }> = Omit<D, 'metadata'
  * - create: 409 `AlreadyExists` if `<ns>/<name>` exists (checked atomically by the store);
  * - update: full replace, keeps `creationTimestamp`; 404 `NotFound` if absent;
  * - delete: 404 `NotFound` if absent (the original succeeded silently, spec/bcs-behaviour.md §1.6).
+ * - a stored record that cannot be read back (store code `Unreadable`): left out of lists with an error log
+ *   line (once per record), 500 `Unreadable` on get and update; a delete removes it.
  */
 export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> {
+  /** Logs each unreadable record once, as lists skip it. */
+  private readonly onUnreadable: (row: UnreadableRow) => void;
+
   constructor(
     protected readonly kind: NamespacedKind<D>,
     protected readonly store: Store,
     protected readonly clock: Clock,
-  ) {}
+    logger: Logger = silentLogger,
+  ) {
+    this.onUnreadable = unreadableReporter(logger, 'left out of the list');
+  }
 
   /** Validates `body` for the URL's namespace (and name, when the route has one). Throws `ValidationError`. */
   validate(namespace: string, body: unknown, urlName?: string): D {
@@ -96,13 +106,16 @@ export class NamespacedResourceService<D extends { metadata: ObjectMetaInput }> 
   async list(namespace: string): Promise<Stored<D>[]> {
     const entries = await this.store.list<Stored<D>>(this.kind.collection, {
       prefix: namespacePrefix(namespace),
+      onUnreadable: this.onUnreadable,
     });
     return entries.map((entry) => entry.value);
   }
 
   /** Every object of every namespace, ordered by namespace then name. */
   async listAll(): Promise<Stored<D>[]> {
-    const entries = await this.store.list<Stored<D>>(this.kind.collection);
+    const entries = await this.store.list<Stored<D>>(this.kind.collection, {
+      onUnreadable: this.onUnreadable,
+    });
     return entries.map((entry) => entry.value);
   }
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { type Clock, ClockToken } from '../ports/clock.js';
+import { type Logger, LoggerToken } from '../ports/logger.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import { secretKind } from '../resources/secret.js';
 import type { SecretDefinition } from '../validation/secret.js';
@@ -13,8 +14,9 @@ export class SecretService extends NamespacedResourceService<SecretDefinition> {
     @inject(StoreToken) store: Store,
     @inject(ClockToken) clock: Clock,
     @inject(DataReferenceGuardToken) private readonly guard: DataReferenceGuard,
+    @inject(LoggerToken) logger: Logger,
   ) {
-    super(secretKind, store, clock);
+    super(secretKind, store, clock, logger);
   }
 
   /**

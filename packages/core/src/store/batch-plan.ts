@@ -1,6 +1,9 @@
 import { ConflictError } from '../errors.js';
 import type { BatchOp, Precondition } from '../ports/store.js';
 
+/** What `planBatch`'s `stored` lookup answers for a row that exists but cannot be read (no revision matches it). */
+export const UNREADABLE_REVISION = -1;
+
 /** An operation of a batch that changes something, with its position in the batch. */
 export interface PlannedOp {
   readonly op: BatchOp;
@@ -15,7 +18,9 @@ export interface PlannedOp {
  * adapter applies the result as one atomic write, stamped with one new revision.
  *
  * `revision` is the revision the batch will be stamped with (the store's current one + 1); a key put earlier in
- * the batch is at it. `stored(collection, key)` is a key's revision before the batch (`undefined` when absent).
+ * the batch is at it. `stored(collection, key)` is a key's revision before the batch (`undefined` when absent,
+ * {@link UNREADABLE_REVISION} for a row that exists but cannot be read: it counts as present, so a delete removes
+ * it and `{ absent: true }` fails, and no `{ revision }` precondition matches it).
  * It is asked only for a key no earlier operation of the batch has changed, and only for an operation that
  * {@link needsStoredRevision}, so an adapter that reads ahead needs only those keys.
  *
@@ -70,11 +75,12 @@ function assertPrecondition(
   where: string,
 ): void {
   if (expect === undefined) return;
+  const at = current === UNREADABLE_REVISION ? 'an unreadable record' : `revision ${current ?? 'none'}`;
   if ('absent' in expect) {
-    if (current !== undefined) throw new ConflictError(`${where} exists (revision ${current})`);
+    if (current !== undefined) throw new ConflictError(`${where} exists (${at})`);
     return;
   }
   if (current !== expect.revision) {
-    throw new ConflictError(`${where} is at revision ${current ?? 'none'}, expected ${expect.revision}`);
+    throw new ConflictError(`${where} is at ${at}, expected ${expect.revision}`);
   }
 }

@@ -57,7 +57,10 @@ export function checkRevision(name: string, value: unknown): void {
   }
 }
 
-/** Checks the options of `list`: `prefix` and `after` strings, `limit` a positive integer, each optional. */
+/**
+ * Checks the options of `list`: `prefix` and `after` strings, `limit` a positive integer, `onUnreadable` a
+ * function, each optional.
+ */
 export function checkListOptions(options: ListOptions): void {
   if (options.prefix !== undefined && typeof options.prefix !== 'string') {
     throw invalid('prefix must be a string');
@@ -65,6 +68,22 @@ export function checkListOptions(options: ListOptions): void {
   if (options.after !== undefined && typeof options.after !== 'string')
     throw invalid('after must be a string');
   checkLimit(options.limit);
+  if (options.onUnreadable !== undefined && typeof options.onUnreadable !== 'function') {
+    throw invalid('onUnreadable must be a function');
+  }
+}
+
+/**
+ * The error of a row that cannot be read back (ports/store.ts): code `Unreadable`, naming the adapter, the
+ * collection and the key, with the decoding error as `cause`. `get` rejects with it, and so does `list` when
+ * the caller passed no `onUnreadable`. Example: `unreadableError('store-level', 'configmap', 'ns/a', err)`.
+ */
+export function unreadableError(adapter: string, collection: string, key: string, cause: unknown): BcsError {
+  return new BcsError(
+    ErrorCode.Unreadable,
+    `${adapter}: the stored record ${collection} ${JSON.stringify(key)} cannot be read; it is kept as it is`,
+    { cause },
+  );
 }
 
 /** Checks the options of `changes`: `after` a revision, `limit` a positive integer or absent. */

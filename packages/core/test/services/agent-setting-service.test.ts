@@ -1,3 +1,4 @@
+import type { MemoryStore } from '@bcs/testing';
 import { anAgentSetting, anAgentSettingUpdate, anAgentTaintList } from '@bcs/testing/builders';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -325,5 +326,26 @@ describe('concurrency', () => {
     interfereWithBatches(t.core.store, 1, () => t.core.store.delete('agentsetting', '10.0.0.2'));
     expect((await rejectionOf(t.service.delete(['10.0.0.1', '10.0.0.2']))).code).toBe(ErrorCode.NotFound);
     expect((await t.service.list([])).map((s) => s.innerIP)).toEqual(['10.0.0.1']);
+  });
+});
+
+// issue 9 §0: a setting whose stored record is not JSON (planted by the memory store, as garbage on disk).
+describe('an unreadable setting', () => {
+  const plant = (ip: string) => (t.core.store as MemoryStore).plantUnreadable('agentsetting', ip);
+
+  it('is left out of lists, answers Unreadable on get, and is replaced by a write', async () => {
+    await t.service.set([{ innerIP: '10.0.0.1' }]);
+    plant('10.0.0.2');
+    expect((await t.service.list([])).map((s) => s.innerIP)).toEqual(['10.0.0.1']);
+    expect((await t.service.list(['10.0.0.2', '10.0.0.1'])).map((s) => s.innerIP)).toEqual(['10.0.0.1']);
+    await expect(t.service.get('10.0.0.2')).rejects.toHaveProperty('code', ErrorCode.Unreadable);
+    await t.service.disable(['10.0.0.2']);
+    expect(await t.service.get('10.0.0.2')).toEqual(setting('10.0.0.2', { disabled: true }));
+  });
+
+  it('is removed by a delete', async () => {
+    plant('10.0.0.2');
+    await t.service.delete(['10.0.0.2']);
+    expect(await t.core.store.get('agentsetting', '10.0.0.2')).toBeUndefined();
   });
 });

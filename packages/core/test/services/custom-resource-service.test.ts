@@ -1,3 +1,4 @@
+import type { MemoryStore } from '@bcs/testing';
 import {
   aBkLogConfig,
   aBkLogConfigDefinition,
@@ -7,6 +8,7 @@ import {
 } from '@bcs/testing/builders';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  CUSTOM_RESOURCE_COLLECTION,
   CUSTOM_RESOURCE_RETRIES,
   type CustomResourceRef,
   CustomResourceService,
@@ -411,5 +413,22 @@ describe('deleteDefinition', () => {
     });
     await t.service.createDefinition(widgets);
     expect(await t.service.list(await ref('widgets', 'v1'))).toEqual([]);
+  });
+});
+
+// issue 9 §0: a custom resource whose stored record is not JSON (planted, as garbage on disk would be).
+describe('an unreadable custom resource', () => {
+  it('is left out of the list, and deleting its CRD removes it too', async () => {
+    await t.service.createDefinition(aBkLogConfigDefinition());
+    const global = await ref('global/bklogconfigs');
+    await t.service.create(global, bkLogConfig('kept'));
+    const crd = global.crd;
+    (t.core.store as MemoryStore).plantUnreadable(CUSTOM_RESOURCE_COLLECTION, `${crd}/global/torn`);
+    expect((await t.service.list(global)).map((r) => r.metadata.name)).toEqual(['kept']);
+    await t.service.deleteDefinition(crd);
+    expect(await t.core.store.list(CUSTOM_RESOURCE_COLLECTION, { onUnreadable: () => undefined })).toEqual(
+      [],
+    );
+    await expect(t.core.store.get(CUSTOM_RESOURCE_COLLECTION, `${crd}/global/torn`)).resolves.toBeUndefined();
   });
 });

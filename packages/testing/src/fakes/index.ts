@@ -1,4 +1,4 @@
 export { FakeMesosDriver, type FakeMesosDriverOptions, type MesosCallOf } from './fake-mesos-driver.js';
 export { ManualClock } from './manual-clock.js';
-export { createMemoryStore } from './memory-store.js';
+export { createMemoryStore, type MemoryStore } from './memory-store.js';
 export { SequentialIds, type SequentialIdsOptions } from './sequential-ids.js';

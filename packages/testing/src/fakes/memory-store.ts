@@ -13,12 +13,26 @@ import {
   StoreLifecycle,
   type StoreStatus,
   storeArgs,
+  UNREADABLE_REVISION,
   type WriteOptions,
 } from '@bcs/core';
 
 interface Row {
   readonly value: unknown;
   readonly revision: number;
+  /** Set on a row planted by `plantUnreadable`: why it cannot be read. */
+  readonly unreadable?: Error;
+}
+
+/** The memory fake: a {@link Store}, plus a way to plant what a real store can hold but never writes itself. */
+export interface MemoryStore extends Store {
+  /**
+   * Plants an unreadable row under `collection`/`key` (replacing what is there), as a torn or foreign write
+   * leaves one on disk: `get` of it rejects with `Unreadable`, `list` skips and reports it, a put or delete
+   * replaces or removes it (ports/store.ts). The store revision and change feed are untouched, as a foreign
+   * write would leave them.
+   */
+  plantUnreadable(collection: string, key: string): void;
 }
 
 const CAPABILITIES: StoreCapabilities = Object.freeze({
@@ -41,11 +55,11 @@ const CAPABILITIES: StoreCapabilities = Object.freeze({
  * - Operations issued while the store is open run synchronously up to their first `await`, so a write
  *   issued before `close()` always completes.
  */
-export function createMemoryStore(): Store {
-  return new MemoryStore();
+export function createMemoryStore(): MemoryStore {
+  return new MemoryStoreImpl();
 }
 
-class MemoryStore implements Store {
+class MemoryStoreImpl implements MemoryStore {
   readonly capabilities = CAPABILITIES;
   /** Opening and closing hold no resource: the data lives as long as the object does. */
   readonly #lifecycle = new StoreLifecycle(
@@ -88,6 +102,8 @@ class MemoryStore implements Store {
     return this.#run(() => {
       storeArgs.checkTarget(collection, key);
       const row = this.#collections.get(collection)?.get(key);
+      if (row?.unreadable !== undefined)
+        throw storeArgs.unreadableError('memory-store', collection, key, row.unreadable);
       return row === undefined
         ? undefined
         : { key, value: structuredClone(row.value) as T, revision: row.revision };
@@ -98,17 +114,25 @@ class MemoryStore implements Store {
     return this.#run(() => {
       storeArgs.checkTarget(collection, 'list');
       storeArgs.checkListOptions(options);
-      const { prefix = '', after, limit } = options;
+      const { prefix = '', after, limit, onUnreadable } = options;
       const rows = this.#collections.get(collection) ?? new Map<string, Row>();
       // Default string comparison (`<`) orders by UTF-16 code units, as the port requires.
       const keys = [...rows.keys()]
         .filter((key) => key.startsWith(prefix) && (after === undefined || key > after))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .slice(0, limit);
-      return keys.map((key) => {
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const entries: Entry<T>[] = [];
+      for (const key of keys) {
+        if (limit !== undefined && entries.length >= limit) break;
         const row = rows.get(key) as Row;
-        return { key, value: structuredClone(row.value) as T, revision: row.revision };
-      });
+        if (row.unreadable === undefined) {
+          entries.push({ key, value: structuredClone(row.value) as T, revision: row.revision });
+        } else if (onUnreadable === undefined) {
+          throw storeArgs.unreadableError('memory-store', collection, key, row.unreadable);
+        } else {
+          onUnreadable({ collection, key, error: row.unreadable });
+        }
+      }
+      return entries;
     });
   }
 
@@ -165,11 +189,10 @@ class MemoryStore implements Store {
   #apply(ops: readonly BatchOp[]): number {
     storeArgs.checkBatch(ops);
     const revision = this.#revision + 1;
-    const planned = planBatch(
-      ops,
-      revision,
-      (collection, key) => this.#collections.get(collection)?.get(key)?.revision,
-    );
+    const planned = planBatch(ops, revision, (collection, key) => {
+      const row = this.#collections.get(collection)?.get(key);
+      return row?.unreadable === undefined ? row?.revision : UNREADABLE_REVISION;
+    });
     // Copy every value before changing anything: a value `structuredClone` refuses fails the whole batch.
     const changes = planned.map(
       ({ op }): Change =>
@@ -186,6 +209,12 @@ class MemoryStore implements Store {
     this.#log.push(...changes);
     this.#revision = revision;
     return revision;
+  }
+
+  plantUnreadable(collection: string, key: string): void {
+    storeArgs.checkTarget(collection, key);
+    const error = new SyntaxError('memory-store: planted unreadable row');
+    this.#rows(collection).set(key, { value: undefined, revision: 0, unreadable: error });
   }
 
   #rows(collection: string): Map<string, Row> {

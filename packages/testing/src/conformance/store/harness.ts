@@ -12,6 +12,8 @@ export interface StoreSuite {
   fresh(): Promise<Store>;
   /** Closes `store` and resolves to an open store over the same data (disposed after the current test). */
   reopen(store: Store): Promise<Store>;
+  /** Plants an unreadable row (the adapter's `plantUnreadable` option); the module using it runs only then. */
+  readonly plantUnreadable: StoreConformanceOptions['plantUnreadable'];
 }
 
 /**
@@ -37,6 +39,7 @@ export function createStoreSuite(
   return {
     capabilities,
     concurrency: options.concurrency ?? 25,
+    plantUnreadable: options.plantUnreadable,
     fresh: async () => track(await factory()),
     reopen: async (store) => {
       await store.close();

@@ -8,12 +8,13 @@ import { createStoreSuite } from './harness.js';
 import { registerLifecycleTests } from './lifecycle.js';
 import { registerListTests } from './list.js';
 import type { StoreConformanceOptions } from './options.js';
+import { registerUnreadableTests } from './unreadable.js';
 
 export type { StoreConformanceOptions } from './options.js';
 
 /**
  * Registers the Store conformance suite under `describe(name)`: the behaviour every `Store` adapter must show
- * (basic, list, batch, changes, lifecycle, concurrency). Call it at the top level of a vitest test file.
+ * (basic, list, batch, changes, lifecycle, concurrency, unreadable rows). Call it at the top level of a vitest test file.
  *
  * - `factory` resolves to a fresh, isolated, open store on every call. The suite disposes every store it made
  *   after each test; the caller removes anything else (temporary directories) in its own `afterAll`.
@@ -21,6 +22,8 @@ export type { StoreConformanceOptions } from './options.js';
  *   the suite; tests of a capability the store lacks are not registered at all (a store without a change
  *   feed has no change-feed tests), so a run never reports skipped tests.
  * - `options.reopen` proves persistence across a restart (see {@link StoreConformanceOptions}).
+ * - `options.plantUnreadable` lets the suite check how the store treats a row it cannot read back; without it
+ *   those tests are not registered.
  *
  * @example
  * storeConformance('memory', async () => createMemoryStore());
@@ -41,6 +44,7 @@ export function storeConformance(
     registerChangesTests(suite);
     registerLifecycleTests(suite);
     registerConcurrencyTests(suite);
+    registerUnreadableTests(suite);
   });
 }
 

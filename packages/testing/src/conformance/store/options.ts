@@ -10,4 +10,11 @@ export interface StoreConformanceOptions {
   readonly reopen?: (store: Store) => Promise<Store>;
   /** How many concurrent writers the concurrency tests start (default 25). */
   readonly concurrency?: number;
+  /**
+   * Plants a row that cannot be read back under `collection`/`key` of an open store made by the factory
+   * (garbage text where the adapter keeps the value, as a torn or foreign write leaves it). Given, the suite
+   * runs its `unreadable rows` module (ports/store.ts); the adapter knows how its rows are kept, the suite
+   * does not.
+   */
+  readonly plantUnreadable?: (store: Store, collection: string, key: string) => Promise<void>;
 }
