@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DEPLOYMENT_COLLECTION, type Deployment } from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { EngineQueue, StateSource, StoreSource } from '../engine/ports.js';
 import { ErrorCode, isBcsError } from '../errors.js';
 import { applicationSnapshot, deploymentSnapshot, taskGroupSnapshot } from '../events/derive.js';
 import {
@@ -32,7 +33,7 @@ const DEFAULT_MAX_BATCH = 500;
 export class EventService implements EventSource {
   constructor(
     @inject(EventLog) readonly log: EventLog,
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: EngineQueue & StateSource & StoreSource,
   ) {}
 
   /** The newest sequence number and the oldest one retained. */
