@@ -78,6 +78,21 @@ export default {
       to: { path: '^packages/core/src/services/' },
     },
     {
+      name: 'core-engine-through-ports',
+      comment:
+        "No engine passed around (issue 9 §5): the engine's helpers, the deployment effects and the domain take " +
+        "the engine's narrow ports (engine/ports.ts), never the engine. Only the wiring, the services and the " +
+        'deployment controller import engine.ts, for its DI token (events/ has a rule of its own).',
+      severity: 'error',
+      from: {
+        path: '^packages/core/src/',
+        pathNot:
+          '^packages/core/src/(services/|events/|deployments/deployment-controller[.]ts$|container[.]ts$|' +
+          'create-scheduler[.]ts$|index[.]ts$|engine/engine[.]ts$)',
+      },
+      to: { path: '^packages/core/src/engine/engine[.]ts$' },
+    },
+    {
       name: 'no-testing-at-run-time',
       comment:
         '@bcs/testing (fakes, builders, conformance suites) is for tests: no package source imports it at run ' +

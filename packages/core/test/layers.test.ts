@@ -93,6 +93,8 @@ describe('layering rules', () => {
         "import type { A } from './cycle-a.js';\nexport interface B { a?: A }\n",
       'packages/core/src/events/uses-engine.ts':
         "import type { E } from '../engine/engine.js';\nexport type Y = E;\n",
+      'packages/core/src/deployments/uses-engine.ts':
+        "import type { E } from '../engine/engine.js';\nexport type Y = E;\n",
       'packages/core/src/engine/engine.ts':
         "import { S } from '../services/s.js';\nexport type E = typeof S;\n",
       'packages/core/src/services/s.ts': 'export const S = 1;\n',
@@ -128,6 +130,7 @@ describe('layering rules', () => {
         'core-imports-no-adapter: packages/core/src/uses-ws.ts → node_modules/ws/index.js',
         'core-events-below-engine: packages/core/src/events/uses-engine.ts → packages/core/src/engine/engine.ts',
         'core-services-on-top: packages/core/src/engine/engine.ts → packages/core/src/services/s.ts',
+        'core-engine-through-ports: packages/core/src/deployments/uses-engine.ts → packages/core/src/engine/engine.ts',
         // A cycle is reported once, from its first module.
         'no-circular: packages/core/src/cycle-a.ts → packages/core/src/cycle-b.ts',
         'adapter-imports-no-adapter: packages/ws-events/src/uses-adapter.ts → packages/http-koa/src/index.ts',

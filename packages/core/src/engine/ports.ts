@@ -25,8 +25,8 @@ import type { Changes } from './changes.js';
 /**
  * A read-only view of the engine's in-memory state (`SchedulerState`): every application with its versions and
  * taskgroups, the indexes and the subsets the engine visits. Never modified through this view: a change is a
- * `Changes` set given to a {@link Committer}. The `AppState`s it hands out are the engine's own objects, to be
- * read, not written.
+ * `Changes` set given to a {@link Committer}. The `AppState`s it hands out are the engine's own objects, typed
+ * read-only all the way down to their maps.
  */
 export interface StateView {
   /** Every application by `<ns>/<app>`. */
