@@ -17,6 +17,7 @@ export * from './deployments/record.js';
 export * from './engine/app-controller.js';
 export { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 export * from './engine/keys.js';
+export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './events/index.js';

@@ -1,5 +1,5 @@
 import { toVersion } from '../convert/definition-to-version.js';
-import type { SchedulerEngine } from '../engine/engine.js';
+import type { ClockAndIds } from '../engine/ports.js';
 import { Changes } from '../engine/state.js';
 import { ValidationError } from '../errors.js';
 import type { Application } from '../resources/app.js';
@@ -37,7 +37,7 @@ export function applicationBodyOf(definition: DeploymentDefinition, appName: str
 
 /** The deployment's template as a version of app `appName` (ids and times from the engine's ports). */
 export function versionOfTemplate(
-  engine: SchedulerEngine,
+  engine: ClockAndIds,
   definition: DeploymentDefinition,
   appName: string,
   namespace: string,

@@ -1,4 +1,4 @@
-import type { SchedulerEngine } from '../engine/engine.js';
+import type { AppSync, Committer, StateSource } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { eventOfDeployment } from '../events/derive.js';
 import type { BatchOp } from '../ports/store.js';
@@ -39,7 +39,7 @@ const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
  * events of both; `before` is the record as it was (the controller holds it in memory), for the event.
  */
 export async function commitWithRecord(
-  engine: SchedulerEngine,
+  engine: Committer,
   changes: Changes,
   record: Deployment | { readonly delete: string },
   before: Deployment | undefined,
@@ -78,7 +78,7 @@ export function innerDelete(state: AppState, now: number, enforce = false): Chan
 }
 
 /** Lets the engine act on `apps` (those that still exist) after a commit. */
-export async function syncExisting(engine: SchedulerEngine, apps: readonly (AppState | undefined)[]) {
+export async function syncExisting(engine: StateSource & AppSync, apps: readonly (AppState | undefined)[]) {
   const live = apps.filter(
     (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
   );

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { ClockAndIds, DeploymentPorts, StateSource } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { BcsError, ConflictError } from '../errors.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
@@ -62,7 +63,7 @@ export class DeploymentController {
   private driveScheduled = false;
 
   constructor(
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: DeploymentPorts,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(LoggerToken) private readonly logger: Logger,
   ) {}
@@ -422,7 +423,7 @@ function withFinished(record: Deployment, rollout: RolloutState, now: number): D
  * The new app's name, `<name>-v<unix seconds>` (§5.2); when that is taken (two updates within a second),
  * the next free second: the original suffixed clashing names too (§5.1).
  */
-function freeRolloutAppName(engine: SchedulerEngine, namespace: string, name: string, now: number): string {
+function freeRolloutAppName(engine: StateSource, namespace: string, name: string, now: number): string {
   for (let seconds = 0; ; seconds++) {
     const candidate = rolloutAppName(name, now + seconds * 1000);
     if (engine.state.get(namespace, candidate) === undefined) return candidate;
@@ -437,7 +438,7 @@ function freeRolloutAppName(engine: SchedulerEngine, namespace: string, name: st
  * bound app is gone or the template is invalid. Writes nothing; only the controller calls it.
  */
 function startRollout(
-  engine: SchedulerEngine,
+  engine: StateSource & ClockAndIds,
   current: Deployment,
   target: DefinitionRecord,
   now: number,

@@ -5,14 +5,15 @@ import type { Version } from '../resources/version.js';
 /**
  * An application with everything the engine decides on: its versions and its taskgroups by id. Its own module,
  * below `state`, `changes` and `app-controller`, which all read it, so that none of them imports another back.
+ * Read-only: only `SchedulerState` changes it (applying a committed `Changes`), through its own mutable type.
  */
 export interface AppState {
-  app: Application;
-  readonly versions: Map<string, Version>;
-  readonly taskGroups: Map<string, TaskGroup>;
+  readonly app: Application;
+  readonly versions: ReadonlyMap<string, Version>;
+  readonly taskGroups: ReadonlyMap<string, TaskGroup>;
   /**
    * Set when a stored record of the application could not be loaded (see `load-check.ts`): the reason. The
    * application is then shown `Abnormal` with the reason, never scheduled, and may only be deleted.
    */
-  quarantine?: string;
+  readonly quarantine?: string;
 }

@@ -1,7 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { BcsError, ErrorCode, isBcsError } from '../errors.js';
 import { eventsOfChanges } from '../events/derive.js';
-import type { UnsequencedEvent } from '../events/event.js';
 import { EventLog } from '../events/event-log.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
@@ -13,16 +12,31 @@ import {
   type MesosEvent,
   type MesosOffer,
 } from '../ports/mesos-driver.js';
-import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
+import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
-import { decideApp } from './app-controller.js';
+import { type ControllerContext, decideApp } from './app-controller.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
 import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
+import type {
+  AppSync,
+  ClockAndIds,
+  ClusterView,
+  CommitExtra,
+  CommitFeed,
+  Committer,
+  EngineQueue,
+  LogSource,
+  MesosCalls,
+  OfferPool,
+  StateSource,
+  StateView,
+  StoreSource,
+} from './ports.js';
 import { type AppState, Changes, recordDecision, SchedulerState } from './state.js';
 import { StatusUpdateBuffer } from './status-drain.js';
 
@@ -60,21 +74,40 @@ const FAILOVER_TIMEOUT_SECONDS = 7 * 24 * 3600;
  *   starting 100 000 instances costs a few batches, not 200 000 (see `status-drain.ts`).
  * - **Never short for ever.** Instances that do not fit stay Pending with a reason, and are retried on every
  *   offer round; there is no launch timeout that gives up.
+ * - **Narrow ports.** Its helpers (operations, placement pass, status drain, housekeeping), the deployment
+ *   controller and the services are given the engine typed as the few ports they use (`ports.ts`): a
+ *   read-only state view, a committer, the Mesos calls, the clock and ids, the queue. Its own fields are
+ *   private; what others may read is exposed read-only.
  */
 @injectable()
-export class SchedulerEngine implements AsyncDisposable {
-  state = new SchedulerState();
-  frameworkId: string | undefined;
-  readonly offers = new Map<string, MesosOffer>();
+export class SchedulerEngine
+  implements
+    AsyncDisposable,
+    StateSource,
+    Committer,
+    MesosCalls,
+    AppSync,
+    ClockAndIds,
+    CommitFeed,
+    LogSource,
+    StoreSource,
+    EngineQueue,
+    OfferPool
+{
+  /** The in-memory state; replaced by the stored one at start. */
+  private current = new SchedulerState();
+  private currentFrameworkId: string | undefined;
+  /** Offers received and not yet used by a placement pass, by offer id. */
+  private readonly offers = new Map<string, MesosOffer>();
   /**
    * The latest offer of every agent seen, by agent id, with when it arrived (epoch ms) and what the
    * scheduler's taskgroups used there at that moment (offer + that = the agent's total): cluster views.
    */
-  readonly agents = new Map<
+  private readonly agentOffers = new Map<
     string,
     { offer: MesosOffer; receivedAt: number; usedAtOffer: ResourceAmounts }
   >();
-  agentSettings = new Map<string, AgentSetting>();
+  private settings = new Map<string, AgentSetting>();
   private queue: Promise<unknown> = Promise.resolve();
   private suppressed = false;
   private started = false;
@@ -91,16 +124,16 @@ export class SchedulerEngine implements AsyncDisposable {
   private readonly badSettings = new Set<string>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
-  readonly options: Required<EngineOptions>;
+  private readonly options: Required<EngineOptions>;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
-    @inject(MesosDriverToken) readonly driver: MesosDriver,
+    @inject(MesosDriverToken) private readonly driver: MesosDriver,
     @inject(ClockToken) readonly clock: Clock,
     @inject(IdGeneratorToken) readonly ids: IdGenerator,
     @inject(LoggerToken) readonly logger: Logger,
     @inject(EngineOptionsToken) options: EngineOptions,
-    @inject(EventLog) readonly events: EventLog,
+    @inject(EventLog) private readonly events: EventLog,
   ) {
     this.options = {
       clusterName: options.clusterName ?? 'Unnamed',
@@ -112,13 +145,45 @@ export class SchedulerEngine implements AsyncDisposable {
     };
   }
 
+  /** The in-memory state, read-only: every change is a commit. */
+  get state(): StateView {
+    return this.current;
+  }
+
+  /** The framework id once subscribed (stored, so it survives restarts). */
+  get frameworkId(): string | undefined {
+    return this.currentFrameworkId;
+  }
+
+  /** The latest offer of every agent seen (see `ClusterView.agents`). */
+  get agents(): ClusterView['agents'] {
+    return this.agentOffers;
+  }
+
+  /** The agent settings by inner IP, as the last write told ({@link agentSettingsChanged}). */
+  get agentSettings(): ReadonlyMap<string, AgentSetting> {
+    return this.settings;
+  }
+
+  /** Seconds an unusable offer is refused for. */
+  get declineRefuseSeconds(): number {
+    return this.options.declineRefuseSeconds;
+  }
+
+  /** Every offer received and not used yet, taken out of the pool (placement passes). Inside the queue. */
+  takeOffers(): MesosOffer[] {
+    const offers = [...this.offers.values()];
+    this.offers.clear();
+    return offers;
+  }
+
   /** Loads the store and subscribes to Mesos. Idempotent. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.state = await SchedulerState.load(this.store, this.logger);
+    this.current = await SchedulerState.load(this.store, this.logger);
     await this.events.load();
-    this.frameworkId = await this.storedFrameworkId();
+    this.currentFrameworkId = await this.storedFrameworkId();
     await this.refreshAgentSettings();
     await this.driver.subscribe(
       {
@@ -182,7 +247,7 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   /** Loads the agent settings from the store (at start; afterwards writes tell {@link agentSettingsChanged}). */
-  async refreshAgentSettings(): Promise<void> {
+  private async refreshAgentSettings(): Promise<void> {
     const quarantine = (key: string, reason: string) => {
       if (this.badSettings.has(key)) return;
       // Kept in the store, ignored, logged once: one bad record must not stop the engine (issue 9 §0).
@@ -203,7 +268,7 @@ export class SchedulerEngine implements AsyncDisposable {
         quarantine(key, 'the record is not an agent setting');
       }
     }
-    this.agentSettings = settings;
+    this.settings = settings;
   }
 
   /**
@@ -213,8 +278,8 @@ export class SchedulerEngine implements AsyncDisposable {
    */
   agentSettingsChanged(settings: ReadonlyMap<string, AgentSetting | undefined>): void {
     for (const [ip, setting] of settings) {
-      if (setting === undefined) this.agentSettings.delete(ip);
-      else this.agentSettings.set(ip, setting);
+      if (setting === undefined) this.settings.delete(ip);
+      else this.settings.set(ip, setting);
     }
     if (!this.started || this.disposed || !this.hasPlaceablePending()) return;
     this.run(async () => {
@@ -227,12 +292,9 @@ export class SchedulerEngine implements AsyncDisposable {
    * Writes `changes`, the events they make and `extra` (other records and their events) in one batch, then
    * applies them to the in-memory state and publishes the events. Inside the queue only.
    */
-  async commit(
-    changes: Changes,
-    extra?: { readonly ops: readonly BatchOp[]; readonly events: readonly UnsequencedEvent[] },
-  ): Promise<void> {
+  async commit(changes: Changes, extra?: CommitExtra): Promise<void> {
     if (changes.empty && extra === undefined) return;
-    const events = eventsOfChanges(changes, this.state);
+    const events = eventsOfChanges(changes, this.current);
     if (extra !== undefined) events.push(...extra.events);
     const prepared = this.events.prepare(events);
     try {
@@ -241,7 +303,7 @@ export class SchedulerEngine implements AsyncDisposable {
       this.events.abandon(prepared);
       throw error;
     }
-    this.state.apply(changes);
+    this.current.apply(changes);
     this.events.committed(prepared);
     for (const listener of this.commitListeners) listener(changes);
   }
@@ -313,7 +375,7 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   /** The pure controller's inputs. */
-  controllerContext() {
+  controllerContext(): ControllerContext {
     return {
       now: this.clock.now(),
       cluster: this.options.clusterName,
@@ -344,7 +406,7 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   /** Whether any taskgroup waits for an offer now. */
-  hasPlaceablePending(): boolean {
+  private hasPlaceablePending(): boolean {
     const now = this.clock.now();
     for (const taskGroups of this.state.pending.values()) {
       for (const taskGroup of taskGroups.values()) if ((taskGroup.notBefore ?? 0) <= now) return true;
@@ -383,7 +445,7 @@ export class SchedulerEngine implements AsyncDisposable {
         for (const offer of event.offers.offers) {
           this.offers.set(offer.id.value, offer);
           const usedAtOffer = this.state.usageOn(offer.agent_id.value);
-          this.agents.set(offer.agent_id.value, { offer, receivedAt: this.clock.now(), usedAtOffer });
+          this.agentOffers.set(offer.agent_id.value, { offer, receivedAt: this.clock.now(), usedAtOffer });
         }
         this.requestPlacement();
         return;
@@ -402,9 +464,9 @@ export class SchedulerEngine implements AsyncDisposable {
   }
 
   private async onSubscribed(frameworkId: string): Promise<void> {
-    if (this.frameworkId !== frameworkId) {
+    if (this.currentFrameworkId !== frameworkId) {
       await this.store.put(Collections.framework, FRAMEWORK_ID_KEY, frameworkId);
-      this.frameworkId = frameworkId;
+      this.currentFrameworkId = frameworkId;
     }
     this.suppressed = false;
     await this.reconcileExplicitly();

@@ -1,7 +1,6 @@
 import type { MesosTaskStatus } from '../ports/mesos-driver.js';
 import { isLive, STOPPED } from '../status/lifecycle.js';
-import type { SchedulerEngine } from './engine.js';
-import type { SchedulerState } from './state.js';
+import type { MesosCalls, StateSource, StateView } from './ports.js';
 
 /** A kill not confirmed after the grace period plus this is sent again. */
 export const KILL_RETRY_MS = 30_000;
@@ -11,7 +10,7 @@ export const KILL_RETRY_MS = 30_000;
  * {@link KILL_RETRY_MS} ago and that has not stopped (calls are at-most-once; a lost one must not leave the
  * taskgroup running). Visits only the taskgroups being killed (`state.killing`), not every taskgroup.
  */
-export async function resendStuckKills(engine: SchedulerEngine, now: number): Promise<void> {
+export async function resendStuckKills(engine: StateSource & MesosCalls, now: number): Promise<void> {
   for (const taskGroup of [...engine.state.killing.values()]) {
     if (taskGroup.killRequestedAt === undefined || taskGroup.agentId === undefined) continue;
     const app = engine.state.get(taskGroup.namespace, taskGroup.appId);
@@ -27,7 +26,7 @@ export async function resendStuckKills(engine: SchedulerEngine, now: number): Pr
  * (Lost ones included: reconciliation is how they come back, or are confirmed gone).
  */
 export function tasksToReconcile(
-  state: SchedulerState,
+  state: StateView,
 ): { task_id: MesosTaskStatus['task_id']; agent_id: { value: string } }[] {
   const tasks = [];
   for (const { taskGroup } of state.allTaskGroups()) {

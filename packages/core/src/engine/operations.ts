@@ -12,17 +12,18 @@ import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { demandOf, tasksDemandOf } from '../scheduler/resources.js';
 import { isEnded } from './app-controller.js';
-import type { SchedulerEngine } from './engine.js';
+import type { OperationPorts, StateSource } from './ports.js';
 import { type AppState, Changes } from './state.js';
 
 /**
  * The operations the API asks of the engine. Each runs inside the engine's queue (callers use
  * `engine.run`), validates against the current state, persists its intent on the application record in one
- * batch with its first effects, and lets the controller act.
+ * batch with its first effects, and lets the controller act. Each is given the engine as its
+ * {@link OperationPorts} only: a read-only state, the committer, the Mesos calls, the controller, clock and ids.
  */
 
 /** Creates an application from a version; 409 (1405201) if it exists. */
-export async function createApplication(engine: SchedulerEngine, version: Version): Promise<Application> {
+export async function createApplication(engine: OperationPorts, version: Version): Promise<Application> {
   if (engine.state.get(version.namespace, version.appId) !== undefined) {
     throw new AlreadyExistsError(`application ${version.namespace}/${version.appId}`);
   }
@@ -57,7 +58,7 @@ export interface UpdateOptions {
  * instances stays as it is (an update never scales, §6.1). An identical version is a no-op.
  */
 export async function updateApplication(
-  engine: SchedulerEngine,
+  engine: OperationPorts,
   version: Version,
   options: UpdateOptions,
 ): Promise<Application> {
@@ -103,7 +104,7 @@ export async function updateApplication(
  * move to the new version and the new resources, and their executors are told with an UPDATE_TASK message.
  */
 async function updateResourcesInPlace(
-  engine: SchedulerEngine,
+  engine: OperationPorts,
   state: AppState,
   current: Version | undefined,
   version: Version,
@@ -159,7 +160,7 @@ function withInstances(version: Version, current: Version): Version {
 
 /** Sets the desired number of instances: new indexes are placed, the highest indexes stopped first. */
 export async function scaleApplication(
-  engine: SchedulerEngine,
+  engine: OperationPorts,
   namespace: string,
   appId: string,
   instances: number,
@@ -184,7 +185,7 @@ export async function scaleApplication(
  * they ended; `enforce` removes the records at once (the kills are still sent).
  */
 export async function deleteApplication(
-  engine: SchedulerEngine,
+  engine: OperationPorts,
   namespace: string,
   appId: string,
   enforce: boolean,
@@ -210,7 +211,7 @@ export async function deleteApplication(
  * `hostRetainTime` seconds > 0 keeps the replacement on the same host for that long.
  */
 export async function rescheduleTaskGroup(
-  engine: SchedulerEngine,
+  engine: OperationPorts,
   namespace: string,
   appId: string,
   taskGroupRef: string,
@@ -245,7 +246,7 @@ export async function rescheduleTaskGroup(
 }
 
 /** The application, or 404 (1405202). */
-export function requireApp(engine: SchedulerEngine, namespace: string, appId: string): AppState {
+export function requireApp(engine: StateSource, namespace: string, appId: string): AppState {
   const state = engine.state.get(namespace, appId);
   if (state === undefined) throw new NotFoundError(`application ${namespace}/${appId}`);
   return state;

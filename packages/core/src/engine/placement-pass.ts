@@ -12,8 +12,32 @@ import {
   planPlacements,
 } from '../scheduler/placement.js';
 import { type DataObjects, hasDataRefs, readDataObjects } from './data-objects.js';
-import type { SchedulerEngine } from './engine.js';
+import type {
+  AppSync,
+  ClockAndIds,
+  ClusterView,
+  Committer,
+  LogSource,
+  MesosCalls,
+  OfferPool,
+  StateSource,
+  StoreSource,
+} from './ports.js';
 import { type AppState, Changes } from './state.js';
+
+/**
+ * What a placement pass uses of the engine: the offer pool, a read-only state, the committer, the Mesos calls,
+ * the controller (to recompute the touched apps and to ask for the next pass), the clock, the store (to read
+ * configmaps and secrets) and the logger.
+ */
+export type PlacementPorts = OfferPool &
+  StateSource &
+  Committer &
+  MesosCalls &
+  AppSync &
+  ClockAndIds &
+  StoreSource &
+  LogSource;
 
 /** A taskgroup placed on an offer, as stored, with where it goes. */
 interface Launch {
@@ -60,13 +84,12 @@ export function placementBudget(pending: number): number {
  * The LAUNCH_GROUP operations are built offer by offer as they are sent, not with the placements: for
  * 100 000 placements they weigh a few hundred MB, which need not be held while the batch is written.
  */
-export async function runPlacementPass(engine: SchedulerEngine): Promise<void> {
+export async function runPlacementPass(engine: PlacementPorts): Promise<void> {
   let round = rounds.get(engine);
   rounds.delete(engine);
   if (round === undefined) {
-    if (engine.offers.size === 0) return;
-    const offers = [...engine.offers.values()];
-    engine.offers.clear();
+    const offers = engine.takeOffers();
+    if (offers.length === 0) return;
     const pool = offers.map((offer) => toPooledOffer(offer, settingOf(engine, offer)));
     round = { offers, pool, launches: new Map() };
   }
@@ -99,11 +122,11 @@ interface OfferRound {
   readonly launches: Map<string, Launch[]>;
 }
 
-/** The round each engine is in the middle of, if any. */
-const rounds = new WeakMap<SchedulerEngine, OfferRound>();
+/** The round each engine (by its offer pool) is in the middle of, if any. */
+const rounds = new WeakMap<OfferPool, OfferRound>();
 
 /** ACCEPTs each used offer of `round` with its launches and DECLINEs the unused ones. */
-async function launchAndDecline(engine: SchedulerEngine, round: OfferRound): Promise<void> {
+async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Promise<void> {
   // Configmaps and secrets are read once per version, when the launches are built.
   const data = new Map<Version, DataObjects | undefined>();
   const versions = new Set<Version>();
@@ -128,7 +151,7 @@ async function launchAndDecline(engine: SchedulerEngine, round: OfferRound): Pro
 
 /** The LAUNCH_GROUP operation of a stored launch, with the configmaps and secrets its containers get. */
 function launchGroupOf(
-  engine: SchedulerEngine,
+  engine: OfferPool,
   { taskGroup, placement }: Launch,
   data: DataObjects | undefined,
 ): MesosLaunchGroupOperation {
@@ -148,7 +171,7 @@ function launchGroupOf(
  * keep theirs). One that is gone (deleted with `force`) is logged and left out.
  */
 async function readDataOnce(
-  engine: SchedulerEngine,
+  engine: StoreSource & LogSource,
   version: Version,
   cache: Map<Version, DataObjects | undefined>,
 ): Promise<void> {
@@ -177,7 +200,7 @@ async function readDataOnce(
 }
 
 /** Pending taskgroups past their back-off, per application in the state's order, lowest index first. */
-function collectPending(engine: SchedulerEngine): Map<AppState, TaskGroup[]> {
+function collectPending(engine: StateSource & ClockAndIds): Map<AppState, TaskGroup[]> {
   const now = engine.clock.now();
   const pending = new Map<AppState, TaskGroup[]>();
   for (const [key, app] of engine.state.apps) {
@@ -195,7 +218,7 @@ function collectPending(engine: SchedulerEngine): Map<AppState, TaskGroup[]> {
 }
 
 function placeAll(
-  engine: SchedulerEngine,
+  engine: StateSource & ClockAndIds & ClusterView,
   pending: Map<AppState, TaskGroup[]>,
   round: OfferRound,
 ): PassResult {
@@ -298,18 +321,18 @@ function launchedTaskGroup(taskGroup: TaskGroup, placement: Placement, now: numb
   return Object.assign({}, taskGroup, launched);
 }
 
-function settingOf(engine: SchedulerEngine, offer: MesosOffer) {
+function settingOf(engine: ClusterView, offer: MesosOffer) {
   const innerIp = offer.attributes?.find((a) => a.name === 'InnerIP')?.text?.value;
   return innerIp === undefined ? undefined : engine.agentSettings.get(innerIp);
 }
 
-async function decline(engine: SchedulerEngine, offers: readonly MesosOffer[]): Promise<void> {
+async function decline(engine: OfferPool & MesosCalls, offers: readonly MesosOffer[]): Promise<void> {
   if (offers.length === 0) return;
   await engine.send({
     type: 'DECLINE',
     decline: {
       offer_ids: offers.map((offer) => offer.id),
-      filters: { refuse_seconds: engine.options.declineRefuseSeconds },
+      filters: { refuse_seconds: engine.declineRefuseSeconds },
     },
   });
 }
@@ -322,7 +345,7 @@ async function decline(engine: SchedulerEngine, offers: readonly MesosOffer[]): 
  * agent. `undefined` when there is nothing better to say than the pass's own reason.
  */
 function explainNoFit(
-  engine: SchedulerEngine,
+  engine: ClusterView,
   request: PlacementRequest,
   pool: readonly PooledOffer[],
   ctx: SchedulingContext,

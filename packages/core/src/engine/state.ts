@@ -21,6 +21,14 @@ export { STOPPED } from '../status/lifecycle.js';
 export type { AppState } from './app-state.js';
 export { Changes, recordDecision } from './changes.js';
 
+/** An {@link AppState} as the state holds it: the one place that changes it. */
+interface HeldApp {
+  app: Application;
+  readonly versions: Map<string, Version>;
+  readonly taskGroups: Map<string, TaskGroup>;
+  quarantine?: string;
+}
+
 /**
  * The engine's in-memory copy of every application, version and taskgroup, loaded once from the store and
  * kept equal to it: every change goes through a `Changes` set that becomes one store batch, and only after
@@ -29,7 +37,7 @@ export { Changes, recordDecision } from './changes.js';
  * their cost follows those subsets rather than every taskgroup of the cluster (100 000 and more).
  */
 export class SchedulerState {
-  readonly apps = new Map<string, AppState>();
+  readonly apps = new Map<string, HeldApp>();
   /** task id → taskgroup id. */
   readonly taskIndex = new Map<string, string>();
   /** taskgroup id → `<ns>/<app>`. */
@@ -264,7 +272,7 @@ function ownerKey(key: string): string {
 }
 
 /** Marks `state` quarantined for `reason` (the first reason wins), showing it `Abnormal` with the reason. */
-function quarantineApp(state: AppState, reason: string): void {
+function quarantineApp(state: HeldApp, reason: string): void {
   if (state.quarantine !== undefined) return;
   state.quarantine = reason;
   state.app = quarantinedApplication(appKey(state.app.namespace, state.app.id), state.app, reason);

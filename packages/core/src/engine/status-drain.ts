@@ -1,5 +1,5 @@
 import type { MesosTaskStatus } from '../ports/mesos-driver.js';
-import type { SchedulerEngine } from './engine.js';
+import type { AppSync, Committer, EngineQueue, LogSource, MesosCalls, StateSource } from './ports.js';
 import { applyStatusUpdates } from './status-updates.js';
 
 /** Mesos states in which a task still runs (or is about to): an unknown task in one of them is stopped. */
@@ -9,6 +9,9 @@ const LIVE_STATES: ReadonlySet<string> = new Set([
   'TASK_RUNNING',
   'TASK_KILLING',
 ]);
+
+/** What draining status updates uses of the engine: the state, the committer, the controller and Mesos. */
+export type StatusDrainPorts = StateSource & Committer & AppSync & MesosCalls & LogSource;
 
 /**
  * At most this many status updates are applied per store batch: a burst of 100 000 (a large launch) is
@@ -29,7 +32,7 @@ export class StatusUpdateBuffer {
   private readonly updates: MesosTaskStatus[] = [];
   private queued = false;
 
-  constructor(private readonly engine: SchedulerEngine) {}
+  constructor(private readonly engine: StatusDrainPorts & EngineQueue) {}
 
   /** Buffers `status`; a drain is queued unless one is queued and not started yet. */
   push(status: MesosTaskStatus): void {
@@ -67,7 +70,7 @@ export class StatusUpdateBuffer {
  *    unacknowledged one, so a crash before this point loses nothing.
  */
 export async function drainStatusUpdates(
-  engine: SchedulerEngine,
+  engine: StatusDrainPorts,
   statuses: readonly MesosTaskStatus[],
 ): Promise<void> {
   const batch = applyStatusUpdates(engine.state, statuses, engine.controllerContext());
@@ -84,7 +87,7 @@ export async function drainStatusUpdates(
 }
 
 /** A task the scheduler has no record of: an orphan. If it runs, stop it (spec/bcs-behaviour.md §2.1). */
-async function stopOrphan(engine: SchedulerEngine, status: MesosTaskStatus): Promise<void> {
+async function stopOrphan(engine: MesosCalls & LogSource, status: MesosTaskStatus): Promise<void> {
   if (!LIVE_STATES.has(status.state) || status.agent_id === undefined) return;
   engine.logger.warn({ task: status.task_id.value }, 'killing a task the scheduler does not know');
   if (status.executor_id !== undefined) {

@@ -5,7 +5,8 @@ import { planRestart } from '../status/restart-policy.js';
 import { nextTaskStatus, taskStatusOf } from '../status/task-status.js';
 import { taskGroupStatusOf } from '../status/taskgroup-status.js';
 import { type ControllerContext, newPendingTaskGroup } from './app-controller.js';
-import { type AppState, Changes, type SchedulerState } from './state.js';
+import type { StateView } from './ports.js';
+import { type AppState, Changes } from './state.js';
 
 /** What a batch of status updates changes (see {@link applyStatusUpdates}). */
 export interface StatusBatch {
@@ -24,7 +25,7 @@ export interface StatusBatch {
  * run per application instead of one each (which made a large application's start O(n²)).
  */
 export function applyStatusUpdates(
-  state: SchedulerState,
+  state: StateView,
   statuses: readonly MesosTaskStatus[],
   ctx: ControllerContext,
 ): StatusBatch {

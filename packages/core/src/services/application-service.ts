@@ -10,6 +10,7 @@ import {
   scaleApplication,
   updateApplication,
 } from '../engine/operations.js';
+import type { EngineQueue, OperationPorts, StoreSource } from '../engine/ports.js';
 import { ErrorCode, NotFoundError, ValidationError } from '../errors.js';
 import { type Clock, ClockToken } from '../ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
@@ -36,7 +37,7 @@ export interface ApplicationView {
 @injectable()
 export class ApplicationService {
   constructor(
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: OperationPorts & EngineQueue & StoreSource,
     @inject(ClockToken) private readonly clock: Clock,
     @inject(IdGeneratorToken) private readonly ids: IdGenerator,
     @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,

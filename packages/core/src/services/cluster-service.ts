@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { ClusterView, StateSource } from '../engine/ports.js';
 import type { MesosAttribute, MesosOffer, MesosResource } from '../ports/mesos-driver.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 
@@ -74,7 +75,7 @@ const NO_SCHEDULE_ATTRIBUTE = 'NoSchedule';
  */
 @injectable()
 export class ClusterService {
-  constructor(@inject(SchedulerEngine) private readonly engine: SchedulerEngine) {}
+  constructor(@inject(SchedulerEngine) private readonly engine: StateSource & ClusterView) {}
 
   resources(): ClusterResources {
     const agents: AgentResources[] = [];

@@ -6,7 +6,7 @@ import {
   imageSecretOf,
   readDataObjects,
 } from '../engine/data-objects.js';
-import type { SchedulerEngine } from '../engine/engine.js';
+import type { EngineQueue, StateSource } from '../engine/ports.js';
 import { ConflictError, type Issue, ValidationError } from '../errors.js';
 import type { Store } from '../ports/store.js';
 import { createToken } from '../tokens.js';
@@ -160,7 +160,7 @@ export const noDataReferenceGuard: DataReferenceGuard = {
 };
 
 /** The guard of a scheduler: its engine's queue and in-memory applications. */
-export function engineDataReferenceGuard(engine: SchedulerEngine): DataReferenceGuard {
+export function engineDataReferenceGuard(engine: EngineQueue & StateSource): DataReferenceGuard {
   return {
     run: (work) => engine.run(work),
     referencedBy(kind, namespace, name) {

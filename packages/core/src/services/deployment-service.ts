@@ -12,6 +12,7 @@ import {
   withoutTemplate,
 } from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { DeploymentPorts, StoreSource } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { AlreadyExistsError, ConflictError, ErrorCode, NotFoundError, ValidationError } from '../errors.js';
 import {
@@ -45,7 +46,7 @@ export interface DeploymentView {
 @injectable()
 export class DeploymentService {
   constructor(
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: DeploymentPorts,
     @inject(DeploymentController) private readonly controller: DeploymentController,
     @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
   ) {}
@@ -365,7 +366,7 @@ export class DeploymentService {
  * or data key missing from `namespace`, as applications are refused.
  */
 function checkTemplateDataRefs(
-  engine: SchedulerEngine,
+  engine: StoreSource,
   definition: DeploymentDefinition,
   namespace: string,
 ): Promise<void> {

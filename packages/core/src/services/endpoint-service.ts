@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { StateSource } from '../engine/ports.js';
 import type { AppState } from '../engine/state.js';
 import type { ObjectMeta } from '../resources/meta.js';
 import type { Service } from '../resources/service.js';
@@ -138,7 +139,7 @@ function endpointOf(state: AppState, taskGroup: TaskGroup, portNames: ReadonlySe
 export class EndpointService {
   constructor(
     @inject(ServiceService) private readonly services: ServiceService,
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: StateSource,
   ) {}
 
   /** The endpoints of service `<namespace>/<name>`; `NotFound` when the service does not exist. */

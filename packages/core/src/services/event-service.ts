@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DEPLOYMENT_COLLECTION, type Deployment } from '../deployments/record.js';
 import { SchedulerEngine } from '../engine/engine.js';
+import type { EngineQueue, LogSource, StateSource, StoreSource } from '../engine/ports.js';
 import { ErrorCode, isBcsError } from '../errors.js';
 import { applicationSnapshot, deploymentSnapshot, taskGroupSnapshot } from '../events/derive.js';
 import {
@@ -37,7 +38,7 @@ export class EventService implements EventSource {
 
   constructor(
     @inject(EventLog) readonly log: EventLog,
-    @inject(SchedulerEngine) private readonly engine: SchedulerEngine,
+    @inject(SchedulerEngine) private readonly engine: EngineQueue & StateSource & StoreSource & LogSource,
   ) {
     this.onUnreadable = unreadableReporter(engine.logger, 'left out of the snapshot');
   }

@@ -1,4 +1,4 @@
-import type { BatchOp, SchedulerState, TaskGroup } from '@bcs/core';
+import type { BatchOp, StateView, TaskGroup } from '@bcs/core';
 import { isLive } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const taskGroupsIn = (ops: readonly BatchOp[], status: string) =>
   );
 
 /** The engine's indexes (Pending, live, being killed) equal a full scan of its state. */
-function expectIndexesMatchScan(state: SchedulerState): void {
+function expectIndexesMatchScan(state: StateView): void {
   const all = [...state.allTaskGroups()].map((e) => e.taskGroup);
   const ids = (list: TaskGroup[]) => list.map((tg) => tg.id).sort();
   const pending = [...state.pending.values()].flatMap((m) => [...m.values()]);
