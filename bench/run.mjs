@@ -8,6 +8,7 @@ import { deploymentMarkdown, runDeploymentBench } from './deployment-bench.mjs';
 import { runEventMemoryBench, runFanoutBench } from './events-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
+import { runRedosStallBench } from './redos-stall-bench.mjs';
 import { MEMORY_CONFIGS, runMemoryBench, runPlacementBench } from './scheduler-bench.mjs';
 import { runSoakBench, SOAK_SETTINGS, soakSettings } from './soak-bench.mjs';
 import { runStallBench } from './stall-bench.mjs';
@@ -135,6 +136,44 @@ const benches = {
         'on 2026-12-03 at load average 9.9 (2 runs, create only): POST answered in 3.8–4.4 s, GET p50 2.5–3.8 s, p99 11.2–13.7 s,',
         'max 11.2–13.8 s. What remains is mostly status drains (up to 10,000 updates a batch, `MAX_UPDATES_PER_BATCH`)',
         "and the app controller's O(instances) decision after each drain and pass.",
+      ];
+    },
+  },
+  'redos-stall': {
+    title: 'HTTP: unrelated GETs while a ReDoS LIKE pattern stays Pending',
+    async run() {
+      const r = await runRedosStallBench({ runs: 3, log });
+      const ms = (n) => fmt(n, 1);
+      const redos = r.rows.find((row) => row.redos);
+      return [
+        'Command: `pnpm bench -- redos-stall` (bench/redos-stall-bench.mjs).',
+        '',
+        'What it measures: how long GETs of an unrelated application wait while an application whose LIKE',
+        'constraint is a catastrophic-backtracking pattern stays Pending (issue 9 §0 "Regex denial of service";',
+        'the target: no request stalls over 100 ms), against the same GETs without that application.',
+        '',
+        `How: the built \`bcs-scheduler\` command runs in its own process with \`--sim-agents ${r.agents} --port 0`,
+        '--data-dir <tmp>` (LevelDB on disk, real clock). The bench process creates a 1-instance application',
+        `\`other\`, then \`POST /agentsettings\` gives each of the ${r.agents} agents the string attribute \`label\` = 27 \`a\`s`,
+        'followed by `!`. It then sends `GET …/applications/other` open-loop at',
+        `${r.rate} per second for ${seconds(r.windowMs)} s, each request measured from its scheduled send time. In the "ReDoS" rows`,
+        'the application `redos` (1 instance, `LIKE(label, "(a+)+$")`, which no agent satisfies) is POSTed as the',
+        "window opens; every placement pass in the window matches the pattern against every agent's attribute.",
+        `After the window its taskgroup was Pending with a message naming the LIKE constraint in ${redos.pendingRuns} of ${r.runs} runs.`,
+        `${r.runs} runs per row, alternating, each on a fresh data dir and server; medians, "worst max" is the largest of`,
+        'the runs, "over 100 ms" counts the GETs of all runs. Load average: the machine\'s (other processes',
+        'included) at the end of each window.',
+        '',
+        '| during the window | GETs per run | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | worst max (ms) | GETs over 100 ms | POST answered (ms) | load average (1 min) |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...r.rows.map(
+          (row) =>
+            `| ${row.redos ? 'ReDoS application Pending' : 'no ReDoS application'} | ${fmt(row.gets)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p999)} | ${ms(row.max)} | ${ms(row.worstMax)} | ${fmt(row.over100)} of ${fmt(row.allGets)} | ${row.postMs === undefined ? '–' : fmt(row.postMs)} | ${fmt(row.load, 1)} |`,
+        ),
+        '',
+        'LIKE and UNLIKE patterns are matched with RE2 (re2js), in time linear in the attribute, so the pattern',
+        "costs a placement pass microseconds. On JavaScript's backtracking `RegExp` (the code before issue 9),",
+        'the same pattern against one such attribute froze every request for about 12 s per placement pass.',
       ];
     },
   },

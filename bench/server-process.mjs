@@ -3,8 +3,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The built command (`pnpm bench` runs `tsc -b` first). */
-export const BIN = fileURLToPath(new URL('../packages/server/dist/bin/bcs-scheduler.js', import.meta.url));
+/** The built command (`pnpm bench` runs `tsc -b` first); `BCS_BENCH_BIN` names another build (an A/B against an older commit). */
+export const BIN =
+  process.env.BCS_BENCH_BIN ??
+  fileURLToPath(new URL('../packages/server/dist/bin/bcs-scheduler.js', import.meta.url));
 
 /**
  * Starts the command on a free loopback port with `dataDir`, `clusterId` and extra flags; resolves once it

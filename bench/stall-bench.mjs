@@ -29,7 +29,7 @@ async function call(url, init) {
 }
 
 /** The `q` quantile (0–1) of sorted `values`, nearest rank. */
-function quantile(sorted, q) {
+export function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
@@ -37,7 +37,7 @@ function quantile(sorted, q) {
  * Sends `GET path` every `1000 / rate` ms for `windowMs`, each on its own (open loop); resolves to the
  * latencies in ms, each from the request's scheduled time to its answer.
  */
-async function openLoop(url, { rate, windowMs }) {
+export async function openLoop(url, { rate, windowMs }) {
   const interval = 1000 / rate;
   const start = performance.now();
   const inFlight = [];
