@@ -2,6 +2,8 @@ import type { BatchOp, SchedulerState, TaskGroup } from '@bcs/core';
 import { isLive } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AppSummary } from '../../src/engine/app-summary.js';
+import { MAX_UPDATES_PER_BATCH } from '../../src/engine/status-drain.js';
 import { createHarness, type Harness, smallApp } from './harness.js';
 
 let h: Harness;
@@ -42,6 +44,17 @@ function expectIndexesMatchScan(state: SchedulerState): void {
   for (const tg of [...pending, ...state.live.values(), ...state.killing.values()]) {
     expect(state.findTaskGroup(tg.id)?.taskGroup).toBe(tg);
   }
+  // Each application's summary equals one counted afresh over its taskgroups, in their order.
+  for (const app of state.apps.values()) {
+    const counted = new AppSummary();
+    for (const tg of app.taskGroups.values()) counted.add(tg);
+    const kept = app.summary!;
+    expect(new Map(kept.count)).toEqual(new Map(counted.count));
+    expect(new Map(kept.indexes)).toEqual(new Map(counted.indexes));
+    expect([...kept.pending.keys()]).toEqual([...counted.pending.keys()]);
+    expect(kept.ended).toBe(counted.ended);
+    expect(kept.maxIndex()).toBe(counted.maxIndex());
+  }
 }
 
 describe('status updates that arrive together', () => {
@@ -62,6 +75,31 @@ describe('status updates that arrive together', () => {
     const firstAck = h.cluster.calls.findIndex((c) => c.type === 'ACKNOWLEDGE');
     expect(firstAck).toBeGreaterThanOrEqual(starting[0]!.callsBefore);
     expect(h.cluster.calls.filter((c) => c.type === 'ACKNOWLEDGE')).toHaveLength(40);
+  });
+
+  it('in a burst larger than a chunk are stored in chunks, one queue turn each, and all acknowledged', async () => {
+    const recorded = recordingStore(() => h?.cluster.calls.length ?? 0);
+    h = await createHarness({ agents: 20, startupMs: 0, store: recorded.store });
+    const instances = MAX_UPDATES_PER_BATCH + 100;
+    await h.apps.create(
+      NS,
+      smallApp({ spec: { instance: instances } }, { resources: { limits: { cpu: '0.01', memory: '10' } } }),
+    );
+    for (let t = 0; t < 20_000; t += 500) {
+      await h.advance(500);
+      if (h.apps.get(NS, 'app-test').taskGroups.every((tg) => tg.status === 'Running')) break;
+    }
+    expect(h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.status === 'Running')).toHaveLength(
+      instances,
+    );
+    const sizes = recorded.batches.map((b) => taskGroupsIn(b.ops, 'Starting').length).filter((n) => n > 0);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_UPDATES_PER_BATCH);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(instances);
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(h.cluster.calls.filter((c) => c.type === 'ACKNOWLEDGE').length).toBeGreaterThanOrEqual(
+      2 * instances,
+    );
+    expectIndexesMatchScan(h.engine.state);
   });
 });
 
