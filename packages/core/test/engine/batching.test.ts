@@ -3,6 +3,7 @@ import { isLive } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppSummary } from '../../src/engine/app-summary.js';
+import { LAUNCHES_PER_YIELD } from '../../src/engine/placement-pass.js';
 import { MAX_UPDATES_PER_BATCH } from '../../src/engine/status-drain.js';
 import { createHarness, type Harness, smallApp } from './harness.js';
 
@@ -100,6 +101,49 @@ describe('status updates that arrive together', () => {
       2 * instances,
     );
     expectIndexesMatchScan(h.engine.state);
+  });
+});
+
+describe("a round's launches", () => {
+  it('are handed to the driver with a yield to the event loop every LAUNCHES_PER_YIELD', async () => {
+    h = await createHarness({ agents: 20, startupMs: 0 });
+    // Counts event-loop turns: without a yield, every ACCEPT of a round is sent in the same turn.
+    let turn = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turn++;
+      setImmediate(spin);
+    };
+    spin();
+    const accepts: { turn: number; launches: number }[] = [];
+    const call = h.cluster.call.bind(h.cluster);
+    h.cluster.call = (c) => {
+      if (c.type === 'ACCEPT') {
+        const launches = c.accept.operations.reduce(
+          (n, op) => n + (op.type === 'LAUNCH_GROUP' ? op.launch_group.task_group.tasks.length : 0),
+          0,
+        );
+        accepts.push({ turn, launches });
+      }
+      return call(c);
+    };
+    const instances = 2 * LAUNCHES_PER_YIELD + 100;
+    await h.apps.create(
+      NS,
+      smallApp({ spec: { instance: instances } }, { resources: { limits: { cpu: '0.01', memory: '10' } } }),
+    );
+    const launchedSoFar = () => accepts.reduce((n, a) => n + a.launches, 0);
+    for (let t = 0; t < 20_000 && launchedSoFar() < instances; t += 500) await h.advance(500);
+    spinning = false;
+    const launched = accepts.reduce((n, a) => n + a.launches, 0);
+    expect(launched).toBe(instances);
+    const perTurn = new Map<number, number>();
+    for (const a of accepts) perTurn.set(a.turn, (perTurn.get(a.turn) ?? 0) + a.launches);
+    // More than a yield's worth in the round, sent over several turns of the event loop.
+    expect(perTurn.size).toBeGreaterThanOrEqual(2);
+    const largestOffer = Math.max(...accepts.map((a) => a.launches));
+    for (const n of perTurn.values()) expect(n).toBeLessThan(LAUNCHES_PER_YIELD + largestOffer);
   });
 });
 
