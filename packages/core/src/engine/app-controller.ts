@@ -2,9 +2,14 @@ import type { Application } from '../resources/app.js';
 import { taskGroupId, taskGroupName, taskId, taskName } from '../resources/ids.js';
 import type { Task, TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
-import { applicationStatusOf } from '../status/application-status.js';
+import {
+  type ApplicationStatusFacts,
+  applicationStatusFacts,
+  applicationStatusOfFacts,
+} from '../status/application-status.js';
 import { ENDED_STATUSES, isActive, isEnded } from '../status/lifecycle.js';
 import type { AppState } from './app-state.js';
+import type { AppSummary } from './app-summary.js';
 
 // The lifecycle sets live in status/lifecycle.ts; re-exported for callers that import them from here.
 export { ENDED_STATUSES, isActive, isEnded } from '../status/lifecycle.js';
@@ -61,21 +66,46 @@ export interface ControllerContext {
  *    scale-up overtook) is removed, so that the next step replaces it;
  * 5. fill gaps: every index < desired without a taskgroup gets a Pending one of the app's version;
  * 6. recompute the application status.
+ *
+ * The common case (no update, no taskgroup at or past `desired`, none ended: a create filling its gaps, the
+ * decision after a status drain or a placement pass) is decided from the app's {@link AppSummary} in
+ * O(changed): steps 2 to 4 have nothing to do, and the status is computed from counts. Every other case
+ * walks the taskgroups, each step O(taskgroups) at most, so a sync of a 100 000-instance app stays linear.
+ * Both give the same decision (test/engine/app-summary.test.ts compares them).
  */
 export function decideApp(state: AppState, ctx: ControllerContext): AppDecision {
   const app: Application = { ...state.app };
   if (app.operation?.type === 'delete') return decideDelete(state, app, ctx, []);
 
-  // Each step is O(taskgroups) at most, so a sync of a 100 000-instance app stays linear.
   const out: Effects = { put: [], remove: [], kill: [], removed: new Set() };
+  const summary = countedSummary(state, app);
+  if (summary !== undefined) {
+    const more = fillCountedGaps(state, summary, app, ctx, out);
+    const after = countAfter(summary, out.put, app.desiredInstances);
+    finishOperation(app, after);
+    applyStatus(app, after, ctx);
+    return { app, put: out.put, remove: out.remove, kill: out.kill, more };
+  }
   removeSurplus(state, app.desiredInstances, ctx, out);
   if (app.operation?.type === 'update') advanceUpdate(state, app, ctx, out);
   reclaimKilled(state, app.desiredInstances, out);
   const more = fillGaps(state, app, ctx, out);
-  const after = mergeTaskGroups(state, out);
+  const after = scanAfter(mergeTaskGroups(state, out), app.desiredInstances);
   finishOperation(app, after);
   applyStatus(app, after, ctx);
   return { app, put: out.put, remove: out.remove, kill: out.kill, more };
+}
+
+/**
+ * The app's summary when it alone can decide: kept by the engine's state, in the app's order, no update in
+ * progress (it replaces instances index by index), no taskgroup at an index ≥ desired (surplus to remove) and
+ * none ended (to reclaim, or whose message the status names).
+ */
+function countedSummary(state: AppState, app: Application): AppSummary | undefined {
+  const summary = state.summary;
+  if (summary === undefined || !summary.orderExact || app.operation?.type === 'update') return undefined;
+  if (summary.ended > 0 || summary.maxIndex() >= app.desiredInstances) return undefined;
+  return summary;
 }
 
 function decideDelete(
@@ -232,6 +262,30 @@ function fillGaps(state: AppState, app: Application, ctx: ControllerContext, out
 }
 
 /**
+ * {@link fillGaps} from the summary: every taskgroup is below desired, so when as many indexes are held as
+ * desired there is no gap; otherwise the held indexes are looked up, lowest first, without a walk of the
+ * taskgroups.
+ */
+function fillCountedGaps(
+  state: AppState,
+  summary: AppSummary,
+  app: Application,
+  ctx: ControllerContext,
+  out: Effects,
+): boolean {
+  const version = state.versions.get(app.versionId);
+  if (version === undefined || summary.indexes.size >= app.desiredInstances) return false;
+  let budget = fillChunk(app.desiredInstances);
+  for (let index = 0; index < app.desiredInstances; index++) {
+    if (summary.indexes.has(index)) continue;
+    if (budget === 0) return true;
+    out.put.push(newPendingTaskGroup(app, version, index, ctx));
+    budget--;
+  }
+  return false;
+}
+
+/**
  * A taskgroup for `index` that waits for an offer: ids are final (persisted before the launch, so a restart
  * never launches the same instance twice), no agent yet.
  */
@@ -283,16 +337,33 @@ export function newPendingTaskGroup(
   return taskGroup;
 }
 
+/**
+ * What the operation and the status are computed from: the app's taskgroups once the decision is applied,
+ * from a walk ({@link scanAfter}) or from the summary ({@link countAfter}).
+ */
+interface AfterDecision {
+  /** No taskgroup at an index ≥ desired. */
+  readonly noSurplus: boolean;
+  /** Pending taskgroups, at any index. */
+  readonly pending: number;
+  /** Distinct indexes held. */
+  readonly indexes: number;
+  /** The status facts of the taskgroups below desired. */
+  facts(): ApplicationStatusFacts;
+  /** Every taskgroup below desired is active, or Pending and not tried by a placement pass yet. */
+  awaitingFirstPlacement(): boolean;
+}
+
 /** Ends the operation once its goal holds for the taskgroups `after` the decision. */
-function finishOperation(app: Application, after: readonly TaskGroup[]): void {
+function finishOperation(app: Application, after: AfterDecision): void {
   const op = app.operation;
   if (op === undefined) return;
-  const settled = after.every((tg) => tg.index < app.desiredInstances && tg.status !== 'Pending');
+  const settled = after.noSurplus && after.pending === 0;
   // Every index has its taskgroup (a create or scale-up fills gaps a chunk per queue turn).
-  const filled = new Set(after.map((tg) => tg.index)).size >= app.desiredInstances;
+  const filled = after.indexes >= app.desiredInstances;
   const done =
     (op.type === 'create' && settled && filled) ||
-    (op.type === 'scale' && filled && after.every((tg) => tg.index < app.desiredInstances)) ||
+    (op.type === 'scale' && filled && after.noSurplus) ||
     (op.type === 'update' && op.remaining.length === 0 && op.current === undefined);
   if (done) delete app.operation;
 }
@@ -314,27 +385,72 @@ function mergeTaskGroups(state: AppState, out: Effects): TaskGroup[] {
   return after;
 }
 
-/** Nothing failed, and every taskgroup not placed yet is still waiting for its first placement pass. */
-function awaitingFirstPlacement(taskGroups: readonly TaskGroup[]): boolean {
-  return taskGroups.every(
-    (tg) => (tg.status === 'Pending' && tg.message === WAITING_FOR_OFFER) || isActive(tg),
-  );
+/** {@link AfterDecision} of the merged taskgroups `after`, by walking them. */
+function scanAfter(after: readonly TaskGroup[], desired: number): AfterDecision {
+  const wanted = after.filter((tg) => tg.index < desired);
+  return {
+    noSurplus: wanted.length === after.length,
+    pending: after.filter((tg) => tg.status === 'Pending').length,
+    indexes: new Set(after.map((tg) => tg.index)).size,
+    facts() {
+      const pendingReason = wanted.find((tg) => tg.status === 'Pending')?.message;
+      return applicationStatusFacts({
+        desired,
+        taskGroups: wanted,
+        operating: false,
+        current: 'Staging',
+        ...(pendingReason === undefined ? {} : { pendingReason }),
+      });
+    },
+    awaitingFirstPlacement: () =>
+      wanted.every((tg) => (tg.status === 'Pending' && tg.message === WAITING_FOR_OFFER) || isActive(tg)),
+  };
 }
 
-function applyStatus(app: Application, after: readonly TaskGroup[], ctx: ControllerContext): void {
-  const taskGroups = after.filter((tg) => tg.index < app.desiredInstances);
-  const pendingReason = taskGroups.find((tg) => tg.status === 'Pending')?.message;
-  let { status, message } = applicationStatusOf({
-    desired: app.desiredInstances,
-    taskGroups,
-    operating: app.operation !== undefined && app.operation.type !== 'create',
-    current: app.status,
-    currentMessage: app.message,
-    ...(pendingReason === undefined ? {} : { pendingReason }),
-  });
+/**
+ * {@link AfterDecision} from the summary plus `added`, the new Pending taskgroups of a counted decision (see
+ * {@link countedSummary}: no surplus, nothing ended, and the decision only adds taskgroups at free indexes).
+ */
+function countAfter(summary: AppSummary, added: readonly TaskGroup[], desired: number): AfterDecision {
+  let waiting = summary.pendingMessages.get(WAITING_FOR_OFFER) ?? 0;
+  for (const taskGroup of added) if (taskGroup.message === WAITING_FOR_OFFER) waiting++;
+  const pending = summary.pending.size + added.length;
+  return {
+    noSurplus: true,
+    pending,
+    indexes: summary.indexes.size + added.length,
+    facts() {
+      const count: Partial<Record<TaskGroup['status'], number>> = {};
+      for (const [status, n] of summary.count) count[status] = n;
+      if (added.length > 0) count.Pending = pending;
+      let total = added.length;
+      for (const n of summary.count.values()) total += n;
+      // The first Pending in the app's order: the summary keeps them in that order, new ones come last.
+      const first = summary.pending.values().next().value ?? added[0];
+      return {
+        desired,
+        total,
+        placed: total - pending,
+        count,
+        // Only the Error, Failed and Lost rules read these, and a counted decision has none of them.
+        firstMessage: {},
+        ...(first === undefined ? {} : { pendingReason: first.message }),
+      };
+    },
+    // Nothing is ended, so every taskgroup not Pending is active.
+    awaitingFirstPlacement: () => waiting === pending,
+  };
+}
+
+function applyStatus(app: Application, after: AfterDecision, ctx: ControllerContext): void {
+  // An operation other than a create owns the status (spec/bcs-behaviour.md §2.3 "While Operating…").
+  const operating = app.operation !== undefined && app.operation.type !== 'create';
+  let { status, message } = operating
+    ? { status: app.status, message: app.message }
+    : applicationStatusOfFacts(after.facts());
   // A create is Operating until its taskgroups are placed (spec/bcs-behaviour.md §2.3: Staging → Operating →
   // Deploying → Running); "not enough resources" (Abnormal) only once a placement pass could not place one.
-  if (status === 'Abnormal' && app.operation?.type === 'create' && awaitingFirstPlacement(taskGroups)) {
+  if (status === 'Abnormal' && app.operation?.type === 'create' && after.awaitingFirstPlacement()) {
     status = 'Operating';
     message = `creating: ${WAITING_FOR_OFFER}`;
   }

@@ -1,6 +1,7 @@
 import type { Application } from '../resources/app.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
+import type { AppSummary } from './app-summary.js';
 
 /**
  * An application with everything the engine decides on: its versions and its taskgroups by id. Its own module,
@@ -16,4 +17,9 @@ export interface AppState {
    * application is then shown `Abnormal` with the reason, never scheduled, and may only be deleted.
    */
   readonly quarantine?: string;
+  /**
+   * Counts of `taskGroups` kept up to date by the engine's state, so that the controller's common decision
+   * costs O(changed). Absent on a hand-built state: the controller then walks the taskgroups.
+   */
+  readonly summary?: AppSummary;
 }

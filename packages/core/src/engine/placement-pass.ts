@@ -125,6 +125,17 @@ interface OfferRound {
 /** The round each engine (by its offer pool) is in the middle of, if any. */
 const rounds = new WeakMap<OfferPool, OfferRound>();
 
+/**
+ * Launches handed to the driver between two yields to the event loop at a round's end. A round of 10 000
+ * placements launches them all at once (one ACCEPT per offer); building their LAUNCH_GROUPs and handing them
+ * to the driver (the simulated cluster takes them in the same process) held the event loop for about a
+ * second (issue 9 §0). Yielding every 500, inside the same queue turn, lets requests that need no queue turn
+ * (GETs) be answered meanwhile; nothing else of the engine runs before the round is sent.
+ */
+export const LAUNCHES_PER_YIELD = 500;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** ACCEPTs each used offer of `round` with its launches and DECLINEs the unused ones. */
 async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Promise<void> {
   // Configmaps and secrets are read once per version, when the launches are built.
@@ -134,7 +145,13 @@ async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Prom
     for (const { placement } of launches) versions.add(placement.request.version);
   }
   for (const version of versions) await readDataOnce(engine, version, data);
+  let sinceYield = 0;
   for (const [offerId, launches] of round.launches) {
+    if (sinceYield >= LAUNCHES_PER_YIELD) {
+      sinceYield = 0;
+      await yieldToEventLoop();
+    }
+    sinceYield += launches.length;
     const operations = launches.map((launch) =>
       launchGroupOf(engine, launch, data.get(launch.placement.request.version)),
     );

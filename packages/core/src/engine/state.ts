@@ -7,6 +7,7 @@ import type { Version } from '../resources/version.js';
 import { isLive, STOPPED } from '../status/lifecycle.js';
 import { UNREADABLE_REASON } from '../store/unreadable.js';
 import type { AppState } from './app-state.js';
+import { AppSummary } from './app-summary.js';
 import type { Changes } from './changes.js';
 import { appKey, Collections } from './keys.js';
 import {
@@ -27,6 +28,7 @@ interface HeldApp {
   readonly versions: Map<string, Version>;
   readonly taskGroups: Map<string, TaskGroup>;
   quarantine?: string;
+  readonly summary?: AppSummary;
 }
 
 /**
@@ -86,6 +88,7 @@ export class SchedulerState {
         app,
         versions: new Map(),
         taskGroups: new Map(),
+        summary: new AppSummary(),
         ...(issue === undefined ? {} : { quarantine: issue }),
       });
     }
@@ -141,6 +144,7 @@ export class SchedulerState {
       }
       const taskGroup = value as TaskGroup;
       app.taskGroups.set(taskGroup.id, taskGroup);
+      app.summary?.add(taskGroup);
       state.index(taskGroup);
       state.account(taskGroup, 1);
     }
@@ -179,18 +183,22 @@ export class SchedulerState {
     for (const app of changes.apps.values()) {
       const key = appKey(app.namespace, app.id);
       const current = this.apps.get(key);
-      if (current === undefined) this.apps.set(key, { app, versions: new Map(), taskGroups: new Map() });
+      if (current === undefined)
+        this.apps.set(key, { app, versions: new Map(), taskGroups: new Map(), summary: new AppSummary() });
       else current.app = app;
     }
     for (const version of changes.versions)
       this.apps.get(appKey(version.namespace, version.appId))?.versions.set(version.id, version);
     for (const taskGroup of changes.taskGroups.values()) {
-      const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
-      if (taskGroups === undefined) continue;
+      const owner = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId));
+      if (owner === undefined) continue;
+      const { taskGroups } = owner;
       const previous = taskGroups.get(taskGroup.id);
       this.account(previous, -1);
       if (previous !== undefined) this.untrack(previous);
       taskGroups.set(taskGroup.id, taskGroup);
+      if (previous === undefined) owner.summary?.add(taskGroup);
+      else owner.summary?.replace(previous, taskGroup);
       this.account(taskGroup, 1);
       this.index(taskGroup);
     }
@@ -225,11 +233,12 @@ export class SchedulerState {
   }
 
   private unindex(taskGroup: TaskGroup): void {
-    const taskGroups = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId))?.taskGroups;
-    const stored = taskGroups?.get(taskGroup.id);
+    const owner = this.apps.get(appKey(taskGroup.namespace, taskGroup.appId));
+    const stored = owner?.taskGroups.get(taskGroup.id);
     this.account(stored, -1);
     this.untrack(stored ?? taskGroup);
-    taskGroups?.delete(taskGroup.id);
+    if (stored !== undefined) owner?.summary?.remove(stored);
+    owner?.taskGroups.delete(taskGroup.id);
     this.taskGroupIndex.delete(taskGroup.id);
     for (const task of taskGroup.tasks) this.taskIndex.delete(task.id);
   }

@@ -14,18 +14,21 @@ const LIVE_STATES: ReadonlySet<string> = new Set([
 export type StatusDrainPorts = StateSource & Committer & AppSync & MesosCalls & LogSource;
 
 /**
- * At most this many status updates are applied per store batch: a burst of 100 000 (a large launch) is
- * drained in chunks, so the batch being written, and what it holds in memory, stays bounded (about 250 ms
- * and 75 MB on LevelDB), and the first updates are acknowledged without waiting for the last.
+ * At most this many status updates are applied per store batch, one queue turn each: a burst of 10 000 or
+ * 100 000 (a large launch) is drained in chunks, so a turn, the batch it writes and what it holds in memory
+ * stay bounded (issue 9 §0: 10 000 updates in one batch held every other request for about a second on
+ * LevelDB), and the first updates are acknowledged without waiting for the last. About the size of a create's
+ * fill chunk (`FILL_CHUNK`) and a placement pass (`placementBudget`); the controller's decision after each
+ * chunk costs O(chunk) (see `AppSummary`), so small chunks do not make a large launch quadratic.
  */
-export const MAX_UPDATES_PER_BATCH = 10_000;
+export const MAX_UPDATES_PER_BATCH = 500;
 
 /**
  * The engine's inbox of status updates. Each update is buffered, and one job in the engine's queue drains
  * every update buffered before it ran (up to {@link MAX_UPDATES_PER_BATCH}; the rest get the next job, queued
- * at once). A launch of 100 000 taskgroups brings 100 000 STARTING updates at once; drained together they
- * cost a few store batches and controller runs instead of 100 000 of each, which made a large application's
- * start O(n²). An update thus takes effect no later than its turn in the queue, and never before an update
+ * after `setImmediate`, so requests that arrived meanwhile queue their work first). A launch of 100 000
+ * taskgroups brings 100 000 STARTING updates at once; drained together they cost 200 store batches and
+ * controller runs instead of 100 000 of each, which made a large application's start O(n²). An update thus takes effect no later than its turn in the queue, and never before an update
  * that arrived earlier.
  */
 export class StatusUpdateBuffer {
@@ -53,8 +56,16 @@ export class StatusUpdateBuffer {
   private drain(): Promise<void> {
     this.queued = false;
     const statuses = this.updates.splice(0, MAX_UPDATES_PER_BATCH);
-    // The rest is drained by a job of its own, behind whatever was queued meanwhile.
-    if (this.updates.length > 0) this.queueDrain();
+    // The rest is drained by a job of its own, queued once the event loop has taken in what arrived
+    // meanwhile (requests, timers), so it runs behind their work. `queued` stays set until then: updates
+    // pushed in between join that job instead of queueing another.
+    if (this.updates.length > 0) {
+      this.queued = true;
+      setImmediate(() => {
+        this.queued = false;
+        this.queueDrain();
+      });
+    }
     return drainStatusUpdates(this.engine, statuses);
   }
 }

@@ -151,7 +151,14 @@ export function applicationStatusOf(input: ApplicationStatusInput): ApplicationS
   if (input.operating || input.rolling === true) {
     return { status: input.current, message: input.currentMessage ?? '' };
   }
-  const facts = applicationStatusFacts(input);
+  return applicationStatusOfFacts(applicationStatusFacts(input));
+}
+
+/**
+ * The status and message the first rule of {@link APPLICATION_STATUS_RULES} that holds for `facts` gives
+ * (what {@link applicationStatusOf} does when not operating): for a caller that keeps the counts itself.
+ */
+export function applicationStatusOfFacts(facts: ApplicationStatusFacts): ApplicationStatusResult {
   const rule = APPLICATION_STATUS_RULES.find((r) => r.when(facts)) as ApplicationStatusRule;
   return { status: rule.status, message: rule.message(facts) };
 }

@@ -2,6 +2,9 @@ import type { BatchOp, StateView, TaskGroup } from '@bcs/core';
 import { isLive } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AppSummary } from '../../src/engine/app-summary.js';
+import { LAUNCHES_PER_YIELD } from '../../src/engine/placement-pass.js';
+import { MAX_UPDATES_PER_BATCH } from '../../src/engine/status-drain.js';
 import { createHarness, type Harness, smallApp } from './harness.js';
 
 let h: Harness;
@@ -42,6 +45,17 @@ function expectIndexesMatchScan(state: StateView): void {
   for (const tg of [...pending, ...state.live.values(), ...state.killing.values()]) {
     expect(state.findTaskGroup(tg.id)?.taskGroup).toBe(tg);
   }
+  // Each application's summary equals one counted afresh over its taskgroups, in their order.
+  for (const app of state.apps.values()) {
+    const counted = new AppSummary();
+    for (const tg of app.taskGroups.values()) counted.add(tg);
+    const kept = app.summary!;
+    expect(new Map(kept.count)).toEqual(new Map(counted.count));
+    expect(new Map(kept.indexes)).toEqual(new Map(counted.indexes));
+    expect([...kept.pending.keys()]).toEqual([...counted.pending.keys()]);
+    expect(kept.ended).toBe(counted.ended);
+    expect(kept.maxIndex()).toBe(counted.maxIndex());
+  }
 }
 
 describe('status updates that arrive together', () => {
@@ -62,6 +76,74 @@ describe('status updates that arrive together', () => {
     const firstAck = h.cluster.calls.findIndex((c) => c.type === 'ACKNOWLEDGE');
     expect(firstAck).toBeGreaterThanOrEqual(starting[0]!.callsBefore);
     expect(h.cluster.calls.filter((c) => c.type === 'ACKNOWLEDGE')).toHaveLength(40);
+  });
+
+  it('in a burst larger than a chunk are stored in chunks, one queue turn each, and all acknowledged', async () => {
+    const recorded = recordingStore(() => h?.cluster.calls.length ?? 0);
+    h = await createHarness({ agents: 20, startupMs: 0, store: recorded.store });
+    const instances = MAX_UPDATES_PER_BATCH + 100;
+    await h.apps.create(
+      NS,
+      smallApp({ spec: { instance: instances } }, { resources: { limits: { cpu: '0.01', memory: '10' } } }),
+    );
+    for (let t = 0; t < 20_000; t += 500) {
+      await h.advance(500);
+      if (h.apps.get(NS, 'app-test').taskGroups.every((tg) => tg.status === 'Running')) break;
+    }
+    expect(h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.status === 'Running')).toHaveLength(
+      instances,
+    );
+    const sizes = recorded.batches.map((b) => taskGroupsIn(b.ops, 'Starting').length).filter((n) => n > 0);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_UPDATES_PER_BATCH);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(instances);
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(h.cluster.calls.filter((c) => c.type === 'ACKNOWLEDGE').length).toBeGreaterThanOrEqual(
+      2 * instances,
+    );
+    expectIndexesMatchScan(h.engine.state);
+  });
+});
+
+describe("a round's launches", () => {
+  it('are handed to the driver with a yield to the event loop every LAUNCHES_PER_YIELD', async () => {
+    h = await createHarness({ agents: 20, startupMs: 0 });
+    // Counts event-loop turns: without a yield, every ACCEPT of a round is sent in the same turn.
+    let turn = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turn++;
+      setImmediate(spin);
+    };
+    spin();
+    const accepts: { turn: number; launches: number }[] = [];
+    const call = h.cluster.call.bind(h.cluster);
+    h.cluster.call = (c) => {
+      if (c.type === 'ACCEPT') {
+        const launches = c.accept.operations.reduce(
+          (n, op) => n + (op.type === 'LAUNCH_GROUP' ? op.launch_group.task_group.tasks.length : 0),
+          0,
+        );
+        accepts.push({ turn, launches });
+      }
+      return call(c);
+    };
+    const instances = 2 * LAUNCHES_PER_YIELD + 100;
+    await h.apps.create(
+      NS,
+      smallApp({ spec: { instance: instances } }, { resources: { limits: { cpu: '0.01', memory: '10' } } }),
+    );
+    const launchedSoFar = () => accepts.reduce((n, a) => n + a.launches, 0);
+    for (let t = 0; t < 20_000 && launchedSoFar() < instances; t += 500) await h.advance(500);
+    spinning = false;
+    const launched = accepts.reduce((n, a) => n + a.launches, 0);
+    expect(launched).toBe(instances);
+    const perTurn = new Map<number, number>();
+    for (const a of accepts) perTurn.set(a.turn, (perTurn.get(a.turn) ?? 0) + a.launches);
+    // More than a yield's worth in the round, sent over several turns of the event loop.
+    expect(perTurn.size).toBeGreaterThanOrEqual(2);
+    const largestOffer = Math.max(...accepts.map((a) => a.launches));
+    for (const n of perTurn.values()) expect(n).toBeLessThan(LAUNCHES_PER_YIELD + largestOffer);
   });
 });
 
