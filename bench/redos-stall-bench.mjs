@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from './server-process.mjs';
 import { benchApplication, median, NAMESPACE } from './sim-scheduler.mjs';
-import { openLoop, quantile } from './stall-bench.mjs';
+import { latencySummary, openLoop } from './stall-bench.mjs';
 
 const CLUSTER_ID = 'BCS-BENCH-00001';
 const HEADERS = { 'BCS-ClusterID': CLUSTER_ID, 'content-type': 'application/json' };
@@ -99,11 +99,7 @@ export async function redosStallRun({ agents, rate, windowMs, redos }) {
     }
     return {
       load,
-      gets: latencies.length,
-      p50: quantile(latencies, 0.5),
-      p99: quantile(latencies, 0.99),
-      p999: quantile(latencies, 0.999),
-      max: latencies.at(-1),
+      ...latencySummary(latencies),
       over100: latencies.filter((ms) => ms > 100).length,
       postMs,
       pending,

@@ -33,6 +33,17 @@ export function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/** The count, p50, p99, p99.9 and max of sorted latencies (ms). */
+export function latencySummary(sorted) {
+  return {
+    gets: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    p999: quantile(sorted, 0.999),
+    max: sorted.at(-1),
+  };
+}
+
 /**
  * Sends `GET path` every `1000 / rate` ms for `windowMs`, each on its own (open loop); resolves to the
  * latencies in ms, each from the request's scheduled time to its answer.
@@ -87,11 +98,7 @@ export async function stallRun({ agents, instances, rate, windowMs, create }) {
     const latencies = (await loop).sort((a, b) => a - b);
     return {
       load: loadavg()[0],
-      gets: latencies.length,
-      p50: quantile(latencies, 0.5),
-      p99: quantile(latencies, 0.99),
-      p999: quantile(latencies, 0.999),
-      max: latencies.at(-1),
+      ...latencySummary(latencies),
       postMs,
     };
   } finally {
