@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Collections, type Logger, type Version } from '@bcs/core';
+import { Collections, type Version } from '@bcs/core';
 import { createLevelStore } from '@bcs/store-level';
 import { anApplication } from '@bcs/testing/builders';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/index.js';
+import { recordingLogger } from './helpers/recording-logger.js';
 
 // issue 9 §0: "the server then fails the same way on every restart on that data dir, before it prints
 // `listening`". A data dir holding an application with `instance: 1e9`, as the code before the bounds wrote
@@ -22,11 +23,6 @@ afterEach(async () => {
   server = undefined;
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
-
-function recordingLogger(lines: Record<string, unknown>[]): Logger {
-  const keep = (fields: object) => lines.push(fields as Record<string, unknown>);
-  return { debug() {}, info() {}, warn() {}, error: keep };
-}
 
 const get = (s: RunningServer, path: string) =>
   request(s.app.callback()).get(path).set('BCS-ClusterID', CLUSTER_ID);

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@bcs/core';
 import { aConfigMap, aDeployment, anApplication } from '@bcs/testing/builders';
 import { ClassicLevel } from 'classic-level';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/index.js';
+import { recordingLogger } from './helpers/recording-logger.js';
 
 // issue 9 §0: "A record that cannot be loaded never prevents the server from starting." Here the records are not
 // even JSON: garbage text written into LevelDB behind the store's back (a torn or foreign write), under an
@@ -25,11 +25,6 @@ afterEach(async () => {
   server = undefined;
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
-
-function recordingLogger(lines: Record<string, unknown>[]): Logger {
-  const keep = (fields: object) => lines.push(fields as Record<string, unknown>);
-  return { debug() {}, info() {}, warn() {}, error: keep };
-}
 
 const call = (s: RunningServer) => ({
   get: (path: string) => request(s.app.callback()).get(`${V4}${path}`).set('BCS-ClusterID', CLUSTER_ID),
