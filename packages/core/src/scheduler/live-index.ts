@@ -48,11 +48,31 @@ export class LiveIndex {
   /** `labelKey\0labelValue` → hostname → app → count. */
   private byLabel: Map<string, Map<string, Map<string, number>>> | undefined;
 
+  /** The taskgroups given to the constructor, indexed on first use (see `ensure`); undefined once indexed. */
+  private source: readonly TaskGroup[] | undefined;
+  /** How many of `source` were given: the caller may append to its array afterwards. */
+  private readonly sourceLength: number;
+  /** Placements added before the first query, applied by `ensure` after `source`. */
+  private queued: Parameters<LiveIndex['add']>[] = [];
+
   constructor(
     live: readonly TaskGroup[],
     private readonly appLabels: AppLabels,
   ) {
-    for (const tg of live) {
+    // Indexed on first use: a placement pass creates a context per application, and most applications have no
+    // constraint that asks (with 20 000 live taskgroups, indexing them all in every pass cost a visible share
+    // of a large create).
+    this.source = live;
+    this.sourceLength = live.length;
+  }
+
+  /** Indexes the constructor's taskgroups, once. */
+  private ensure(): void {
+    const live = this.source;
+    if (live === undefined) return;
+    this.source = undefined;
+    for (let i = 0; i < this.sourceLength; i++) {
+      const tg = live[i]!;
       if (!isLive(tg)) continue;
       const app = appKey(tg.namespace, tg.appId);
       this.appOf(app).entries.push({
@@ -62,15 +82,20 @@ export class LiveIndex {
       });
       this.hosts.push({ app, hostname: tg.hostname as string, labels: undefined });
     }
+    const queued = this.queued;
+    this.queued = [];
+    for (const args of queued) this.add(...args);
   }
 
   /** Live taskgroups of `app`. */
   liveCount(app: string): number {
+    this.ensure();
     return this.apps.get(app)?.entries.length ?? 0;
   }
 
   /** Live taskgroups of `app` whose attribute `name` has the value `key` (a {@link valueKey}). */
   valueCount(app: string, name: string, key: string): number {
+    this.ensure();
     const live = this.apps.get(app);
     if (live === undefined) return 0;
     let values = live.byAttr.get(name);
@@ -87,6 +112,7 @@ export class LiveIndex {
    * on `hostname` (EXCLUDE, §3.4). Applications without known labels match nothing.
    */
   excludedBy(labelKey: string, labelValue: string, hostname: string, app: string): boolean {
+    this.ensure();
     const apps = this.labelIndex().get(`${labelKey}\0${labelValue}`)?.get(hostname);
     if (apps === undefined) return false;
     return apps.size > 1 || !apps.has(app);
@@ -100,6 +126,10 @@ export class LiveIndex {
     attributes: CapturedAttributes,
     labels: Readonly<Record<string, string>>,
   ): void {
+    if (this.source !== undefined) {
+      this.queued.push([app, hostname, agentIp, attributes, labels]);
+      return;
+    }
     const live = this.appOf(app);
     const entry: Entry = { hostname, agentIp, attributes };
     live.entries.push(entry);

@@ -54,4 +54,17 @@ describe('LiveIndex', () => {
     expect(index.excludedBy('tier', 'data', 'n1', 'ns/db')).toBe(false);
     expect(asked).toEqual(['ns/db']);
   });
+
+  it('counts placements added before its first query, and not what the caller appends to its array later', () => {
+    const live = [aTaskGroup({ attributes: { City: 'sz' } })];
+    const index = new LiveIndex(live, () => undefined);
+    index.add('ns/web', 'node-2', undefined, { City: 'sz' }, {});
+    index.add('ns/web', 'node-3', undefined, { City: 'gz' }, {});
+    live.push(aTaskGroup({ index: 5, attributes: { City: 'sz' } }));
+    expect(index.liveCount('ns/web')).toBe(3);
+    expect(index.valueCount('ns/web', 'City', valueKey('sz'))).toBe(2);
+    expect(index.valueCount('ns/web', 'City', valueKey('gz'))).toBe(1);
+    index.add('ns/web', 'node-4', undefined, { City: 'gz' }, {});
+    expect(index.valueCount('ns/web', 'City', valueKey('gz'))).toBe(2);
+  });
 });
