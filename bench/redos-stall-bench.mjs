@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from './server-process.mjs';
 import { benchApplication, median, NAMESPACE } from './sim-scheduler.mjs';
-import { latencySummary, openLoop } from './stall-bench.mjs';
+import { latencyMedians, latencySummary, openLoop } from './stall-bench.mjs';
 
 const CLUSTER_ID = 'BCS-BENCH-00001';
 const HEADERS = { 'BCS-ClusterID': CLUSTER_ID, 'content-type': 'application/json' };
@@ -133,13 +133,7 @@ export async function runRedosStallBench({
     const med = (key) => median(list.map((s) => s[key]));
     return {
       redos: kind === 'redos',
-      gets: med('gets'),
-      load: med('load'),
-      p50: med('p50'),
-      p99: med('p99'),
-      p999: med('p999'),
-      max: med('max'),
-      worstMax: Math.max(...list.map((s) => s.max)),
+      ...latencyMedians(list),
       over100: list.reduce((n, s) => n + s.over100, 0),
       allGets: list.reduce((n, s) => n + s.gets, 0),
       postMs: kind === 'redos' ? med('postMs') : undefined,

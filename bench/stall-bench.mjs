@@ -33,6 +33,20 @@ export function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/** The medians over `samples` (each a {@link latencySummary} with `load`), and the worst max of any. */
+export function latencyMedians(samples) {
+  const med = (key) => median(samples.map((s) => s[key]));
+  return {
+    gets: med('gets'),
+    load: med('load'),
+    p50: med('p50'),
+    p99: med('p99'),
+    p999: med('p999'),
+    max: med('max'),
+    worstMax: Math.max(...samples.map((s) => s.max)),
+  };
+}
+
 /** The count, p50, p99, p99.9 and max of sorted latencies (ms). */
 export function latencySummary(sorted) {
   return {
@@ -124,17 +138,10 @@ export async function runStallBench({
       log(`stall ${create ? 'create' : 'idle'} run ${run + 1}: ${JSON.stringify(sample)}`);
       samples.push(sample);
     }
-    const med = (key) => median(samples.map((s) => s[key]));
     rows.push({
       create,
-      gets: med('gets'),
-      load: med('load'),
-      p50: med('p50'),
-      p99: med('p99'),
-      p999: med('p999'),
-      max: med('max'),
-      worstMax: Math.max(...samples.map((s) => s.max)),
-      postMs: create ? med('postMs') : undefined,
+      ...latencyMedians(samples),
+      postMs: create ? median(samples.map((s) => s.postMs)) : undefined,
     });
   }
   return { runs, agents, instances, rate, windowMs, rows };
