@@ -317,8 +317,34 @@ export type MesosEventListener = (event: MesosEvent) => void;
 export interface MesosDriver extends AsyncDisposable {
   subscribe(framework: MesosFrameworkInfo, listener: MesosEventListener): Promise<void>;
   call(call: MesosCall): Promise<void>;
+  /** The link to the master now, for operators (`GET cluster/endpoints`, logs). Optional: fakes may omit it. */
+  status?(): MesosLinkStatus;
   /** Closes the stream (the framework stays registered until its failover timeout). Idempotent. */
   dispose(): Promise<void>;
+}
+
+/**
+ * The state of a driver's link to the master.
+ *
+ * - `connecting`: the first SUBSCRIBE is under way; `reconnecting`: the link was lost (an ERROR event, a closed
+ *   stream, a silent stream, a refused call) and a re-SUBSCRIBE is pending, with back-off.
+ * - `subscribed`: SUBSCRIBED arrived on the current stream; calls may be sent.
+ * - `removed`: the master removed the framework (its failover timeout expired, or it was torn down). The driver
+ *   stops: subscribing again would create a new framework and orphan every task the store still holds.
+ * - `closed`: `dispose()` was called.
+ */
+export interface MesosLinkStatus {
+  readonly state: 'connecting' | 'subscribed' | 'reconnecting' | 'removed' | 'closed';
+  /** The master in use (or last tried), e.g. `http://10.0.0.1:5050`; `in-process` for a simulated cluster. */
+  readonly master: string;
+  /** Epoch ms of the last transition. */
+  readonly since: number;
+  /** The framework id once known. */
+  readonly frameworkId?: string;
+  /** Why the link is not `subscribed`, when known (the master's message, a socket error). */
+  readonly lastError?: string;
+  /** Failed SUBSCRIBE attempts since the last success. */
+  readonly attempts?: number;
 }
 
 export const MesosDriverToken = createToken<MesosDriver>('MesosDriver');
