@@ -15,7 +15,14 @@ export {
 } from './deployments/deployment-controller.js';
 export * from './deployments/record.js';
 export * from './engine/app-controller.js';
-export { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
+export {
+  type EngineLinkStatus,
+  type EngineOptions,
+  EngineOptionsToken,
+  NO_FRAMEWORK_ID_REASON,
+  RECONCILE_CHUNK,
+  SchedulerEngine,
+} from './engine/engine.js';
 export * from './engine/keys.js';
 export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';

@@ -6,6 +6,7 @@ import {
   type MesosEvent,
   type MesosEventListener,
   type MesosFrameworkInfo,
+  type MesosLinkStatus,
   type MesosOffer,
   type MesosTaskState,
   type MesosTaskStatus,
@@ -63,6 +64,8 @@ export class SimulatedCluster implements MesosDriver {
   #stream: EventStream | undefined;
   #persisting = false;
   #opening: Promise<void> | undefined;
+  /** The link as `status()` reports it: its state and since when (epoch ms). */
+  #link: { state: MesosLinkStatus['state']; since: number; lastError?: string };
 
   constructor(options: SimulatedClusterOptions) {
     this.#settings = resolveSettings(options);
@@ -74,6 +77,7 @@ export class SimulatedCluster implements MesosDriver {
       options.store === undefined ? undefined : new SimPersistence(options.store, options.logger);
     this.#state = emptyState(this.#prng.uuidText());
     this.#ctx = this.#createContext();
+    this.#link = { state: 'connecting', since: options.clock.now() };
     this.#effects = {
       revive: () => this.#revive(),
       teardown: () => this.#teardown(),
@@ -127,6 +131,7 @@ export class SimulatedCluster implements MesosDriver {
     const requested = framework.id?.value;
     if (requested !== undefined && this.#state.removedFrameworks.has(requested)) {
       stream.end({ type: 'ERROR', error: { message: 'Framework has been removed' } });
+      this.#setLink('removed', 'Framework has been removed');
       return;
     }
     const id = requested ?? `${this.masterId}-${String(this.#state.counters.framework++).padStart(4, '0')}`;
@@ -135,6 +140,7 @@ export class SimulatedCluster implements MesosDriver {
     this.#ctx.touchMeta();
     for (const agent of this.#state.agents.values()) agent.filter = undefined;
     this.#stream = stream;
+    this.#setLink('subscribed');
     stream.push({ type: 'SUBSCRIBED', subscribed: subscribedBody(this.masterId, id) });
     stream.push(HEARTBEAT);
     resendHeads(this.#ctx);
@@ -162,12 +168,32 @@ export class SimulatedCluster implements MesosDriver {
   /** Closes the stream (queued events are dropped) and waits for pending store writes. Idempotent. */
   async dispose(): Promise<void> {
     this.#endStream();
+    this.#setLink('closed');
     if (this.#persisting) await this.#persistence?.flushed();
   }
 
   /** Same as `dispose()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
+  }
+
+  /**
+   * The link as a driver reports it (`master` is `in-process`): `subscribed` from SUBSCRIBED on, `removed`
+   * after a subscribe with a torn-down id, `closed` after `dispose()`, `connecting` before the first subscribe.
+   */
+  status(): MesosLinkStatus {
+    const frameworkId = this.#state.framework?.id;
+    return {
+      state: this.#link.state,
+      master: 'in-process',
+      since: this.#link.since,
+      ...(frameworkId === undefined ? {} : { frameworkId }),
+      ...(this.#link.lastError === undefined ? {} : { lastError: this.#link.lastError }),
+    };
+  }
+
+  #setLink(state: MesosLinkStatus['state'], lastError?: string): void {
+    this.#link = { state, since: this.#clock.now(), ...(lastError === undefined ? {} : { lastError }) };
   }
 
   /** Every agent, in id order of creation. */
@@ -336,6 +362,7 @@ export class SimulatedCluster implements MesosDriver {
     this.#removeFramework();
     this.#stream?.end();
     this.#stream = undefined;
+    this.#setLink('removed', 'Framework has been torn down');
     this.#timeline.pause();
   }
 

@@ -10,12 +10,16 @@ import {
   type MesosDriver,
   MesosDriverToken,
   type MesosEvent,
+  type MesosFrameworkInfo,
+  type MesosId,
+  type MesosLinkStatus,
   type MesosOffer,
 } from '../ports/mesos-driver.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
+import { isLive } from '../status/lifecycle.js';
 import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { type ControllerContext, decideApp } from './app-controller.js';
@@ -30,6 +34,7 @@ import type {
   CommitFeed,
   Committer,
   EngineQueue,
+  ExecutorMode,
   LogSource,
   MesosCalls,
   OfferPool,
@@ -40,25 +45,99 @@ import type {
 import { type AppState, Changes, recordDecision, SchedulerState } from './state.js';
 import { StatusUpdateBuffer } from './status-drain.js';
 
+export type { ExecutorMode } from './ports.js';
+
 /** Settings of the scheduler engine. */
 export interface EngineOptions {
   /** The Mesos cluster name embedded in ids (spec/bcs-behaviour.md §1.3). Default `Unnamed`. */
   readonly clusterName?: string;
-  /** Framework name and user sent with SUBSCRIBE. */
+  /** Framework name sent with SUBSCRIBE. Default `bcs-scheduler`. */
   readonly frameworkName?: string;
+  /** Framework user sent with SUBSCRIBE. Default `root`. */
   readonly frameworkUser?: string;
-  /** Housekeeping period: back-offs, kill escalation, retries. Default 1000 ms. */
+  /** Housekeeping period: back-offs, kill escalation, retries, offer expiry. Default 1000 ms. */
   readonly tickMs?: number;
   /** Implicit reconciliation period. Default 10 min. */
   readonly reconcileIntervalMs?: number;
   /** Seconds an unusable offer is refused for. Default 5. */
   readonly declineRefuseSeconds?: number;
+  /** Seconds Mesos keeps the framework's tasks after the scheduler disconnects. Default 604 800 (7 days). */
+  readonly failoverTimeoutSeconds?: number;
+  /** The framework's role (`roles: [role]` with `MULTI_ROLE`). Default `*`. */
+  readonly role?: string;
+  /** FrameworkInfo `hostname` (where the scheduler runs). */
+  readonly hostname?: string;
+  /** FrameworkInfo `webui_url` (this scheduler's API). */
+  readonly webuiUrl?: string;
+  /**
+   * Whether the scheduler may register as a new framework while the store holds taskgroups that were placed
+   * (no stored framework id, or the master removed the framework). Default false: it refuses, logs an error and
+   * `link()` says why, since a new framework id orphans every task the old one runs (Marathon #1292).
+   */
+  readonly allowNewFramework?: boolean;
+  /** How taskgroups are launched and killed. Default `{ kind: 'default' }`. */
+  readonly executor?: ExecutorMode;
+  /** An offer held (not used by a placement pass) longer than this is declined by the next tick. Default 30 s. */
+  readonly offerMaxHoldMs?: number;
+  /**
+   * Back-off of explicit reconciliation after every SUBSCRIBED: unanswered tasks are asked again after
+   * `initialMs`, doubling up to `maxMs`. Default 1 s → 60 s.
+   */
+  readonly reconcileRetry?: { readonly initialMs?: number; readonly maxMs?: number };
 }
+
+/** {@link EngineOptions} with the defaults applied. */
+interface ResolvedEngineOptions {
+  readonly clusterName: string;
+  readonly frameworkName: string;
+  readonly frameworkUser: string;
+  readonly tickMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly declineRefuseSeconds: number;
+  readonly failoverTimeoutSeconds: number;
+  readonly role: string;
+  readonly hostname: string | undefined;
+  readonly webuiUrl: string | undefined;
+  readonly allowNewFramework: boolean;
+  readonly executor: ExecutorMode;
+  readonly offerMaxHoldMs: number;
+  readonly reconcileRetry: { readonly initialMs: number; readonly maxMs: number };
+}
+
+/** What `SchedulerEngine.link()` answers: the driver's link, or the engine's own refusal to subscribe. */
+export type EngineLinkStatus = MesosLinkStatus & {
+  /** Why the scheduler does not (or no longer) run its framework, e.g. a refused new framework id. */
+  readonly reason?: string;
+};
 
 export const EngineOptionsToken = createToken<EngineOptions>('EngineOptions');
 
 /** Mesos failover timeout: a week, as the original (spec/bcs-behaviour.md §13.2). */
 const FAILOVER_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** An ERROR event saying the master removed the framework ("Framework has been removed"). */
+const REMOVED_MESSAGE = /\bremoved\b/i;
+
+/** Tasks per explicit RECONCILE call; each call is a queue turn of its own. */
+export const RECONCILE_CHUNK = 1000;
+
+/** Why the engine does not subscribe without a framework id while the store holds placed taskgroups. */
+export const NO_FRAMEWORK_ID_REASON =
+  'the store holds taskgroups placed by a framework but no framework id: registering a new framework would orphan their tasks (start with allowNewFramework to do it anyway)';
+
+/**
+ * An explicit reconciliation in progress (spec/mesos-v1.md §8): the tasks asked about and not answered since
+ * the SUBSCRIBED that started it, asked again with back-off until every one has had an update.
+ */
+interface Reconciliation {
+  /** task id → agent id of the tasks still unanswered (`undefined` until the first round is built). */
+  pending: Map<string, string> | undefined;
+  /** Task ids with an update since the SUBSCRIBED, not yet taken out of `pending`. */
+  readonly answered: Set<string>;
+  /** The wait before the next round. */
+  delayMs: number;
+  cancel: CancelTimer | undefined;
+}
 
 /**
  * The scheduler engine: keeps applications at their desired state on the Mesos cluster behind the driver.
@@ -99,6 +178,8 @@ export class SchedulerEngine
   private currentFrameworkId: string | undefined;
   /** Offers received and not yet used by a placement pass, by offer id. */
   private readonly offers = new Map<string, MesosOffer>();
+  /** When each offer of {@link offers} arrived (epoch ms), in arrival order: held too long, it is declined. */
+  private readonly offerReceivedAt = new Map<string, number>();
   /**
    * The latest offer of every agent seen, by agent id, with when it arrived (epoch ms) and what the
    * scheduler's taskgroups used there at that moment (offer + that = the agent's total): cluster views.
@@ -114,6 +195,19 @@ export class SchedulerEngine
   private disposed = false;
   private cancelTick: CancelTimer | undefined;
   private lastReconcileAt = 0;
+  /** The explicit reconciliation since the latest SUBSCRIBED, while tasks are unanswered. */
+  private reconciliation: Reconciliation | undefined;
+  /** Set once the first SUBSCRIBED was handled (re-subscribes skip the start-up work). */
+  private subscribedOnce = false;
+  /** Epoch ms of the engine's last link transition (for drivers without `status()`). */
+  private linkSince = 0;
+  /**
+   * Set when the engine does not run its framework: it refused to register a new one, or the master removed
+   * it. No call is sent meanwhile; `link()` reports it.
+   */
+  private refusal:
+    | { readonly reason: string; readonly since: number; readonly lastError?: string }
+    | undefined;
   private compactedThrough = 0;
   private placementScheduled = false;
   /** Called after every commit (see {@link onCommit}). */
@@ -124,7 +218,7 @@ export class SchedulerEngine
   private readonly badSettings = new Set<string>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
-  private readonly options: Required<EngineOptions>;
+  private readonly options: ResolvedEngineOptions;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
@@ -137,11 +231,22 @@ export class SchedulerEngine
   ) {
     this.options = {
       clusterName: options.clusterName ?? 'Unnamed',
-      frameworkName: options.frameworkName ?? 'bcs',
+      frameworkName: options.frameworkName ?? 'bcs-scheduler',
       frameworkUser: options.frameworkUser ?? 'root',
       tickMs: options.tickMs ?? 1000,
       reconcileIntervalMs: options.reconcileIntervalMs ?? 10 * 60_000,
       declineRefuseSeconds: options.declineRefuseSeconds ?? 5,
+      failoverTimeoutSeconds: options.failoverTimeoutSeconds ?? FAILOVER_TIMEOUT_SECONDS,
+      role: options.role ?? '*',
+      hostname: options.hostname,
+      webuiUrl: options.webuiUrl,
+      allowNewFramework: options.allowNewFramework ?? false,
+      executor: options.executor ?? { kind: 'default' },
+      offerMaxHoldMs: options.offerMaxHoldMs ?? 30_000,
+      reconcileRetry: {
+        initialMs: options.reconcileRetry?.initialMs ?? 1000,
+        maxMs: options.reconcileRetry?.maxMs ?? 60_000,
+      },
     };
   }
 
@@ -170,11 +275,41 @@ export class SchedulerEngine
     return this.options.declineRefuseSeconds;
   }
 
+  /** How taskgroups are launched and killed. */
+  get executor(): ExecutorMode {
+    return this.options.executor;
+  }
+
   /** Every offer received and not used yet, taken out of the pool (placement passes). Inside the queue. */
   takeOffers(): MesosOffer[] {
     const offers = [...this.offers.values()];
     this.offers.clear();
+    this.offerReceivedAt.clear();
     return offers;
+  }
+
+  /**
+   * The link to the Mesos master, for operators (`GET cluster/endpoints`): the driver's own status when it
+   * has one, with the framework id; `removed` with a `reason` when the engine does not run its framework (it
+   * refused to register a new one while the store holds placed taskgroups, or the master removed it).
+   */
+  link(): EngineLinkStatus {
+    const driver = this.driver.status?.();
+    const base: MesosLinkStatus = driver ?? {
+      state: this.disposed ? 'closed' : this.subscribedOnce ? 'subscribed' : 'connecting',
+      master: 'unknown',
+      since: this.linkSince,
+    };
+    const frameworkId = this.currentFrameworkId ?? driver?.frameworkId;
+    const withId = { ...base, ...(frameworkId === undefined ? {} : { frameworkId }) };
+    if (this.refusal === undefined) return withId;
+    return {
+      ...withId,
+      state: 'removed',
+      since: this.refusal.since,
+      reason: this.refusal.reason,
+      ...(this.refusal.lastError === undefined ? {} : { lastError: this.refusal.lastError }),
+    };
   }
 
   /** Loads the store and subscribes to Mesos. Idempotent. */
@@ -185,23 +320,53 @@ export class SchedulerEngine
     await this.events.load();
     this.currentFrameworkId = await this.storedFrameworkId();
     await this.refreshAgentSettings();
-    await this.driver.subscribe(
-      {
-        ...(this.frameworkId === undefined ? {} : { id: { value: this.frameworkId } }),
-        user: this.options.frameworkUser,
-        name: this.options.frameworkName,
-        failover_timeout: FAILOVER_TIMEOUT_SECONDS,
-        checkpoint: true,
-        capabilities: [{ type: 'TASK_KILLING_STATE' }],
-      },
-      (event) => this.receive(event),
-    );
+    this.linkSince = this.clock.now();
+    if (this.frameworkId === undefined && !this.options.allowNewFramework && this.holdsPlacedTaskGroups()) {
+      this.refuse(NO_FRAMEWORK_ID_REASON);
+    } else {
+      await this.driver.subscribe(this.frameworkInfo(), (event) => this.receive(event));
+    }
     this.scheduleTick();
   }
 
   /**
+   * The FrameworkInfo of every SUBSCRIBE (spec/mesos-v1.md §4): the stored id when there is one, `roles` with
+   * `MULTI_ROLE` (offers then carry `allocation_info`, which the master fills in on ACCEPT), `PARTITION_AWARE`
+   * (TASK_UNREACHABLE, TASK_GONE, … instead of TASK_LOST) and `TASK_KILLING_STATE`.
+   */
+  frameworkInfo(): MesosFrameworkInfo {
+    const { options } = this;
+    return {
+      ...(this.frameworkId === undefined ? {} : { id: { value: this.frameworkId } }),
+      user: options.frameworkUser,
+      name: options.frameworkName,
+      roles: [options.role],
+      ...(options.hostname === undefined ? {} : { hostname: options.hostname }),
+      ...(options.webuiUrl === undefined ? {} : { webui_url: options.webuiUrl }),
+      failover_timeout: options.failoverTimeoutSeconds,
+      checkpoint: true,
+      capabilities: [{ type: 'MULTI_ROLE' }, { type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }],
+    };
+  }
+
+  /** Whether any stored taskgroup was placed on an agent (a framework may run its tasks). */
+  private holdsPlacedTaskGroups(): boolean {
+    for (const { taskGroup } of this.state.allTaskGroups()) if (taskGroup.agentId !== undefined) return true;
+    return false;
+  }
+
+  /** Stops running the framework for `reason` (logged once); `link()` reports it. */
+  private refuse(reason: string, lastError?: string): void {
+    if (this.refusal?.reason === reason) return;
+    this.refusal = { reason, since: this.clock.now(), ...(lastError === undefined ? {} : { lastError }) };
+    const fields = { frameworkId: this.currentFrameworkId, reason };
+    this.logger.error(fields, 'not running the Mesos framework: nothing is launched, killed or deleted');
+  }
+
+  /**
    * The framework id stored at the last SUBSCRIBED. An unreadable record is logged and read as none: the
-   * scheduler registers as a new framework, and the new id replaces the record.
+   * scheduler then registers as a new framework (the new id replaces the record) only when the store holds no
+   * placed taskgroup or `allowNewFramework` is set (see `start`).
    */
   private async storedFrameworkId(): Promise<string | undefined> {
     try {
@@ -209,7 +374,7 @@ export class SchedulerEngine
     } catch (error) {
       if (!isBcsError(error) || error.code !== ErrorCode.Unreadable) throw error;
       const fields = { collection: Collections.framework, key: FRAMEWORK_ID_KEY, reason: UNREADABLE_REASON };
-      this.logger.error(fields, 'record unreadable: registering as a new framework');
+      this.logger.error(fields, 'record unreadable: read as no framework id');
       return undefined;
     }
   }
@@ -230,6 +395,7 @@ export class SchedulerEngine
     await this.queue;
     this.disposed = true;
     this.cancelTick?.();
+    this.reconciliation?.cancel?.();
     await this.driver.dispose();
   }
 
@@ -318,8 +484,12 @@ export class SchedulerEngine
     return () => this.commitListeners.delete(listener);
   }
 
-  /** Sends a call; a failure is logged, never thrown (calls are at-most-once; reconciliation repairs). */
+  /**
+   * Sends a call; a failure is logged, never thrown (calls are at-most-once; reconciliation repairs). Nothing
+   * is sent while the engine does not run its framework (see `refuse`).
+   */
   async send(call: MesosCall): Promise<void> {
+    if (this.refusal !== undefined) return;
     try {
       await this.driver.call(call);
     } catch (error) {
@@ -383,13 +553,28 @@ export class SchedulerEngine
     };
   }
 
-  /** SHUTDOWN of a taskgroup's executor (it stops all its tasks). */
+  /**
+   * Kills a taskgroup on its agent. With the DEFAULT executor: a KILL of each of its tasks (the executor then
+   * kills the whole group), with the version's `killGracePeriod` as `kill_policy` when it has one (the tasks
+   * carry it too). With the BCS executor: a SHUTDOWN of its executor (id = taskgroup id), as the original.
+   */
   async killTaskGroup(taskGroup: TaskGroup): Promise<void> {
     if (taskGroup.agentId === undefined) return;
-    await this.send({
-      type: 'SHUTDOWN',
-      shutdown: { executor_id: { value: taskGroup.id }, agent_id: { value: taskGroup.agentId } },
-    });
+    const agentId = { value: taskGroup.agentId };
+    if (this.options.executor.kind === 'bcs') {
+      await this.send({
+        type: 'SHUTDOWN',
+        shutdown: { executor_id: { value: taskGroup.id }, agent_id: agentId },
+      });
+      return;
+    }
+    const app = this.current.get(taskGroup.namespace, taskGroup.appId);
+    const grace = app?.versions.get(taskGroup.versionId)?.killGracePeriod ?? 0;
+    const policy =
+      grace > 0 ? { kill_policy: { grace_period: { nanoseconds: Math.round(grace * 1e9) } } } : {};
+    for (const task of taskGroup.tasks) {
+      await this.send({ type: 'KILL', kill: { task_id: { value: task.id }, agent_id: agentId, ...policy } });
+    }
   }
 
   /** Runs a placement pass soon, once (coalesces many triggers in one queue turn). */
@@ -425,11 +610,25 @@ export class SchedulerEngine
     }
   }
 
-  /** Queues an event from Mesos; status updates go through the buffer, which drains them in batches. */
+  /**
+   * Queues an event from Mesos; status updates go through the buffer, which drains them in batches. Runs as
+   * the event arrives, in stream order: a SUBSCRIBED starts a new reconciliation at once, and every later
+   * update counts as an answer to it (spec/mesos-v1.md §8: "an update newer than the subscribe").
+   */
   private receive(event: MesosEvent): void {
     if (event.type === 'UPDATE') {
+      this.reconciliation?.answered.add(event.update.status.task_id.value);
       this.updates.push(event.update.status);
       return;
+    }
+    if (event.type === 'SUBSCRIBED') {
+      this.reconciliation?.cancel?.();
+      this.reconciliation = {
+        pending: undefined,
+        answered: new Set(),
+        delayMs: this.options.reconcileRetry.initialMs,
+        cancel: undefined,
+      };
     }
     this.run(() => this.onEvent(event)).catch((error: unknown) =>
       this.logger.error({ err: error, event: event.type }, 'event handling failed'),
@@ -444,6 +643,7 @@ export class SchedulerEngine
       case 'OFFERS':
         for (const offer of event.offers.offers) {
           this.offers.set(offer.id.value, offer);
+          this.offerReceivedAt.set(offer.id.value, this.clock.now());
           const usedAtOffer = this.state.usageOn(offer.agent_id.value);
           this.agentOffers.set(offer.agent_id.value, { offer, receivedAt: this.clock.now(), usedAtOffer });
         }
@@ -451,9 +651,13 @@ export class SchedulerEngine
         return;
       case 'RESCIND':
         this.offers.delete(event.rescind.offer_id.value);
+        this.offerReceivedAt.delete(event.rescind.offer_id.value);
         return;
       case 'ERROR':
         this.logger.error({ message: event.error.message }, 'mesos error');
+        if (REMOVED_MESSAGE.test(event.error.message) || this.driver.status?.().state === 'removed') {
+          await this.onFrameworkRemoved(event.error.message);
+        }
         return;
       case 'FAILURE':
         this.logger.warn({ failure: event.failure }, 'mesos failure');
@@ -463,26 +667,141 @@ export class SchedulerEngine
     }
   }
 
+  /**
+   * After every SUBSCRIBED, the first and each re-subscribe of a reconnecting driver:
+   *
+   * 1. store the framework id if it is new;
+   * 2. drop the pooled offers (a new subscription's offers replace them; the cluster view is kept);
+   * 3. REVIVE when taskgroups wait (the master forgets suppression and filters), else SUPPRESS at the next tick;
+   * 4. reconcile every task explicitly, with retries ({@link startReconciliation});
+   * 5. the first time only: resume every application's operation where the store left it.
+   */
   private async onSubscribed(frameworkId: string): Promise<void> {
     if (this.currentFrameworkId !== frameworkId) {
       await this.store.put(Collections.framework, FRAMEWORK_ID_KEY, frameworkId);
       this.currentFrameworkId = frameworkId;
     }
+    this.refusal = undefined;
+    this.linkSince = this.clock.now();
+    this.offers.clear();
+    this.offerReceivedAt.clear();
     this.suppressed = false;
-    await this.reconcileExplicitly();
-    // Resume every application's operation where the store left it.
-    await this.syncApps([...this.state.apps.values()]);
+    if (this.hasPlaceablePending()) await this.send({ type: 'REVIVE' });
+    const reconciliation = this.reconciliation;
+    if (reconciliation !== undefined) await this.startReconciliation(reconciliation);
+    if (!this.subscribedOnce) {
+      this.subscribedOnce = true;
+      await this.syncApps([...this.state.apps.values()]);
+    }
     this.requestPlacement();
   }
 
-  /** Asks Mesos for the state of every task the scheduler believes is on an agent. */
-  private async reconcileExplicitly(): Promise<void> {
-    const tasks = tasksToReconcile(this.state);
-    if (tasks.length > 0) await this.send({ type: 'RECONCILE', reconcile: { tasks } });
-    this.lastReconcileAt = this.clock.now();
-    // Implicit reconciliation follows once the explicit answers had a tick to arrive.
-    this.clock.setTimer(this.options.tickMs, () => {
-      this.run(() => this.send({ type: 'RECONCILE', reconcile: { tasks: [] } })).catch(() => undefined);
+  /**
+   * The master removed the framework (its failover timeout expired, or it was torn down). Nothing is deleted:
+   * the engine stops sending calls and `link()` says why, unless `allowNewFramework` lets it register a new
+   * framework; reconciliation then finds the old tasks gone, and the restart policy replaces them.
+   */
+  private async onFrameworkRemoved(message: string): Promise<void> {
+    const old = this.currentFrameworkId;
+    if (!this.options.allowNewFramework) {
+      this.refuse(`the master removed framework ${old ?? '(none)'}: ${message}`, message);
+      return;
+    }
+    this.logger.error({ frameworkId: old, message }, 'the framework was removed: registering a new one');
+    this.currentFrameworkId = undefined;
+    await this.driver.subscribe(this.frameworkInfo(), (event) => this.receive(event));
+  }
+
+  /**
+   * Builds the first round of `reconciliation`: every task the scheduler believes is on an agent (live
+   * taskgroups, Lost included) and that has had no update since the SUBSCRIBED, then asks Mesos about them.
+   */
+  private async startReconciliation(reconciliation: Reconciliation): Promise<void> {
+    if (this.reconciliation !== reconciliation) return;
+    const pending = new Map<string, string>();
+    for (const { task_id, agent_id } of tasksToReconcile(this.state)) {
+      if (!reconciliation.answered.has(task_id.value)) pending.set(task_id.value, agent_id.value);
+    }
+    reconciliation.answered.clear();
+    reconciliation.pending = pending;
+    await this.reconcileRound(reconciliation);
+  }
+
+  /**
+   * Sends an explicit RECONCILE for the unanswered tasks of `reconciliation`, {@link RECONCILE_CHUNK} per call
+   * and per queue turn, then waits its back-off and asks again about those still unanswered (agents that have
+   * not re-registered after a master failover do not answer). Once every task has answered: one implicit
+   * RECONCILE (the master reports the tasks the scheduler does not know, which are killed), and the periodic
+   * one resumes. A newer SUBSCRIBED supersedes it.
+   */
+  private async reconcileRound(reconciliation: Reconciliation): Promise<void> {
+    const pending = reconciliation.pending!;
+    if (pending.size === 0) {
+      this.reconciliation = undefined;
+      this.lastReconcileAt = this.clock.now();
+      await this.send({ type: 'RECONCILE', reconcile: { tasks: [] } });
+      return;
+    }
+    const tasks: { task_id: MesosId; agent_id: MesosId }[] = [];
+    for (const [taskId, agentId] of pending)
+      tasks.push({ task_id: { value: taskId }, agent_id: { value: agentId } });
+    const sendChunk = async (offset: number): Promise<void> => {
+      if (this.reconciliation !== reconciliation || this.disposed) return;
+      const chunk = tasks.slice(offset, offset + RECONCILE_CHUNK);
+      await this.send({ type: 'RECONCILE', reconcile: { tasks: chunk } });
+      const next = offset + RECONCILE_CHUNK;
+      if (next < tasks.length) {
+        setImmediate(() => {
+          this.run(() => sendChunk(next)).catch((error: unknown) =>
+            this.logger.error({ err: error }, 'reconciliation failed'),
+          );
+        });
+        return;
+      }
+      reconciliation.cancel = this.clock.setTimer(reconciliation.delayMs, () => {
+        this.run(() => this.retryReconciliation(reconciliation)).catch((error: unknown) =>
+          this.logger.error({ err: error }, 'reconciliation failed'),
+        );
+      });
+    };
+    await sendChunk(0);
+  }
+
+  /** Drops the answered tasks (and those no longer live) from `reconciliation` and asks about the rest again. */
+  private async retryReconciliation(reconciliation: Reconciliation): Promise<void> {
+    if (this.reconciliation !== reconciliation || this.disposed) return;
+    reconciliation.cancel = undefined;
+    const pending = reconciliation.pending!;
+    for (const taskId of [...pending.keys()]) {
+      const taskGroupId = this.current.taskIndex.get(taskId);
+      const taskGroup =
+        taskGroupId === undefined ? undefined : this.current.findTaskGroup(taskGroupId)?.taskGroup;
+      if (reconciliation.answered.has(taskId) || taskGroup === undefined || !isLive(taskGroup)) {
+        pending.delete(taskId);
+      }
+    }
+    reconciliation.answered.clear();
+    if (pending.size > 0) {
+      this.logger.info({ unanswered: pending.size }, 'reconciling again the tasks Mesos has not reported');
+    }
+    reconciliation.delayMs = Math.min(reconciliation.delayMs * 2, this.options.reconcileRetry.maxMs);
+    await this.reconcileRound(reconciliation);
+  }
+
+  /** Declines the pooled offers held longer than `offerMaxHoldMs` (they count against the framework). */
+  private async expireOffers(now: number): Promise<void> {
+    const expired: MesosId[] = [];
+    for (const [id, receivedAt] of this.offerReceivedAt) {
+      if (now - receivedAt <= this.options.offerMaxHoldMs) break;
+      const offer = this.offers.get(id);
+      if (offer !== undefined) expired.push(offer.id);
+      this.offers.delete(id);
+      this.offerReceivedAt.delete(id);
+    }
+    if (expired.length === 0) return;
+    await this.send({
+      type: 'DECLINE',
+      decline: { offer_ids: expired, filters: { refuse_seconds: this.options.declineRefuseSeconds } },
     });
   }
 
@@ -514,12 +833,15 @@ export class SchedulerEngine
     }
   }
 
-  /** Housekeeping: re-send stuck kills, wake back-offs, reconcile periodically. */
+  /** Housekeeping: re-send stuck kills, expire held offers, wake back-offs, reconcile periodically. */
   private async tick(): Promise<void> {
     const now = this.clock.now();
     await resendStuckKills(this, now);
+    await this.expireOffers(now);
     await this.pruneEvents();
-    if (now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
+    // Periodic implicit reconciliation, once the explicit one after the latest SUBSCRIBED is over.
+    const reconciled = this.subscribedOnce && this.reconciliation === undefined;
+    if (reconciled && now - this.lastReconcileAt >= this.options.reconcileIntervalMs) {
       this.lastReconcileAt = now;
       await this.send({ type: 'RECONCILE', reconcile: { tasks: [] } });
     }

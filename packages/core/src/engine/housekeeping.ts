@@ -6,7 +6,7 @@ import type { MesosCalls, StateSource, StateView } from './ports.js';
 export const KILL_RETRY_MS = 30_000;
 
 /**
- * Sends the SHUTDOWN again for every taskgroup whose kill was requested more than its grace period plus
+ * Sends the kill again for every taskgroup whose kill was requested more than its grace period plus
  * {@link KILL_RETRY_MS} ago and that has not stopped (calls are at-most-once; a lost one must not leave the
  * taskgroup running). Visits only the taskgroups being killed (`state.killing`), not every taskgroup.
  */

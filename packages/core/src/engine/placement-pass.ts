@@ -168,7 +168,7 @@ async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Prom
 
 /** The LAUNCH_GROUP operation of a stored launch, with the configmaps and secrets its containers get. */
 function launchGroupOf(
-  engine: OfferPool,
+  engine: OfferPool & MesosCalls,
   { taskGroup, placement }: Launch,
   data: DataObjects | undefined,
 ): MesosLaunchGroupOperation {
@@ -178,6 +178,7 @@ function launchGroupOf(
     version: placement.request.version,
     placement,
     frameworkId: engine.frameworkId!,
+    executor: engine.executor,
     ...(data === undefined ? {} : { data }),
   });
 }

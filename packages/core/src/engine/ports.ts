@@ -7,9 +7,12 @@ import type { BatchOp, Store } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
+import type { ExecutorMode } from '../scheduler/launch.js';
 import type { ControllerContext } from './app-controller.js';
 import type { AppState } from './app-state.js';
 import type { Changes } from './changes.js';
+
+export type { ExecutorMode } from '../scheduler/launch.js';
 
 /**
  * The engine's ports: the narrow things the engine's helpers, the deployment controller and the services are
@@ -81,8 +84,10 @@ export interface Committer {
 export interface MesosCalls {
   /** Sends `call`. */
   send(call: MesosCall): Promise<void>;
-  /** SHUTDOWN of a taskgroup's executor (stops all its tasks); nothing when it has no agent. */
+  /** Kills a taskgroup (KILL of its tasks, or SHUTDOWN of a BCS executor); nothing when it has no agent. */
   killTaskGroup(taskGroup: TaskGroup): Promise<void>;
+  /** How taskgroups are launched and killed (`default` or `bcs` executor). */
+  readonly executor: ExecutorMode;
 }
 
 /**

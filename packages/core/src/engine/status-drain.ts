@@ -97,11 +97,14 @@ export async function drainStatusUpdates(
   }
 }
 
-/** A task the scheduler has no record of: an orphan. If it runs, stop it (spec/bcs-behaviour.md §2.1). */
+/**
+ * A task the scheduler has no record of: an orphan. If it runs, stop it (spec/bcs-behaviour.md §2.1): KILL of
+ * the task with the DEFAULT executor (which then stops its group), SHUTDOWN of its executor with the BCS one.
+ */
 async function stopOrphan(engine: MesosCalls & LogSource, status: MesosTaskStatus): Promise<void> {
   if (!LIVE_STATES.has(status.state) || status.agent_id === undefined) return;
   engine.logger.warn({ task: status.task_id.value }, 'killing a task the scheduler does not know');
-  if (status.executor_id !== undefined) {
+  if (engine.executor.kind === 'bcs' && status.executor_id !== undefined) {
     await engine.send({
       type: 'SHUTDOWN',
       shutdown: { executor_id: status.executor_id, agent_id: status.agent_id },

@@ -228,6 +228,8 @@ export interface MesosFrameworkInfo {
   readonly name: string;
   readonly roles?: readonly string[];
   readonly hostname?: string;
+  /** The framework's web UI (this scheduler's API), shown by the master. */
+  readonly webui_url?: string;
   /** Seconds Mesos keeps the framework's tasks after the scheduler disconnects. */
   readonly failover_timeout?: number;
   readonly checkpoint?: boolean;

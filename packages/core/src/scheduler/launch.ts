@@ -24,6 +24,16 @@ import type { Placement } from './types.js';
  * executor binary on the agents and runs each container as a nested MESOS container from its docker image.
  */
 
+/** How taskgroups are launched and killed (`--executor`). */
+export type ExecutorMode =
+  /** Mesos' DEFAULT executor: LAUNCH_GROUP, kill = KILL of each task. Works on any stock Mesos 1.x. */
+  | { readonly kind: 'default' }
+  /**
+   * The original's CUSTOM BCS executor, fetched from `uri` (e.g.
+   * `file:///data/bcs/mesos/libexec/mesos/bcs-container-executor`): executor id = taskgroup id, kill = SHUTDOWN.
+   */
+  | { readonly kind: 'bcs'; readonly uri: string };
+
 /** What {@link buildLaunchGroup} needs. */
 export interface LaunchGroupInput {
   /** The taskgroup id, also the executor id. */
@@ -41,12 +51,15 @@ export interface LaunchGroupInput {
   readonly bridgeNetwork?: string;
   /** The configmaps and secrets the containers reference, read at launch (default: none). */
   readonly data?: TaskDataObjects;
+  /** The executor the group runs under (default Mesos' DEFAULT executor). */
+  readonly executor?: ExecutorMode;
 }
 
 /**
  * The operation (assert its JSON in tests):
  *
- * - executor: `type: DEFAULT`, `executor_id` = taskgroup id, `framework_id`, `name` `<app>-<index>`,
+ * - executor (`input.executor` `bcs`: the original's CUSTOM executor instead, {@link bcsExecutor}):
+ *   `type: DEFAULT`, `executor_id` = taskgroup id, `framework_id`, `name` `<app>-<index>`,
  *   resources cpus/mem/disk of the overhead (0.01/64/64: Mesos wants ≥ 0.01, ≥ 32 and some disk); on BRIDGE
  *   and USER networks a MESOS `container` whose `network_infos` all tasks share (BRIDGE: network
  *   `bridgeNetwork` with the `port_mappings` of every host port; USER: the namespace's network; a named
@@ -78,15 +91,22 @@ export function buildLaunchGroup(input: LaunchGroupInput): MesosLaunchGroupOpera
   const role = placement.role;
   const overhead = input.overhead ?? EXECUTOR_OVERHEAD;
   const podName = `${placement.request.appId}-${placement.request.index}`;
-  const container = executorContainer(version, placement, input.bridgeNetwork ?? 'mesos-bridge');
-  const executor: MesosExecutorInfo = {
-    type: 'DEFAULT',
-    executor_id: { value: input.taskGroupId },
-    framework_id: { value: input.frameworkId },
-    name: podName,
-    resources: scalarResources(overhead, role),
-    ...(container === undefined ? {} : { container }),
-  };
+  const mode = input.executor ?? { kind: 'default' };
+  const container =
+    mode.kind === 'bcs'
+      ? undefined
+      : executorContainer(version, placement, input.bridgeNetwork ?? 'mesos-bridge');
+  const executor: MesosExecutorInfo =
+    mode.kind === 'bcs'
+      ? bcsExecutor(input, mode.uri, scalarResources(overhead, role))
+      : {
+          type: 'DEFAULT',
+          executor_id: { value: input.taskGroupId },
+          framework_id: { value: input.frameworkId },
+          name: podName,
+          resources: scalarResources(overhead, role),
+          ...(container === undefined ? {} : { container }),
+        };
   const vars = templateVars(input, podName);
   const labels = taskLabels(input, podName);
   const tasks = version.containers.map((spec, i): MesosTaskInfo => {
@@ -119,6 +139,31 @@ export function buildLaunchGroup(input: LaunchGroupInput): MesosLaunchGroupOpera
     };
   });
   return { type: 'LAUNCH_GROUP', launch_group: { executor, task_group: { tasks } } };
+}
+
+/**
+ * The original's CUSTOM executor (spec/bcs-behaviour.md §3.5, `CreateBcsExecutorInfo`): id = taskgroup id,
+ * name `BcsExec`, source `bcs`, the executor binary fetched (executable) from `uri`, and the command
+ * `./<binary>` with `--network-mode <networktype>` when the version sets one. The original also passed
+ * `--user <u> --uuid <DES(password)>` (image-pull credentials); this scheduler has none (and the original's
+ * defaults were empty, which left `--user --uuid` for the executor to misparse), so they are left out. The
+ * BCS executor sets up the network itself, so the executor has no container.
+ */
+function bcsExecutor(input: LaunchGroupInput, uri: string, resources: MesosResource[]): MesosExecutorInfo {
+  const binary = uri.split('/').pop() || uri;
+  const networkType = input.version.networkType.trim();
+  return {
+    type: 'CUSTOM',
+    executor_id: { value: input.taskGroupId },
+    framework_id: { value: input.frameworkId },
+    name: 'BcsExec',
+    source: 'bcs',
+    command: {
+      uris: [{ value: uri, executable: true }],
+      value: `./${binary}${networkType === '' ? '' : ` --network-mode ${networkType}`}`,
+    },
+    resources,
+  };
 }
 
 function scalarResources(amounts: ResourceAmounts, role: string): MesosResource[] {

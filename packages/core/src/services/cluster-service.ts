@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { SchedulerEngine } from '../engine/engine.js';
+import { type EngineLinkStatus, SchedulerEngine } from '../engine/engine.js';
 import type { ClusterView, StateSource } from '../engine/ports.js';
 import type { MesosAttribute, MesosOffer, MesosResource } from '../ports/mesos-driver.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
@@ -49,6 +49,16 @@ export type OfferView = Omit<MesosOffer, 'resources' | 'attributes'> & {
   readonly deltaResource: { readonly Cpus: number; readonly Mem: number; readonly Disk: number };
 };
 
+/** The `mesos` entry of `GET /cluster/endpoints` (see `ClusterService.mesos`). */
+export interface MesosLinkView {
+  readonly master: string;
+  readonly state: EngineLinkStatus['state'];
+  readonly since: number;
+  readonly frameworkId?: string;
+  readonly lastError?: string;
+  readonly reason?: string;
+}
+
 /** `GET /cluster/resources`. */
 export interface ClusterResources {
   readonly cputotal: number;
@@ -75,7 +85,27 @@ const NO_SCHEDULE_ATTRIBUTE = 'NoSchedule';
  */
 @injectable()
 export class ClusterService {
-  constructor(@inject(SchedulerEngine) private readonly engine: StateSource & ClusterView) {}
+  constructor(
+    @inject(SchedulerEngine)
+    private readonly engine: StateSource & ClusterView & { link(): EngineLinkStatus },
+  ) {}
+
+  /**
+   * The `mesos` entry of `GET /cluster/endpoints`: the master in use, the link's state and since when (epoch
+   * ms), the framework id, and why it is not subscribed when known (`lastError`: the master's or the socket's
+   * message; `reason`: the scheduler's own refusal, e.g. a new framework id it would not register).
+   */
+  mesos(): MesosLinkView {
+    const link = this.engine.link();
+    return {
+      master: link.master,
+      state: link.state,
+      since: link.since,
+      ...(link.frameworkId === undefined ? {} : { frameworkId: link.frameworkId }),
+      ...(link.lastError === undefined ? {} : { lastError: link.lastError }),
+      ...(link.reason === undefined ? {} : { reason: link.reason }),
+    };
+  }
 
   resources(): ClusterResources {
     const agents: AgentResources[] = [];

@@ -10,12 +10,15 @@ export const BCS_TASK_RESTARTING = 101;
 /**
  * Mesos task state → task status (spec/bcs-behaviour.md §2.1), as data.
  *
- * Better than the original (§15.2), which ignored TASK_DROPPED and TASK_UNKNOWN: every state maps.
- * - TASK_DROPPED: the task never launched (e.g. the offer was rescinded under us) → `Lost`, so the restart
- *   policy replaces it instead of leaving it `Staging` until the lost checker.
- * - TASK_UNKNOWN: the master has no record of it (an answer to reconciliation) → `Lost`.
+ * Better than the original (§15.2), which ignored TASK_DROPPED and TASK_UNKNOWN: every state maps. The
+ * scheduler subscribes `PARTITION_AWARE` (spec/mesos-v1.md §7), so the master sends the partition-aware states
+ * instead of TASK_LOST:
  * - TASK_UNREACHABLE: its agent is partitioned; it may come back → `Lost` (not terminal, may return to Running).
- * - TASK_GONE: the agent is gone for good → `Failed`; TASK_GONE_BY_OPERATOR → `Lost` (as the original).
+ * - TASK_GONE (the agent is gone for good), TASK_GONE_BY_OPERATOR (the operator says so), TASK_DROPPED (never
+ *   launched, e.g. the offer was rescinded under us) and TASK_UNKNOWN (the master has no record of it, e.g.
+ *   after a new framework registered) → `Failed`: terminal, so the restart policy replaces the instance and
+ *   nothing counts it on its agent any more.
+ * - TASK_LOST (a master that does not honour PARTITION_AWARE) → `Lost`, as the original.
  */
 export const TASK_STATUS_OF_MESOS_STATE: Readonly<Record<MesosTaskState, TaskStatus>> = {
   TASK_STAGING: 'Staging',
@@ -29,16 +32,16 @@ export const TASK_STATUS_OF_MESOS_STATE: Readonly<Record<MesosTaskState, TaskSta
   TASK_ERROR: 'Error',
   TASK_LOST: 'Lost',
   TASK_UNREACHABLE: 'Lost',
-  TASK_GONE_BY_OPERATOR: 'Lost',
-  TASK_DROPPED: 'Lost',
-  TASK_UNKNOWN: 'Lost',
+  TASK_GONE_BY_OPERATOR: 'Failed',
+  TASK_DROPPED: 'Failed',
+  TASK_UNKNOWN: 'Failed',
 };
 
 /**
  * The task status a Mesos state (or the BCS executor's {@link BCS_TASK_RESTARTING}) stands for. `undefined`
  * for anything else (a state a newer master might send): the caller ignores the update.
  *
- * Examples: `'TASK_RUNNING'` → `'Running'`; `'TASK_GONE'` → `'Failed'`; `'TASK_DROPPED'` → `'Lost'`;
+ * Examples: `'TASK_RUNNING'` → `'Running'`; `'TASK_GONE'` → `'Failed'`; `'TASK_UNREACHABLE'` → `'Lost'`;
  * `101` → `'Restarting'`; `'TASK_NEW_THING'` → `undefined`.
  */
 export function taskStatusOf(state: MesosTaskState | typeof BCS_TASK_RESTARTING): TaskStatus | undefined {

@@ -9,7 +9,8 @@ const view = () => h.apps.get(NS, 'app-test');
 describe('failures and the restart policy', () => {
   it('reschedules the taskgroups of a lost agent only after the configured back-off', async () => {
     h = await createHarness({ agents: 2 });
-    // OnFailure (the default policy) restarts Lost taskgroups too; interval 5 s.
+    // OnFailure (the default policy) restarts Failed (and Lost) taskgroups; interval 5 s. The framework is
+    // PARTITION_AWARE, so the removed agent's tasks come as TASK_GONE (Failed), not TASK_LOST.
     await h.apps.create(
       NS,
       smallApp({ restartPolicy: { policy: 'OnFailure', interval: 5, backoff: 10 } }, {}),
@@ -23,7 +24,7 @@ describe('failures and the restart policy', () => {
     await h.advance(500);
     const replaced = view().taskGroups.filter((tg) => onLost.includes(tg.index));
     expect(replaced.every((tg) => tg.status === 'Pending' && tg.restarts === 1)).toBe(true);
-    expect(replaced[0]!.message).toContain('restarting after Lost');
+    expect(replaced[0]!.message).toContain('restarting after Failed');
     // Nothing is launched before the 5 s back-off has passed…
     await h.advance(3500);
     expect(

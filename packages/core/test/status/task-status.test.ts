@@ -26,10 +26,11 @@ describe('taskStatusOf', () => {
     ['TASK_ERROR', 'Error'],
     ['TASK_LOST', 'Lost'],
     ['TASK_UNREACHABLE', 'Lost'],
-    ['TASK_GONE_BY_OPERATOR', 'Lost'],
+    // PARTITION_AWARE: gone for good, never launched, or unknown to the master → terminal (the policy restarts).
+    ['TASK_GONE_BY_OPERATOR', 'Failed'],
     // §15.2: the original ignored these two.
-    ['TASK_DROPPED', 'Lost'],
-    ['TASK_UNKNOWN', 'Lost'],
+    ['TASK_DROPPED', 'Failed'],
+    ['TASK_UNKNOWN', 'Failed'],
     [BCS_TASK_RESTARTING, 'Restarting'],
   ])('%s → %s', (state, status) => {
     expect(taskStatusOf(state)).toBe(status);

@@ -8,8 +8,8 @@ export type { SchedulerEndpoint } from './deps.js';
 
 /**
  * Cluster views (spec/api-v4.md getClusterResources, getClusterEndpoints, getClusteroffers). Resources and
- * offers come from the scheduler's view of the agents; endpoints list this scheduler (and no Mesos masters
- * when it runs against the simulated cluster).
+ * offers come from the scheduler's view of the agents; endpoints list this scheduler, and `mesos` shows the
+ * link to the Mesos master (master, state, since, framework id, why it is down).
  */
 export function createClusterRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: deps.prefix });
@@ -22,7 +22,11 @@ export function createClusterRoutes(deps: RouteDeps): Router {
   });
   router.get('/cluster/endpoints', (ctx) => {
     const self = deps.endpoint?.();
-    ctx.body = success({ mesosscheduler: self === undefined ? [] : [self], mesosmaster: [] });
+    ctx.body = success({
+      mesosscheduler: self === undefined ? [] : [self],
+      mesosmaster: [],
+      mesos: service().mesos(),
+    });
   });
   return router;
 }
