@@ -92,6 +92,20 @@ describe('SimulatedCluster subscription', () => {
     expect(h2.events).toEqual([{ type: 'ERROR', error: { message: 'Framework has been removed' } }]);
   });
 
+  it('status(): connecting, subscribed (with the framework id), removed after a subscribe with a dead id, closed', async () => {
+    const clock = new ManualClock(T0);
+    const cluster = new SimulatedCluster({ clock });
+    expect(cluster.status()).toEqual({ state: 'connecting', master: 'in-process', since: T0 });
+    const h = await subscribeHarness(cluster, clock);
+    expect(cluster.status()).toMatchObject({ state: 'subscribed', frameworkId: h.frameworkId });
+    await h.call({ type: 'TEARDOWN' });
+    expect(cluster.status()).toMatchObject({ state: 'removed' });
+    await subscribeHarness(cluster, h.clock, { ...FRAMEWORK, id: { value: h.frameworkId } });
+    expect(cluster.status()).toMatchObject({ state: 'removed', lastError: 'Framework has been removed' });
+    await cluster.dispose();
+    expect(cluster.status().state).toBe('closed');
+  });
+
   it('dispose() is idempotent, drops queued events and leaves no timer on the clock', async () => {
     const h = await startCluster();
     const offer = await firstOffer(h);

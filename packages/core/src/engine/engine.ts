@@ -630,12 +630,14 @@ export class SchedulerEngine
         cancel: undefined,
       };
     }
-    this.run(() => this.onEvent(event)).catch((error: unknown) =>
+    const receivedAt = this.clock.now();
+    this.run(() => this.onEvent(event, receivedAt)).catch((error: unknown) =>
       this.logger.error({ err: error, event: event.type }, 'event handling failed'),
     );
   }
 
-  private async onEvent(event: MesosEvent): Promise<void> {
+  /** Handles an event other than UPDATE, in the queue; `receivedAt` is when it arrived (epoch ms). */
+  private async onEvent(event: MesosEvent, receivedAt: number): Promise<void> {
     switch (event.type) {
       case 'SUBSCRIBED':
         await this.onSubscribed(event.subscribed.framework_id.value);
@@ -643,7 +645,7 @@ export class SchedulerEngine
       case 'OFFERS':
         for (const offer of event.offers.offers) {
           this.offers.set(offer.id.value, offer);
-          this.offerReceivedAt.set(offer.id.value, this.clock.now());
+          this.offerReceivedAt.set(offer.id.value, receivedAt);
           const usedAtOffer = this.state.usageOn(offer.agent_id.value);
           this.agentOffers.set(offer.agent_id.value, { offer, receivedAt: this.clock.now(), usedAtOffer });
         }

@@ -3,6 +3,7 @@ import {
   ClusterService,
   DeploymentController,
   DeploymentService,
+  type EngineOptions,
   type EventRetention,
   EventService,
   type MesosDriver,
@@ -28,8 +29,11 @@ export interface Harness {
   readonly container: DependencyContainer;
   /** Advances simulated time in steps of `stepMs`, letting the engine and the cluster settle after each. */
   advance(ms: number, stepMs?: number): Promise<void>;
-  /** Stops the scheduler (not the cluster) and starts a new one on the same store: a restart. */
-  restart(): Promise<Harness>;
+  /**
+   * Stops the scheduler (not the cluster) and starts a new one on the same store: a restart (with `engine`
+   * options in place of the harness's, when given).
+   */
+  restart(engine?: EngineOptions): Promise<Harness>;
   dispose(): Promise<void>;
 }
 
@@ -49,6 +53,8 @@ export async function createHarness(
     clock?: ManualClock;
     cluster?: SimulatedCluster;
     events?: EventRetention;
+    /** Engine options added to the harness's (`clusterName` 10001, `tickMs` 1000). */
+    engine?: EngineOptions;
   } = {},
 ): Promise<Harness> {
   // The scheduler's store and clock are the harness's; only the cluster options go to the simulator (it must
@@ -58,6 +64,7 @@ export async function createHarness(
     clock: givenClock,
     cluster: givenCluster,
     events = {},
+    engine = {},
     ...clusterOptions
   } = options;
   const clock = givenClock ?? new ManualClock(START);
@@ -73,7 +80,7 @@ export async function createHarness(
       ...clusterOptions,
     });
   if (givenCluster === undefined) await cluster.open();
-  return wire(clock, store, cluster, events);
+  return wire(clock, store, cluster, events, engine);
 }
 
 async function wire(
@@ -81,13 +88,14 @@ async function wire(
   store: Store,
   cluster: SimulatedCluster,
   events: EventRetention,
+  engineOptions: EngineOptions,
 ): Promise<Harness> {
   const container = registerCore(rootContainer.createChildContainer(), {
     store,
     clock,
     ids: new SequentialIds({ startNanos: BigInt(clock.now()) * 1_000_000n }),
     driver: cluster as MesosDriver,
-    engine: { clusterName: '10001', tickMs: 1000 },
+    engine: { clusterName: '10001', tickMs: 1000, ...engineOptions },
     events,
   });
   const engine = container.resolve(SchedulerEngine);
@@ -111,11 +119,11 @@ async function wire(
         await settle(engine);
       }
     },
-    async restart() {
+    async restart(options) {
       controller.dispose();
       await engine.dispose();
       await container.dispose();
-      return wire(clock, store, cluster, events);
+      return wire(clock, store, cluster, events, options ?? engineOptions);
     },
     async dispose() {
       controller.dispose();

@@ -115,6 +115,12 @@ describe('applications through HTTP', { timeout: 60_000 }, () => {
     expect(resources.body.data.cpuused).toBeGreaterThan(0);
     const endpoints = await server.call('GET', '/cluster/endpoints');
     expect(endpoints.body.data.mesosscheduler[0]).toMatchObject({ ip: '127.0.0.1', scheme: 'http' });
+    expect(endpoints.body.data.mesos).toMatchObject({
+      master: 'in-process',
+      state: 'subscribed',
+      since: expect.any(Number),
+      frameworkId: expect.any(String),
+    });
     const offers = await server.call('GET', '/cluster/current/offers');
     expect(offers.body.data.length).toBeGreaterThan(0);
     expect(offers.body.data[0]).toMatchObject({
