@@ -92,8 +92,33 @@ export function applyStatusUpdate(
   updated.updatedAt = ctx.now;
 
   const endedNow = !wasEnded && ENDED_STATUSES.has(updated.status);
-  if (endedNow && shouldConsiderRestart(app, updated)) return restartOrKeep(app, updated, ctx, changes);
+  if (endedNow && shouldConsiderRestart(app, updated)) {
+    if (status.state === 'TASK_DROPPED') return relaunchDropped(app, updated, ctx, changes);
+    return restartOrKeep(app, updated, ctx, changes);
+  }
   return changes.putTaskGroup(updated);
+}
+
+/**
+ * TASK_DROPPED: Mesos never launched the group (its offer was no longer valid, e.g. across a master failover or
+ * a re-subscribe in the middle of an offer round; spec/mesos-v1.md §7 "transient; retry"). Nothing ran, so it is
+ * not a failure: the instance is placed again at once whatever the restart policy, its restart count unchanged.
+ */
+function relaunchDropped(
+  app: AppState,
+  taskGroup: TaskGroup,
+  ctx: ControllerContext,
+  changes: Changes,
+): Changes {
+  const version = app.versions.get(taskGroup.versionId) ?? app.versions.get(app.app.versionId);
+  if (version === undefined) return changes.putTaskGroup(taskGroup);
+  const replacement = newPendingTaskGroup(app.app, version, taskGroup.index, ctx, {
+    restarts: taskGroup.restarts,
+    ...(taskGroup.lastRestartAt === undefined ? {} : { lastRestartAt: taskGroup.lastRestartAt }),
+    ...retainOf(taskGroup),
+  });
+  replacement.message = 'relaunching: Mesos dropped the launch before it ran';
+  return changes.removeTaskGroup(taskGroup).putTaskGroup(replacement);
 }
 
 /** Ended on its own, still wanted, and the application is not being deleted. */

@@ -17,7 +17,8 @@ export const BCS_TASK_RESTARTING = 101;
  * - TASK_GONE (the agent is gone for good), TASK_GONE_BY_OPERATOR (the operator says so), TASK_DROPPED (never
  *   launched, e.g. the offer was rescinded under us) and TASK_UNKNOWN (the master has no record of it, e.g.
  *   after a new framework registered) → `Failed`: terminal, so the restart policy replaces the instance and
- *   nothing counts it on its agent any more.
+ *   nothing counts it on its agent any more (a DROPPED one, which never ran, is placed again at once whatever
+ *   the policy: `status-updates.ts`).
  * - TASK_LOST (a master that does not honour PARTITION_AWARE) → `Lost`, as the original.
  */
 export const TASK_STATUS_OF_MESOS_STATE: Readonly<Record<MesosTaskState, TaskStatus>> = {

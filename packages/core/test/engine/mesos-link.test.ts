@@ -8,6 +8,7 @@ import {
   type MesosCall,
   type MesosEvent,
   NO_FRAMEWORK_ID_REASON,
+  RECONCILE_CHUNK,
   registerCore,
   SchedulerEngine,
   type Store,
@@ -100,11 +101,13 @@ async function onFake(
 async function storeWithRunning(
   instances: number,
   app: Record<string, unknown> = {},
+  size: { agents?: number; cpu?: string; memory?: string } = {},
 ): Promise<{ store: Store; frameworkId: string; taskIds: string[]; agentId: string }> {
   const store = createMemoryStore();
-  const sim = await createHarness({ store, agents: 2 });
-  await sim.apps.create(NS, smallApp({ spec: { instance: instances }, ...app }));
-  await sim.advance(2000);
+  const sim = await createHarness({ store, agents: size.agents ?? 2 });
+  const limits = { cpu: size.cpu ?? '0.5', memory: size.memory ?? '100' };
+  await sim.apps.create(NS, smallApp({ spec: { instance: instances }, ...app }, { resources: { limits } }));
+  await sim.advance(instances > 100 ? 10_000 : 2000);
   const taskGroups = sim.apps.get(NS, 'app-test').taskGroups;
   expect(taskGroups.map((tg) => tg.status)).toEqual(Array(instances).fill('Running'));
   const frameworkId = sim.engine.frameworkId!;
@@ -375,7 +378,6 @@ describe('partition-aware task states', () => {
   it.each([
     ['TASK_GONE', 'Failed'],
     ['TASK_GONE_BY_OPERATOR', 'Failed'],
-    ['TASK_DROPPED', 'Failed'],
     ['TASK_UNKNOWN', 'Failed'],
   ] as const)('%s ends the instance (%s), and the restart policy replaces it', async (state, ended) => {
     h = await createHarness({ agents: 1 });
@@ -388,6 +390,23 @@ describe('partition-aware task states', () => {
     expect(replacement).toMatchObject({ index: 0, status: 'Pending', restarts: 1 });
     expect(replacement!.message).toContain(ended);
     expect(h.engine.state.usageOn(running!.agentId!).cpus).toBe(0);
+  });
+
+  it('TASK_DROPPED (never launched): placed again at once whatever the policy, not counted as a restart', async () => {
+    h = await createHarness({ agents: 1 });
+    await h.apps.create(NS, smallApp({ spec: { instance: 1 }, restartPolicy: { policy: 'Never' } }));
+    await h.advance(2000);
+    const [running] = h.apps.get(NS, 'app-test').taskGroups;
+    await h.engine.run(() => h!.cluster.injectStatus(running!.tasks[0]!.id, 'TASK_DROPPED'));
+    await h.advance(100);
+    const [replacement] = h.apps.get(NS, 'app-test').taskGroups;
+    expect(replacement).toMatchObject({ index: 0, restarts: 0 });
+    expect(replacement!.id).not.toBe(running!.id);
+    expect(replacement!.notBefore ?? 0).toBeLessThanOrEqual(h.clock.now());
+    await h.advance(2000);
+    expect(h.apps.get(NS, 'app-test').taskGroups.map((tg) => [tg.id, tg.status])).toEqual([
+      [replacement!.id, 'Running'],
+    ]);
   });
 
   it('TASK_UNREACHABLE: Lost, still counted on its agent, and Running again when it comes back', async () => {
@@ -610,5 +629,15 @@ describe('link()', () => {
       since: link.since,
       frameworkId: h.engine.frameworkId,
     });
+  });
+});
+
+describe('explicit reconciliation of many tasks', () => {
+  it(`asks about at most RECONCILE_CHUNK (${RECONCILE_CHUNK}) tasks per call`, async () => {
+    const { store, taskIds } = await storeWithRunning(1100, {}, { agents: 12, cpu: '0.01', memory: '8' });
+    fake = await onFake(store);
+    const calls = explicitReconciles(fake.driver);
+    expect(calls.map((c) => c.reconcile.tasks.length)).toEqual([RECONCILE_CHUNK, 1100 - RECONCILE_CHUNK]);
+    expect(calls.flatMap(reconciled).sort()).toEqual([...taskIds].sort());
   });
 });
