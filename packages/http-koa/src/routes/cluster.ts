@@ -22,10 +22,12 @@ export function createClusterRoutes(deps: RouteDeps): Router {
   });
   router.get('/cluster/endpoints', (ctx) => {
     const self = deps.endpoint?.();
+    // Without a Mesos cluster (no scheduler registered) the endpoints still list this scheduler.
+    const scheduling = deps.container.isRegistered(ClusterService, true);
     ctx.body = success({
       mesosscheduler: self === undefined ? [] : [self],
       mesosmaster: [],
-      mesos: service().mesos(),
+      ...(scheduling ? { mesos: service().mesos() } : {}),
     });
   });
   return router;
