@@ -60,7 +60,7 @@ describe('EndpointService on the simulated cluster', () => {
     for (const ep of result.eps) expect(ep.ports[0]!.hostPort).toBeGreaterThanOrEqual(31000);
   });
 
-  it('leaves out a taskgroup once its agent is lost (Lost is not a member; the original kept it, §15.15)', async () => {
+  it('leaves out a taskgroup once its agent is lost (Lost or Failed is not a member; the original kept Lost, §15.15)', async () => {
     const { endpoints, services } = await setUp();
     await services.create(NS, aService());
     await h.apps.create(NS, smallApp());
@@ -70,8 +70,9 @@ describe('EndpointService on the simulated cluster', () => {
 
     h.cluster.loseAgent(first!.hostname!);
     await h.advance(1000);
-    // Restart policy Never (the document's): the instance stays Lost.
-    expect(h.apps.get(NS, 'app-test').taskGroups.map((tg) => tg.status)).toEqual(['Lost', 'Running']);
+    // Restart policy Never (the document's): the instance stays. The framework is PARTITION_AWARE, so a removed
+    // agent's tasks come as TASK_GONE (Failed); TASK_UNREACHABLE (Lost) is left out the same way.
+    expect(h.apps.get(NS, 'app-test').taskGroups.map((tg) => tg.status)).toEqual(['Failed', 'Running']);
     const after = await endpoints.endpoints(NS, 'service-test');
     expect(after.eps.map((ep) => ep.targetRef.id)).toEqual([second!.id]);
   });
