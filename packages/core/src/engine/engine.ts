@@ -145,9 +145,11 @@ interface Reconciliation {
  * - **One queue.** Events from Mesos, API operations and timer ticks run one at a time, so decisions never race.
  * - **Persist, then act.** Every decision is written as one atomic store batch before any call to Mesos, so
  *   after a crash the store knows every launch that may have happened (its ids are already there).
- * - **Recovery.** On start it loads the store, subscribes with the stored framework id, reconciles every
- *   known task explicitly, then implicitly: a task Mesos does not know is Lost (and restarted by policy), a
- *   task the scheduler does not know is killed.
+ * - **Recovery.** On start it loads the store, subscribes with the stored framework id (never as a new
+ *   framework while the store holds placed taskgroups, unless `allowNewFramework`), reconciles every known task
+ *   explicitly until each has answered, then implicitly: a task Mesos does not know is gone (and restarted by
+ *   policy), a task the scheduler does not know is killed. Every later SUBSCRIBED of a reconnecting driver
+ *   drops the pooled offers, revives if taskgroups wait and reconciles again.
  * - **Batched status updates.** Updates that arrive together are applied in order, persisted in one batch
  *   and acknowledged after it; each affected application's controller then runs once for the whole batch, so
  *   starting 100 000 instances costs a few batches, not 200 000 (see `status-drain.ts`).
