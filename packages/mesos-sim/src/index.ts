@@ -14,3 +14,5 @@ export type {
   SimTaskView,
   SimulatedClusterOptions,
 } from './types.js';
+export { encodeRecord } from './http/recordio.js';
+export { MesosSimServer, type MesosSimServerOptions, type SimFaults } from './http/server.js';

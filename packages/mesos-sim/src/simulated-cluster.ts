@@ -35,6 +35,8 @@ import type {
 import { agentView, taskView } from './views.js';
 
 const HEARTBEAT: MesosEvent = { type: 'HEARTBEAT' };
+/** The longest delay a `setTimeout`-backed clock takes without firing at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * A deterministic Mesos master with agents, implementing {@link MesosDriver} at the level of the v1 JSON calls
@@ -63,6 +65,7 @@ export class SimulatedCluster implements MesosDriver {
   #stream: EventStream | undefined;
   #persisting = false;
   #opening: Promise<void> | undefined;
+  #failover: (() => void) | undefined;
 
   constructor(options: SimulatedClusterOptions) {
     this.#settings = resolveSettings(options);
@@ -122,6 +125,7 @@ export class SimulatedCluster implements MesosDriver {
    */
   async subscribe(framework: MesosFrameworkInfo, listener: MesosEventListener): Promise<void> {
     await this.open();
+    this.#cancelFailover();
     this.#endStream({ type: 'ERROR', error: { message: 'Framework failed over' } });
     const stream = new EventStream(listener);
     const requested = framework.id?.value;
@@ -159,10 +163,51 @@ export class SimulatedCluster implements MesosDriver {
     dispatchCall(this.#ctx, call, this.#effects);
   }
 
-  /** Closes the stream (queued events are dropped) and waits for pending store writes. Idempotent. */
+  /**
+   * Closes the stream (queued events are dropped), cancels a pending failover timeout and waits for pending
+   * store writes. The framework stays registered however long the cluster stays disposed: this is the
+   * in-process scheduler stopping, not a lost connection (see `disconnect()`). Idempotent.
+   */
   async dispose(): Promise<void> {
+    this.#cancelFailover();
     this.#endStream();
     if (this.#persisting) await this.#persistence?.flushed();
+  }
+
+  /**
+   * The subscription's connection was lost without TEARDOWN (over HTTP: the SUBSCRIBE response's socket
+   * closed). The stream ends (queued events are dropped) and the framework's `failover_timeout` starts on the
+   * clock (0 or absent: at once, as in Mesos): unless it subscribes again before then, the framework is
+   * removed with its tasks and executors, and a later SUBSCRIBE with its id gets ERROR "Framework has been
+   * removed". Also arms the timeout for a framework loaded from the store and not subscribed yet. No-op
+   * without a registered framework; calling it again restarts the timeout.
+   */
+  disconnect(): void {
+    this.#endStream();
+    const framework = this.#state.framework;
+    if (framework === undefined) return;
+    this.#cancelFailover();
+    const seconds = framework.info.failover_timeout;
+    const ms = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    const deadline = this.#clock.now() + ms;
+    const id = framework.id;
+    // setTimeout-backed clocks overflow above 2^31 - 1 ms (24.8 days): wait in steps.
+    const wait = (): void => {
+      const left = deadline - this.#clock.now();
+      const cancel = this.#clock.setTimer(Math.min(Math.max(left, 0), MAX_TIMER_MS), () => {
+        if (this.#failover !== cancel) return;
+        if (this.#clock.now() < deadline) return wait();
+        this.#failover = undefined;
+        if (this.#stream === undefined && this.#state.framework?.id === id) this.#removeFramework();
+      });
+      this.#failover = cancel;
+    };
+    wait();
+  }
+
+  /** True while a framework is subscribed (its stream is open). */
+  get subscribed(): boolean {
+    return this.#stream !== undefined;
   }
 
   /** Same as `dispose()`. */
@@ -337,6 +382,12 @@ export class SimulatedCluster implements MesosDriver {
     this.#stream?.end();
     this.#stream = undefined;
     this.#timeline.pause();
+  }
+
+  #cancelFailover(): void {
+    const cancel = this.#failover;
+    this.#failover = undefined;
+    cancel?.();
   }
 
   /** Removes the registered framework: its tasks and executors go silently and its id is dead. */
