@@ -230,3 +230,12 @@ export async function startSimHttp(
 export function isStream(reply: TestStream | Reply): reply is TestStream {
   return reply instanceof TestStream;
 }
+
+/**
+ * Waits until `stream` holds every record the server wrote (events the cluster queued reach the server on a
+ * microtask, so a macrotask passes first). Only for a server with one stream and no duplicated updates.
+ */
+export async function settled(s: SimHttp, stream: TestStream): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await stream.waitFor((x) => x.events.length === s.server.eventsWritten, 'every record written');
+}

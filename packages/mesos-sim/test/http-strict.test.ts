@@ -5,6 +5,7 @@ import {
   HTTP_FRAMEWORK,
   isStream,
   type SimHttp,
+  settled,
   startSimHttp,
   subscribe,
   subscribed,
@@ -51,7 +52,7 @@ describe('status updates over HTTP', () => {
     expect((await stream.ack(running)).status).toBe(202);
     const count = stream.updates('t1').length;
     sim.advance(RESEND_FIRST_MS * 10);
-    await stream.waitFor((x) => x.events.length === sim!.server.eventsWritten, 'every record written');
+    await settled(sim, stream);
     expect(stream.updates('t1')).toHaveLength(count);
     expect(sim.cluster.tasks()[0]!.unacked).toHaveLength(0);
   });
