@@ -131,7 +131,9 @@ describe('MesosSimServer calls', () => {
   });
 
   it('answers 400 when the checkCall hook objects, 415 to another content type, 405 to GET, 404 elsewhere', async () => {
-    sim = await startSimHttp({ checkCall: (body) => ((body as { type?: string }).type === 'SUPPRESS' ? 'no' : undefined) });
+    sim = await startSimHttp({
+      checkCall: (body) => ((body as { type?: string }).type === 'SUPPRESS' ? 'no' : undefined),
+    });
     const stream = await subscribed(sim.url);
     expect((await stream.call({ type: 'SUPPRESS' })).status).toBe(400);
     expect((await stream.call({ type: 'REVIVE' })).status).toBe(202);
@@ -155,7 +157,11 @@ describe('MesosSimServer calls', () => {
     await stream.call({ type: 'SUPPRESS' });
     await stream.call({ type: 'REVIVE' });
     const calls = await send(sim.url, { method: 'GET', path: '/admin/calls' });
-    expect(JSON.parse(calls.body).map((c: { type: string }) => c.type)).toEqual(['SUBSCRIBE', 'SUPPRESS', 'REVIVE']);
+    expect(JSON.parse(calls.body).map((c: { type: string }) => c.type)).toEqual([
+      'SUBSCRIBE',
+      'SUPPRESS',
+      'REVIVE',
+    ]);
   });
 
   it('TEARDOWN answers 202, ends the stream and removes the framework', async () => {

@@ -20,7 +20,6 @@ afterEach(async () => {
   sim = undefined;
 });
 
-
 async function launch(s: SimHttp, stream: TestStream, ids: readonly string[], offerIndex = 0): Promise<void> {
   s.advance(0);
   await stream.waitFor((x) => x.offers().length > offerIndex, 'an offer');
@@ -50,7 +49,10 @@ describe('faults', () => {
     expect(sim.server.eventsWritten).toBe(written);
     sim.server.faults.silence(false);
     sim.advance(5_000);
-    await stream.waitFor((x) => x.types().at(-1) === 'HEARTBEAT' && x.events.length === written + 1, 'heartbeat');
+    await stream.waitFor(
+      (x) => x.types().at(-1) === 'HEARTBEAT' && x.events.length === written + 1,
+      'heartbeat',
+    );
     expect(stream.ended).toBe(false);
   });
 
@@ -88,7 +90,10 @@ describe('faults', () => {
     expect((await fault(sim, { fault: 'loseAgent', agentId: 'no-such-agent' })).status).toBe(404);
     expect((await fault(sim, { fault: 'loseAgent', agentId })).status).toBe(200);
     await stream.waitFor((x) => x.updates('t1').some((u) => u.state === 'TASK_LOST'), 'TASK_LOST');
-    await stream.waitFor((x) => x.types().includes('FAILURE') && x.types().includes('RESCIND'), 'FAILURE, RESCIND');
+    await stream.waitFor(
+      (x) => x.types().includes('FAILURE') && x.types().includes('RESCIND'),
+      'FAILURE, RESCIND',
+    );
     const lost = stream.updates('t1').find((u) => u.state === 'TASK_LOST')!;
     expect(lost.uuid).toBeUndefined();
     expect(sim.cluster.agents()).toHaveLength(0);
@@ -142,7 +147,9 @@ describe('three masters', () => {
   it('switchLeader drops the stream, the new leader answers 503 while recovering, then serves the same framework', async () => {
     sim = await startSimHttp({ masters: 3 });
     const stream = await subscribed(sim.url);
-    expect((await fault(sim, { fault: 'switchLeader', recoveringMs: 2000 }, sim.server.urls[2])).status).toBe(200);
+    expect((await fault(sim, { fault: 'switchLeader', recoveringMs: 2000 }, sim.server.urls[2])).status).toBe(
+      200,
+    );
     await stream.waitFor((x) => x.ended, 'stream end');
     const leader = sim.server.urls[1]!;
     expect(sim.server.leaderUrl).toBe(leader);

@@ -1,5 +1,5 @@
 import { Agent, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
-import type { MesosCall, MesosEvent, MesosFrameworkInfo, MesosOffer, MesosTaskStatus } from '@bcs/core';
+import type { MesosEvent, MesosFrameworkInfo, MesosOffer, MesosTaskStatus } from '@bcs/core';
 import { ManualClock } from '@bcs/testing/fakes';
 import { MesosSimServer, type MesosSimServerOptions, SimulatedCluster } from '../src/index.js';
 import type { SimulatedClusterOptions } from '../src/types.js';
@@ -52,7 +52,11 @@ export function send(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', reject);
       },
@@ -120,7 +124,7 @@ export class TestStream {
   }
 
   /** A call on this stream: `framework_id` added, `Mesos-Stream-Id` sent. */
-  call(call: MesosCall | Record<string, unknown>, headers: Record<string, string> = {}): Promise<Reply> {
+  call(call: object, headers: Record<string, string> = {}): Promise<Reply> {
     return send(this.url, {
       body: JSON.stringify({ framework_id: { value: this.frameworkId }, ...call }),
       headers: { 'Mesos-Stream-Id': this.streamId, ...headers },
@@ -164,13 +168,20 @@ export function subscribe(
     // Own connection (no keep-alive agent): the stream holds it for as long as it lives.
     const req = request(
       new URL('/api/v1/scheduler', url),
-      { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers } },
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+            resolve({
+              status: res.statusCode!,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString(),
+            }),
           );
           return;
         }

@@ -27,7 +27,11 @@ async function launchOne(s: SimHttp, framework = HTTP_FRAMEWORK): Promise<TestSt
   s.advance(0);
   await stream.waitFor((x) => x.offers().length > 0, 'an offer');
   const offer = stream.offers()[0]!;
-  const launch = aLaunchGroupCall(offer, { frameworkId: stream.frameworkId, executorId: 'e1', tasks: [{ id: 't1' }] });
+  const launch = aLaunchGroupCall(offer, {
+    frameworkId: stream.frameworkId,
+    executorId: 'e1',
+    tasks: [{ id: 't1' }],
+  });
   expect((await stream.call(launch)).status).toBe(202);
   await stream.waitFor((x) => x.updates('t1').length > 0, 'first update');
   return stream;
@@ -61,10 +65,13 @@ describe('status updates over HTTP', () => {
     sim = await startSimHttp();
     const stream = await launchOne(sim);
     const before = stream.updates('t1').length;
-    expect((await stream.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } })).status).toBe(
-      202,
+    expect(
+      (await stream.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } })).status,
+    ).toBe(202);
+    await stream.waitFor(
+      (x) => x.updates('t1').some((u) => u.source === 'SOURCE_MASTER'),
+      'reconcile answer',
     );
-    await stream.waitFor((x) => x.updates('t1').some((u) => u.source === 'SOURCE_MASTER'), 'reconcile answer');
     const answer = stream.updates('t1').find((u) => u.source === 'SOURCE_MASTER')!;
     expect(answer.uuid).toBeUndefined();
     expect(answer.reason).toBe('REASON_RECONCILIATION');
@@ -77,7 +84,11 @@ describe('offers over HTTP', () => {
     sim = await startSimHttp();
     const stream = await launchOne(sim);
     const offer = stream.offers()[0]!;
-    const again = aLaunchGroupCall(offer, { frameworkId: stream.frameworkId, executorId: 'e2', tasks: [{ id: 't2' }] });
+    const again = aLaunchGroupCall(offer, {
+      frameworkId: stream.frameworkId,
+      executorId: 'e2',
+      tasks: [{ id: 't2' }],
+    });
     expect((await stream.call(again)).status).toBe(202);
     await stream.waitFor((x) => x.updates('t2').length > 0, 't2 update');
     const t2 = stream.updates('t2')[0]!;

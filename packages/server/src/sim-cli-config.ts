@@ -79,5 +79,13 @@ export function parseSimFlags(argv: readonly string[]): SimCliConfig {
   };
 }
 
-const FLAGS = new Set(['agents', 'port', 'masters', 'data-dir', 'seed', 'heartbeat-seconds', 'host', 'log-level']);
-
+const FLAGS = new Set([
+  'agents',
+  'port',
+  'masters',
+  'data-dir',
+  'seed',
+  'heartbeat-seconds',
+  'host',
+  'log-level',
+]);

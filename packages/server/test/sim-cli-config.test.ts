@@ -18,7 +18,16 @@ describe('bcs-mesos-sim flags', () => {
   });
 
   it('reads --name value and --name=value, and ignores a leading --', () => {
-    const config = parseSimFlags(['--', '--agents', '10', '--port=0', '--masters', '3', '--heartbeat-seconds', '0.5']);
+    const config = parseSimFlags([
+      '--',
+      '--agents',
+      '10',
+      '--port=0',
+      '--masters',
+      '3',
+      '--heartbeat-seconds',
+      '0.5',
+    ]);
     expect(config).toMatchObject({ agents: 10, port: 0, masters: 3, heartbeatSeconds: 0.5 });
   });
 

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BcsError, type CancelTimer, type Clock, type Logger, type MesosEvent, silentLogger } from '@bcs/core';
+import {
+  BcsError,
+  type CancelTimer,
+  type Clock,
+  type Logger,
+  type MesosEvent,
+  silentLogger,
+} from '@bcs/core';
 import { Prng } from '../prng.js';
 import type { SimulatedCluster } from '../simulated-cluster.js';
 import { encodeRecord, splitAtRandom } from './recordio.js';
@@ -146,7 +153,8 @@ export class MesosSimServer {
   /** Opens the cluster and listens on one port per master (127.0.0.1 and ephemeral ports by default). */
   static async start(options: MesosSimServerOptions): Promise<MesosSimServer> {
     const masters = options.masters ?? 1;
-    if (!Number.isInteger(masters) || masters < 1) throw new RangeError('MesosSimServer: masters must be ≥ 1');
+    if (!Number.isInteger(masters) || masters < 1)
+      throw new RangeError('MesosSimServer: masters must be ≥ 1');
     if (options.ports !== undefined && options.ports.length !== masters)
       throw new RangeError('MesosSimServer: ports needs one port per master');
     const server = new MesosSimServer(options);
@@ -457,7 +465,9 @@ export class MesosSimServer {
         return json(res, 400, { error: 'body: expecting JSON {fault, ...}' });
       }
       const problem = this.#applyFault(body);
-      return problem === undefined ? json(res, 200, { ok: true }) : json(res, problem.status, { error: problem.error });
+      return problem === undefined
+        ? json(res, 200, { ok: true })
+        : json(res, problem.status, { error: problem.error });
     }
     return json(res, 404, { error: `no admin endpoint ${method} ${path}` });
   }
@@ -519,7 +529,8 @@ function parseCall(body: Buffer): CallBody {
   }
   if (call === null || typeof call !== 'object' || Array.isArray(call))
     throw new Reject(400, 'Expecting a JSON object');
-  if (typeof (call as { type?: unknown }).type !== 'string') throw new Reject(400, "Expecting 'type' to be present");
+  if (typeof (call as { type?: unknown }).type !== 'string')
+    throw new Reject(400, "Expecting 'type' to be present");
   return call as CallBody;
 }
 
@@ -562,7 +573,12 @@ function isLoopback(address: string | undefined): boolean {
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
-function reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(message);
 }

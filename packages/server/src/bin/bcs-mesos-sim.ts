@@ -5,7 +5,7 @@ import { systemClock } from '@bcs/core';
 import { MesosSimServer, SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { pino } from 'pino';
-import { parseSimFlags, type SimCliConfig, SIM_USAGE } from '../sim-cli-config.js';
+import { parseSimFlags, SIM_USAGE, type SimCliConfig } from '../sim-cli-config.js';
 
 /**
  * `bcs-mesos-sim`: the simulated Mesos master and agents of @bcs/mesos-sim behind Mesos' v1 scheduler HTTP API,

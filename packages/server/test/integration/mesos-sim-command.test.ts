@@ -31,7 +31,9 @@ async function open(url: string, framework: MesosFrameworkInfo = FRAMEWORK): Pro
 }
 
 function updatesOf(events: readonly MesosEvent[], taskId: string) {
-  return events.flatMap((e) => (e.type === 'UPDATE' && e.update.status.task_id.value === taskId ? [e.update.status] : []));
+  return events.flatMap((e) =>
+    e.type === 'UPDATE' && e.update.status.task_id.value === taskId ? [e.update.status] : [],
+  );
 }
 
 describe('bcs-mesos-sim', () => {
@@ -45,7 +47,11 @@ describe('bcs-mesos-sim', () => {
     await first.waitFor((events) => events.some((e) => e.type === 'OFFERS'), 'OFFERS');
     const offers = first.events.flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers : []));
     expect(offers).toHaveLength(2);
-    const launch = aLaunchGroupCall(offers[0]!, { frameworkId: first.frameworkId, executorId: 'e1', tasks: [{ id: 't1' }] });
+    const launch = aLaunchGroupCall(offers[0]!, {
+      frameworkId: first.frameworkId,
+      executorId: 'e1',
+      tasks: [{ id: 't1' }],
+    });
     expect(await first.call(launch as never)).toBe(202);
     await first.waitFor((events) => updatesOf(events, 't1').length > 0, 't1 update');
     const frameworkId = first.frameworkId;
@@ -56,16 +62,17 @@ describe('bcs-mesos-sim', () => {
     expect(state).toMatchObject({ frameworkId, subscribed: false, agents: 2, tasks: 1 });
     const again = await open(sim.urls[0]!, { ...FRAMEWORK, id: { value: frameworkId } });
     expect(again.frameworkId).toBe(frameworkId);
-    expect(await again.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } })).toBe(202);
+    expect(
+      await again.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } }),
+    ).toBe(202);
     await again.waitFor(
       (events) => updatesOf(events, 't1').some((u) => u.source === 'SOURCE_MASTER'),
       'reconciliation answer',
     );
     const answer = updatesOf(again.events, 't1').find((u) => u.source === 'SOURCE_MASTER')!;
     expect(answer.state).toBe('TASK_RUNNING');
-    expect((await (await fetch(`${sim.urls[0]}/admin/tasks`)).json()).map((t: { taskId: string }) => t.taskId)).toEqual([
-      't1',
-    ]);
+    const tasks = (await (await fetch(`${sim.urls[0]}/admin/tasks`)).json()) as { taskId: string }[];
+    expect(tasks.map((t) => t.taskId)).toEqual(['t1']);
   });
 
   it('with --masters 3 prints three URLs; the second and third answer 307 to the first', async () => {
@@ -85,7 +92,10 @@ describe('bcs-mesos-sim', () => {
   });
 
   it('exits 2 with the usage text for a bad flag (sim-cli-config.test.ts covers the rules)', () => {
-    const run = spawnSync(process.execPath, [SIM_BIN, '--masters', '2'], { encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [SIM_BIN, '--masters', '2'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('usage: bcs-mesos-sim');
   });

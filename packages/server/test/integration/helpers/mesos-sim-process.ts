@@ -30,12 +30,19 @@ export class MesosSimProcess {
   async spawn(): Promise<void> {
     this.output = '';
     const masters = Number(this.args[this.args.indexOf('--masters') + 1] ?? 1) || 1;
-    const child = spawn(process.execPath, [SIM_BIN, '--port', '0', '--data-dir', this.dataDir, ...this.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [SIM_BIN, '--port', '0', '--data-dir', this.dataDir, ...this.args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     this.urls = await new Promise<string[]>((done, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bcs-mesos-sim did not start:\n${this.output}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`bcs-mesos-sim did not start:\n${this.output}`)),
+        20_000,
+      );
       child.stdout!.on('data', (chunk: Buffer) => {
         this.output += chunk.toString();
         const urls = [...this.output.matchAll(/listening on (http:\/\/\S+)/g)].map((m) => m[1]!);
@@ -57,7 +64,8 @@ export class MesosSimProcess {
   /** Sends `signal`; resolves to the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     child.kill(signal);
     const code = await exited;
@@ -139,7 +147,8 @@ export class SimSubscription {
   async waitFor(predicate: (events: readonly MesosEvent[]) => boolean, what: string): Promise<void> {
     const deadline = Date.now() + 15_000;
     while (!predicate(this.events)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${this.events.map((e) => e.type)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}: ${this.events.map((e) => e.type)}`);
       await new Promise((done) => setTimeout(done, 10));
     }
   }
