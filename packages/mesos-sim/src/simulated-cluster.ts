@@ -179,13 +179,16 @@ export class SimulatedCluster implements MesosDriver {
    * closed). The stream ends (queued events are dropped) and the framework's `failover_timeout` starts on the
    * clock (0 or absent: at once, as in Mesos): unless it subscribes again before then, the framework is
    * removed with its tasks and executors, and a later SUBSCRIBE with its id gets ERROR "Framework has been
-   * removed". Also arms the timeout for a framework loaded from the store and not subscribed yet. No-op
-   * without a registered framework; calling it again restarts the timeout.
+   * removed". Unlike `dispose()`, the agents keep running meanwhile: task steps happen on time and their
+   * updates wait, unacknowledged, for the next SUBSCRIBE. Also arms the timeout for a framework loaded from the
+   * store and not subscribed yet. No-op without a registered framework; calling it again restarts the timeout.
    */
   disconnect(): void {
     this.#endStream();
     const framework = this.#state.framework;
     if (framework === undefined) return;
+    // The agents keep running: tasks progress and their updates queue up, to be sent on the next SUBSCRIBE.
+    this.#timeline.resume();
     this.#cancelFailover();
     const seconds = framework.info.failover_timeout;
     const ms = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;

@@ -40,6 +40,26 @@ describe('SimulatedCluster.disconnect()', () => {
     expect(h.cluster.tasks()).toHaveLength(1);
   });
 
+  it('while disconnected the agents keep running; the updates wait for the next SUBSCRIBE', async () => {
+    const h = await startCluster(
+      { agents: 1, scripts: { short: { kind: 'finish-after', ms: 5_000 } } },
+      WITH_TIMEOUT,
+    );
+    await h.launch(await firstOffer(h), 'e1', [{ id: 't1', image: 'short' }]);
+    await h.ackUntil('t1', 'TASK_RUNNING');
+    h.cluster.disconnect();
+    await h.advance(6_000);
+    expect(h.cluster.tasks()[0]).toMatchObject({
+      state: 'TASK_FINISHED',
+      unacked: [{ state: 'TASK_FINISHED' }],
+    });
+    const events: MesosEvent[] = [];
+    await h.cluster.subscribe({ ...WITH_TIMEOUT, id: { value: h.frameworkId } }, (e) => events.push(e));
+    await drainMicrotasks();
+    const updates = events.flatMap((e) => (e.type === 'UPDATE' ? [e.update.status.state] : []));
+    expect(updates).toEqual(['TASK_FINISHED']);
+  });
+
   it('dispose() is not a disconnect: no timeout runs, and it cancels a pending one', async () => {
     const h = await startCluster({ agents: 1 }, { ...FRAMEWORK, failover_timeout: 0 });
     await h.cluster.dispose();

@@ -10,6 +10,7 @@ import {
   subscribe,
   subscribed,
   type TestStream,
+  until,
 } from './http-helpers.js';
 
 // Fault injection (from code and from POST /admin/faults), several masters, and the admin endpoints.
@@ -125,6 +126,34 @@ describe('faults', () => {
     await launch(sim, stream, ['t1']);
     const tasks = JSON.parse((await send(sim.url, { method: 'GET', path: '/admin/tasks' })).body);
     expect(tasks.map((t: { taskId: string }) => t.taskId)).toEqual(['t1']);
+  });
+});
+
+describe('POST /admin/status', () => {
+  it('injects an executor update; one sent while disconnected arrives after the re-subscribe, once ACKed', async () => {
+    sim = await startSimHttp();
+    const stream = await subscribed(sim.url);
+    await launch(sim, stream, ['t1']);
+    await stream.waitFor((x) => x.updates('t1').length > 0);
+    for (const u of [stream.updates('t1')[0]!]) await stream.ack(u);
+    await stream.waitFor((x) => x.updates('t1').at(-1)?.state === 'TASK_RUNNING');
+    await stream.ack(stream.updates('t1').at(-1)!);
+    const status = (body: unknown) => send(sim!.url, { path: '/admin/status', body: JSON.stringify(body) });
+    expect((await status({ taskId: 't1', state: 'TASK_LOST' })).status).toBe(400);
+    expect((await status({ taskId: 'nope', state: 'TASK_FAILED' })).status).toBe(404);
+    stream.destroy();
+    await until(() => !sim!.cluster.subscribed, 'disconnect');
+    expect((await status({ taskId: 't1', state: 'TASK_FAILED', message: 'oom' })).status).toBe(200);
+    const written = sim.server.eventsWritten;
+    const back = await subscribed(sim.url, { ...HTTP_FRAMEWORK, id: { value: stream.frameworkId } });
+    await back.waitFor((x) => x.updates('t1').length === 1, 'the FAILED update');
+    const failed = back.updates('t1')[0]!;
+    expect(failed).toMatchObject({ state: 'TASK_FAILED', message: 'oom' });
+    expect((await back.ack(failed)).status).toBe(202);
+    sim.advance(60_000);
+    await settled(sim, back, written);
+    expect(back.updates('t1')).toHaveLength(1);
+    expect(sim.cluster.tasks()).toHaveLength(0);
   });
 });
 

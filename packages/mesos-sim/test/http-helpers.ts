@@ -243,10 +243,14 @@ export function isStream(reply: TestStream | Reply): reply is TestStream {
 }
 
 /**
- * Waits until `stream` holds every record the server wrote (events the cluster queued reach the server on a
- * microtask, so a macrotask passes first). Only for a server with one stream and no duplicated updates.
+ * Waits until `stream` holds every record the server wrote since `writtenBefore` (`eventsWritten` when the
+ * stream was opened; events the cluster queued reach the server on a microtask, so a macrotask passes first).
+ * Only for one live stream and no duplicated updates.
  */
-export async function settled(s: SimHttp, stream: TestStream): Promise<void> {
+export async function settled(s: SimHttp, stream: TestStream, writtenBefore = 0): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
-  await stream.waitFor((x) => x.events.length === s.server.eventsWritten, 'every record written');
+  await stream.waitFor(
+    (x) => x.events.length === s.server.eventsWritten - writtenBefore,
+    'every record written',
+  );
 }

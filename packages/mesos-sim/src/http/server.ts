@@ -6,6 +6,7 @@ import {
   type Clock,
   type Logger,
   type MesosEvent,
+  type MesosTaskState,
   silentLogger,
 } from '@bcs/core';
 import { Prng } from '../prng.js';
@@ -60,6 +61,16 @@ export interface SimFaults {
 const SCHEDULER_PATH = '/api/v1/scheduler';
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 const DEFAULT_RECOVERING_MS = 1000;
+/** The states an executor reports (`POST /admin/status`). */
+const EXECUTOR_STATES: ReadonlySet<string> = new Set<MesosTaskState>([
+  'TASK_STARTING',
+  'TASK_RUNNING',
+  'TASK_KILLING',
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+]);
 
 interface Subscription {
   readonly id: string;
@@ -291,6 +302,9 @@ export class MesosSimServer {
     // The previous subscription (if any) gets ERROR "Framework failed over" from the cluster and ends itself.
     this.#current = subscription;
     await this.#cluster.subscribe(info as never, (event) => this.#onEvent(subscription, event));
+    // The socket closed while the cluster was still opening: that subscription has nobody listening.
+    if (subscription.ended && this.#current === undefined && !this.#closing && this.#cluster.subscribed)
+      this.#cluster.disconnect();
   }
 
   async #call(req: IncomingMessage, call: CallBody): Promise<void> {
@@ -456,6 +470,25 @@ export class MesosSimServer {
         tasks: this.#cluster.tasks().length,
         eventsWritten: this.#eventsWritten,
       });
+    }
+    if (method === 'POST' && path === '/admin/status') {
+      let body: { taskId?: unknown; state?: unknown; message?: unknown };
+      try {
+        body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'));
+      } catch {
+        return json(res, 400, { error: 'body: expecting JSON {taskId, state, message?}' });
+      }
+      if (typeof body?.taskId !== 'string') return json(res, 400, { error: 'taskId: expecting a string' });
+      if (typeof body.state !== 'string' || !EXECUTOR_STATES.has(body.state))
+        return json(res, 400, { error: `state: expecting one of ${[...EXECUTOR_STATES].join(', ')}` });
+      try {
+        this.#cluster.injectStatus(body.taskId, body.state as MesosTaskState, {
+          ...(typeof body.message === 'string' ? { message: body.message } : {}),
+        });
+      } catch (error) {
+        return json(res, 404, { error: `taskId: ${(error as Error).message}` });
+      }
+      return json(res, 200, { ok: true });
     }
     if (method === 'POST' && path === '/admin/faults') {
       let body: Record<string, unknown>;
