@@ -412,7 +412,10 @@ export class MesosSimServer {
     const bytes = Buffer.concat(subscription.pending);
     subscription.pending = [];
     if (subscription.res.destroyed || subscription.res.writableEnded) return;
-    for (const piece of splitAtRandom(bytes, (n) => this.#prng.below(n))) subscription.res.write(piece);
+    // 1–48-byte pieces, or up to 1/256 of a big flush (an OFFERS of 10 000 agents is 7 MB): ≤ ~512 writes.
+    const maxPiece = Math.max(48, Math.ceil(bytes.length / 256));
+    for (const piece of splitAtRandom(bytes, (n) => this.#prng.below(n), maxPiece))
+      subscription.res.write(piece);
   }
 
   #endSubscription(subscription: Subscription, destroy: boolean): void {
