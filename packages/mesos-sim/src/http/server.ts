@@ -181,7 +181,8 @@ export class MesosSimServer {
 
   /** `http://host:port` per master, in order. */
   get urls(): readonly string[] {
-    return this.#ports.map((port) => `http://${this.#host}:${port}`);
+    const host = this.#host.includes(':') ? `[${this.#host}]` : this.#host;
+    return this.#ports.map((port) => `http://${host}:${port}`);
   }
 
   /** The leading master's URL. */
@@ -243,7 +244,8 @@ export class MesosSimServer {
       if (req.method !== 'POST') throw new Reject(405, 'Expecting POST', { Allow: 'POST' });
       if (index !== this.#leader) {
         const port = this.#ports[this.#leader];
-        const host = this.#host === '0.0.0.0' || this.#host === '::' ? '127.0.0.1' : this.#host;
+        const wildcard = this.#host === '0.0.0.0' || this.#host === '::';
+        const host = wildcard ? '127.0.0.1' : this.#host.includes(':') ? `[${this.#host}]` : this.#host;
         throw new Reject(307, '', { Location: `//${host}:${port}${SCHEDULER_PATH}` });
       }
       if (this.#clock.now() < this.#recoveringUntil) throw new Reject(503, 'Master is recovering');
