@@ -190,7 +190,7 @@ describe('a second SUBSCRIBE for the same framework', () => {
   });
 });
 
-describe('TestRecordIo (the tests own decoder)', () => {
+describe('TestRecordIo, the decoder of these tests', () => {
   it('decodes records split anywhere, including inside the length prefix', () => {
     const bytes = Buffer.from('12\n{"type":"A"}13\n{"type":"BB"}');
     for (let cut = 1; cut < bytes.length; cut++) {

@@ -46,6 +46,7 @@ describe('faults', () => {
     expect((await fault(sim, { fault: 'silence', on: true })).status).toBe(200);
     const written = sim.server.eventsWritten;
     sim.advance(30_000);
+    await new Promise((resolve) => setImmediate(resolve)); // cluster events reach the server on a microtask
     expect(sim.cluster.subscribed).toBe(true);
     expect(sim.server.eventsWritten).toBe(written);
     sim.server.faults.silence(false);
