@@ -2,6 +2,8 @@ export { defaultInnerIp } from './agents.js';
 /** The ordered, never re-entrant event delivery the simulator uses; @bcs/testing's FakeMesosDriver shares it. */
 export { EventStream } from './event-stream.js';
 export { drainMicrotasks } from './flush.js';
+export { encodeRecord } from './http/recordio.js';
+export { MesosSimServer, type MesosSimServerOptions, type SimFaults } from './http/server.js';
 export { SIM_COLLECTION } from './persistence.js';
 export { SimulatedCluster } from './simulated-cluster.js';
 export type {

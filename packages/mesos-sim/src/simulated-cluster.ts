@@ -36,6 +36,8 @@ import type {
 import { agentView, taskView } from './views.js';
 
 const HEARTBEAT: MesosEvent = { type: 'HEARTBEAT' };
+/** The longest delay a `setTimeout`-backed clock takes without firing at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * A deterministic Mesos master with agents, implementing {@link MesosDriver} at the level of the v1 JSON calls
@@ -66,6 +68,7 @@ export class SimulatedCluster implements MesosDriver {
   #opening: Promise<void> | undefined;
   /** The link as `status()` reports it: its state and since when (epoch ms). */
   #link: { state: MesosLinkStatus['state']; since: number; lastError?: string };
+  #failover: (() => void) | undefined;
 
   constructor(options: SimulatedClusterOptions) {
     this.#settings = resolveSettings(options);
@@ -126,6 +129,7 @@ export class SimulatedCluster implements MesosDriver {
    */
   async subscribe(framework: MesosFrameworkInfo, listener: MesosEventListener): Promise<void> {
     await this.open();
+    this.#cancelFailover();
     this.#endStream({ type: 'ERROR', error: { message: 'Framework failed over' } });
     const stream = new EventStream(listener);
     const requested = framework.id?.value;
@@ -165,11 +169,55 @@ export class SimulatedCluster implements MesosDriver {
     dispatchCall(this.#ctx, call, this.#effects);
   }
 
-  /** Closes the stream (queued events are dropped) and waits for pending store writes. Idempotent. */
+  /**
+   * Closes the stream (queued events are dropped), cancels a pending failover timeout and waits for pending
+   * store writes. The framework stays registered however long the cluster stays disposed: this is the
+   * in-process scheduler stopping, not a lost connection (see `disconnect()`). Idempotent.
+   */
   async dispose(): Promise<void> {
+    this.#cancelFailover();
     this.#endStream();
     this.#setLink('closed');
     if (this.#persisting) await this.#persistence?.flushed();
+  }
+
+  /**
+   * The subscription's connection was lost without TEARDOWN (over HTTP: the SUBSCRIBE response's socket
+   * closed). The stream ends (queued events are dropped) and the framework's `failover_timeout` starts on the
+   * clock (0 or absent: at once, as in Mesos): unless it subscribes again before then, the framework is
+   * removed with its tasks and executors, and a later SUBSCRIBE with its id gets ERROR "Framework has been
+   * removed". Unlike `dispose()`, the agents keep running meanwhile: task steps happen on time and their
+   * updates wait, unacknowledged, for the next SUBSCRIBE. Also arms the timeout for a framework loaded from the
+   * store and not subscribed yet. No-op without a registered framework; calling it again restarts the timeout.
+   */
+  disconnect(): void {
+    this.#endStream();
+    const framework = this.#state.framework;
+    if (framework === undefined) return;
+    // The agents keep running: tasks progress and their updates queue up, to be sent on the next SUBSCRIBE.
+    this.#timeline.resume();
+    this.#cancelFailover();
+    const seconds = framework.info.failover_timeout;
+    const ms = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    const deadline = this.#clock.now() + ms;
+    const id = framework.id;
+    // setTimeout-backed clocks overflow above 2^31 - 1 ms (24.8 days): wait in steps.
+    const wait = (): void => {
+      const left = deadline - this.#clock.now();
+      const cancel = this.#clock.setTimer(Math.min(Math.max(left, 0), MAX_TIMER_MS), () => {
+        if (this.#failover !== cancel) return;
+        if (this.#clock.now() < deadline) return wait();
+        this.#failover = undefined;
+        if (this.#stream === undefined && this.#state.framework?.id === id) this.#removeFramework();
+      });
+      this.#failover = cancel;
+    };
+    wait();
+  }
+
+  /** True while a framework is subscribed (its stream is open). */
+  get subscribed(): boolean {
+    return this.#stream !== undefined;
   }
 
   /** Same as `dispose()`. */
@@ -364,6 +412,12 @@ export class SimulatedCluster implements MesosDriver {
     this.#stream = undefined;
     this.#setLink('removed', 'Framework has been torn down');
     this.#timeline.pause();
+  }
+
+  #cancelFailover(): void {
+    const cancel = this.#failover;
+    this.#failover = undefined;
+    cancel?.();
   }
 
   /** Removes the registered framework: its tasks and executors go silently and its id is dead. */
