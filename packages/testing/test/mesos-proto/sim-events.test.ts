@@ -1,8 +1,8 @@
 import type { MesosCall, MesosEvent, MesosFrameworkInfo, MesosOffer } from '@bcs/core';
-import { drainMicrotasks, SimulatedCluster } from '@bcs/mesos-sim';
+import { drainMicrotasks, SimulatedCluster, type SimulatedClusterOptions } from '@bcs/mesos-sim';
 import { describe, expect, it } from 'vitest';
 import { aLaunchGroupCall } from '../../src/conformance/index.js';
-import { ManualClock } from '../../src/fakes/index.js';
+import { createMemoryStore, FakeMesosDriver, ManualClock } from '../../src/fakes/index.js';
 import { loadMesosSchema } from '../../src/mesos-proto/index.js';
 
 // Every event the in-process simulator emits over a realistic session, and every call this session sends,
@@ -20,10 +20,9 @@ const FRAMEWORK: MesosFrameworkInfo = {
 };
 
 /** A subscribed session that checks every event and call as it passes. */
-async function session() {
-  const clock = new ManualClock(T0);
+async function session(options: Partial<SimulatedClusterOptions> = {}) {
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(T0);
   const cluster = new SimulatedCluster({
-    clock,
     seed: 11,
     agents: 3,
     startupMs: 100,
@@ -38,7 +37,10 @@ async function session() {
       done: { kind: 'finish-after', ms: 300 },
       sick: { kind: 'unhealthy-after', ms: 300 },
     },
+    ...options,
+    clock,
   });
+  await cluster.open();
   const events: MesosEvent[] = [];
   const problems: string[] = [];
   const listen = (event: MesosEvent) => {
@@ -95,6 +97,7 @@ async function session() {
     );
   };
   return {
+    clock,
     cluster,
     events,
     problems,
@@ -234,5 +237,49 @@ describe('SimulatedCluster events against scheduler.proto', () => {
     expect(s.updates().some((u) => u.uuid === undefined)).toBe(true);
     expect(s.updates().some((u) => u.healthy === false)).toBe(true);
     expect(s.problems).toEqual([]);
+  });
+
+  it('events resent by a cluster reloaded from its store are valid too', async () => {
+    const store = createMemoryStore();
+    const first = await session({ store, startupMs: 1000 });
+    await first.subscribe(FRAMEWORK);
+    await first.advance(100);
+    const [a, b] = first.cluster.agents().map((agent) => agent.id);
+    const used = new Set<string>();
+    for (const [agent, id] of [
+      [a!, 'grp-1'],
+      [b!, 'grp-2'],
+    ] as const) {
+      const offer = latestOffer(first.offers(), agent, used);
+      const tasks = [{ id: `${id}-t`, ports: [31007], healthCheck: true, killGraceMs: 1500 }];
+      await first.call(aLaunchGroupCall(offer, { frameworkId: first.frameworkId, executorId: id, tasks }));
+    }
+    await first.advance(1500);
+    await first.cluster.dispose();
+    // A new process on the same store: unacknowledged heads are resent, pending steps carry on.
+    const second = await session({ store, clock: first.clock, seed: 99 });
+    await second.subscribe({ ...FRAMEWORK, id: { value: first.frameworkId } });
+    for (let i = 0; i < 20; i++) {
+      await second.advance(200);
+      await second.ackAll();
+    }
+    await second.call({ type: 'RECONCILE', reconcile: { tasks: [] } });
+    await second.call({ type: 'KILL', kill: { task_id: { value: 'grp-1-t' } } });
+    for (let i = 0; i < 20; i++) {
+      await second.advance(200);
+      await second.ackAll();
+    }
+    expect(second.updates().some((u) => u.source === 'SOURCE_EXECUTOR')).toBe(true);
+    expect(second.updates().some((u) => u.reason === 'REASON_RECONCILIATION')).toBe(true);
+    expect([...first.problems, ...second.problems]).toEqual([]);
+  });
+
+  it("FakeMesosDriver's own SUBSCRIBED and HEARTBEAT are valid", async () => {
+    const driver = new FakeMesosDriver();
+    const events: MesosEvent[] = [];
+    await driver.subscribe(FRAMEWORK, (event) => events.push(event));
+    await drainMicrotasks();
+    expect(events.map((e) => e.type)).toEqual(['SUBSCRIBED', 'HEARTBEAT']);
+    expect(events.map((e) => schema.checkEvent(e))).toEqual([undefined, undefined]);
   });
 });
