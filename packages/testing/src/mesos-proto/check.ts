@@ -6,7 +6,8 @@ import protobuf from 'protobufjs';
  * e.g. `accept.operations[0].launch_group.task_group.tasks[0].foo: unknown field`; `undefined` = valid.
  *
  * - Every key is a field: its proto name (`framework_id`) or its lowerCamelCase JSON name (`frameworkId`), not
- *   both. `null` counts as unset (proto3 JSON).
+ *   both; with `protoNamesOnly`, the proto name only (a Mesos master reads nothing else and ignores other keys,
+ *   spec/mesos-v1.md §2). `null` counts as unset (proto3 JSON).
  * - Every `required` field is set.
  * - Scalars: int32/uint32 and int64/uint64 as an integer number or a decimal string, in range; double/float as
  *   a finite number or `"NaN"`, `"Infinity"`, `"-Infinity"`; bool as `true`/`false`; string; bytes as standard
@@ -15,9 +16,14 @@ import protobuf from 'protobufjs';
  * - Enums by value name, or by a number the enum defines.
  * - Repeated fields as arrays (no `null` elements), maps as objects, messages as objects, recursively.
  */
-export function checkMessage(type: protobuf.Type, value: unknown, path = ''): string | undefined {
+export function checkMessage(
+  type: protobuf.Type,
+  value: unknown,
+  path = '',
+  options: CheckOptions = {},
+): string | undefined {
   if (!isObject(value)) return `${at(path)}: expected a JSON object (${type.name}), got ${kind(value)}`;
-  const fields = fieldIndex(type);
+  const fields = fieldIndex(type, options.protoNamesOnly === true);
   const seen = new Map<string, string>();
   for (const [key, child] of Object.entries(value)) {
     const field = fields.get(key);
@@ -26,7 +32,7 @@ export function checkMessage(type: protobuf.Type, value: unknown, path = ''): st
     if (earlier !== undefined) return `${join(path, key)}: field given twice (also as ${earlier})`;
     seen.set(field.name, key);
     if (child === null) continue;
-    const problem = checkField(field, child, join(path, key));
+    const problem = checkField(field, child, join(path, key), options);
     if (problem !== undefined) return problem;
   }
   for (const field of type.fieldsArray) {
@@ -39,6 +45,12 @@ export function checkMessage(type: protobuf.Type, value: unknown, path = ''): st
       return `${join(path, set[1]!.name)}: oneof ${oneof.name} already set by ${set[0]!.name}`;
   }
   return undefined;
+}
+
+/** Options of {@link checkMessage}. */
+export interface CheckOptions {
+  /** Accept only proto field names (`framework_id`), not the JSON names (`frameworkId`). Default false. */
+  readonly protoNamesOnly?: boolean;
 }
 
 /** The value of `field` in a JSON object, under its proto name or its JSON name. */
@@ -57,51 +69,68 @@ function isSet(object: Record<string, unknown>, field: protobuf.Field): boolean 
   return value !== undefined && value !== null;
 }
 
-const indexes = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+const bothNames = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+const protoNames = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
 
-/** Key → field for both spellings, built once per type. */
-function fieldIndex(type: protobuf.Type): Map<string, protobuf.Field> {
+/** Key → field for the proto names (and the JSON names unless `protoOnly`), built once per type. */
+function fieldIndex(type: protobuf.Type, protoOnly: boolean): Map<string, protobuf.Field> {
+  const indexes = protoOnly ? protoNames : bothNames;
   let index = indexes.get(type);
   if (index === undefined) {
     index = new Map();
     for (const field of type.fieldsArray) {
       index.set(field.name, field);
-      index.set(jsonName(field), field);
+      if (!protoOnly) index.set(jsonName(field), field);
     }
     indexes.set(type, index);
   }
   return index;
 }
 
-function checkField(field: protobuf.Field, value: unknown, path: string): string | undefined {
-  if (field instanceof protobuf.MapField) return checkMap(field, value, path);
-  if (!field.repeated) return checkSingle(field, value, path);
+function checkField(
+  field: protobuf.Field,
+  value: unknown,
+  path: string,
+  options: CheckOptions,
+): string | undefined {
+  if (field instanceof protobuf.MapField) return checkMap(field, value, path, options);
+  if (!field.repeated) return checkSingle(field, value, path, options);
   if (!Array.isArray(value)) return `${path}: expected an array (repeated ${field.type}), got ${kind(value)}`;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const problem =
       item === null || item === undefined
         ? `${path}[${i}]: null element in a repeated field`
-        : checkSingle(field, item, `${path}[${i}]`);
+        : checkSingle(field, item, `${path}[${i}]`, options);
     if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-function checkMap(field: protobuf.MapField, value: unknown, path: string): string | undefined {
+function checkMap(
+  field: protobuf.MapField,
+  value: unknown,
+  path: string,
+  options: CheckOptions,
+): string | undefined {
   if (!isObject(value)) return `${path}: expected an object (map<${field.keyType}, ${field.type}>)`;
   for (const [key, item] of Object.entries(value)) {
     const keyProblem = field.keyType === 'string' ? undefined : checkScalar(field.keyType, key, true);
     if (keyProblem !== undefined) return `${path}.${key}: bad map key: ${keyProblem}`;
-    const problem = checkSingle(field, item, `${path}.${key}`);
+    const problem = checkSingle(field, item, `${path}.${key}`, options);
     if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-function checkSingle(field: protobuf.FieldBase, value: unknown, path: string): string | undefined {
+function checkSingle(
+  field: protobuf.FieldBase,
+  value: unknown,
+  path: string,
+  options: CheckOptions,
+): string | undefined {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkMessage(resolved, value, path);
+  if (resolved instanceof protobuf.Type) return checkMessage(resolved, value, path, options);
   if (resolved instanceof protobuf.Enum) return checkEnum(resolved, value, path);
   const problem = checkScalar(field.type, value, false);
   return problem === undefined ? undefined : `${path}: ${problem}`;

@@ -1,8 +1,8 @@
 import type protobuf from 'protobufjs';
-import { checkMessage, fieldValue } from './check.js';
+import { type CheckOptions, checkMessage, fieldValue } from './check.js';
 import { loadMesosRoot, mesosProtoDirs } from './load.js';
 
-export { checkMessage, jsonName } from './check.js';
+export { type CheckOptions, checkMessage, jsonName } from './check.js';
 export {
   DEBIAN_GOGO_PROTO_DIR,
   DEBIAN_MESOS_PROTO_DIR,
@@ -26,6 +26,8 @@ export interface MesosSchema {
 }
 
 const cache = new Map<string, MesosSchema>();
+const rootCache = new Map<string, protobuf.Root>();
+const rootKey = (dirs: { mesos: string; gogo: string }) => `${dirs.mesos}\0${dirs.gogo}`;
 
 /**
  * Loads `scheduler/scheduler.proto` and `mesos.proto` from `dir` (default: `MESOS_PROTO_DIR`, else Debian's
@@ -39,19 +41,26 @@ const cache = new Map<string, MesosSchema>();
  *   (`REVIVE`, `SUPPRESS`) or absent (`TEARDOWN`, and the `HEARTBEAT` event); no other type's body is set;
  * - a call other than SUBSCRIBE has `framework_id`; a SUBSCRIBE with `framework_id` has the same id in
  *   `subscribe.framework_info.id`.
+ *
+ * `options.protoNamesOnly` rejects the proto3 JSON names (`frameworkId`): a Mesos master reads only the proto
+ * names and silently ignores any other key, so traffic meant for a real master should be checked with it.
  */
-export function loadMesosSchema(dir?: string): MesosSchema {
+export function loadMesosSchema(dir?: string, options: CheckOptions = {}): MesosSchema {
   const dirs = mesosProtoDirs(dir);
-  const key = `${dirs.mesos}\0${dirs.gogo}`;
+  const protoNamesOnly = options.protoNamesOnly === true;
+  const key = `${dirs.mesos}\0${dirs.gogo}\0${protoNamesOnly}`;
   let schema = cache.get(key);
   if (schema === undefined) {
-    const root = loadMesosRoot(dirs);
+    const root = rootCache.get(rootKey(dirs)) ?? loadMesosRoot(dirs);
+    rootCache.set(rootKey(dirs), root);
+    const walk = { protoNamesOnly };
     const call = root.lookupType('mesos.scheduler.Call');
     const event = root.lookupType('mesos.scheduler.Event');
     schema = {
       root,
-      checkCall: (body) => checkMessage(call, body) ?? checkEnvelope(call, body) ?? checkFrameworkId(body),
-      checkEvent: (body) => checkMessage(event, body) ?? checkEnvelope(event, body),
+      checkCall: (body) =>
+        checkMessage(call, body, '', walk) ?? checkEnvelope(call, body) ?? checkFrameworkId(body),
+      checkEvent: (body) => checkMessage(event, body, '', walk) ?? checkEnvelope(event, body),
     };
     cache.set(key, schema);
   }

@@ -131,6 +131,14 @@ describe('checkCall: unknown fields', () => {
     );
     expect(pathOf(schema.checkEvent({ type: 'ERROR', message: 'x' }))).toBe('message');
   });
+  it('with protoNamesOnly, flags a JSON name (a master would ignore the key)', () => {
+    const strict = loadMesosSchema(undefined, { protoNamesOnly: true });
+    expect(pathOf(strict.checkCall({ type: 'TEARDOWN', frameworkId: FW }))).toBe('frameworkId');
+    expect(pathOf(strict.checkCall(launch({ killPolicy: {} })))).toBe(
+      'accept.operations[0].launch_group.task_group.tasks[0].killPolicy',
+    );
+    expect(strict.checkCall(launch())).toBeUndefined();
+  });
   it('flags a field given under both spellings', () => {
     expect(pathOf(schema.checkCall({ type: 'TEARDOWN', framework_id: FW, frameworkId: FW }))).toBe(
       'frameworkId',

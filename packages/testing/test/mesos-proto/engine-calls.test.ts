@@ -17,7 +17,8 @@ import { loadMesosSchema } from '../../src/mesos-proto/index.js';
 
 // Every call core's engine sends in a realistic run, in the wire form a driver sends (`framework_id` added),
 // every event it receives, and its SUBSCRIBE body, checked against the real scheduler.proto.
-const schema = loadMesosSchema();
+// Proto names only: a master ignores any other key, so a camelCase key would be silently lost on the wire.
+const schema = loadMesosSchema(undefined, { protoNamesOnly: true });
 
 /** A simulated cluster that checks what passes through it the way an HTTP driver would put it on the wire. */
 class CheckedCluster extends SimulatedCluster {

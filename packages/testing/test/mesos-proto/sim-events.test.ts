@@ -7,7 +7,8 @@ import { loadMesosSchema } from '../../src/mesos-proto/index.js';
 
 // Every event the in-process simulator emits over a realistic session, and every call this session sends,
 // checked against the real scheduler.proto. A violation fails with the event and the problem's JSON path.
-const schema = loadMesosSchema();
+// Proto names only: a master ignores any other key, so a camelCase key would be silently lost on the wire.
+const schema = loadMesosSchema(undefined, { protoNamesOnly: true });
 const T0 = 1_700_000_000_000;
 
 const FRAMEWORK: MesosFrameworkInfo = {
