@@ -75,6 +75,7 @@ function richApp(name: string, networkMode: string, container: Record<string, un
       ports: [
         { containerPort: 8080, hostPort: 0, name: 'http', protocol: 'HTTP' },
         { containerPort: 9090, name: 'admin', protocol: 'TCP' },
+        { containerPort: 5353, name: 'dns', protocol: 'UDP' },
       ],
       volumes: [
         { name: 'logs', volume: { hostPath: '/var/log/app', mountPath: '/logs' } },
@@ -179,6 +180,20 @@ describe("core's engine on the simulator, against scheduler.proto", () => {
     expect(cluster.callTypes.has('KILL') || cluster.callTypes.has('SHUTDOWN')).toBe(true);
     for (const app of ['web', 'host'])
       expect(h.apps.get(NS, app).taskGroups.every((tg) => tg.status === 'Running')).toBe(true);
+    // Beyond the schema: a port mapping's protocol is one Mesos maps (mesos.proto: "tcp, udp"), not the
+    // application protocol (HTTP) of the definition.
+    const protocols = new Set(
+      cluster.calls.flatMap((call) =>
+        call.type === 'ACCEPT'
+          ? call.accept.operations.flatMap((op) =>
+              (op.launch_group.executor.container?.network_infos ?? []).flatMap((network) =>
+                (network.port_mappings ?? []).map((mapping) => mapping.protocol),
+              ),
+            )
+          : [],
+      ),
+    );
+    expect([...protocols].sort()).toEqual(['tcp', 'udp']);
     expect(cluster.problems).toEqual([]);
   });
 });
