@@ -22,29 +22,10 @@ export function checkMessage(
   path = '',
   options: CheckOptions = {},
 ): string | undefined {
-  if (!isObject(value)) return `${at(path)}: expected a JSON object (${type.name}), got ${kind(value)}`;
-  const fields = fieldIndex(type, options.protoNamesOnly === true);
-  const seen = new Map<string, string>();
-  for (const [key, child] of Object.entries(value)) {
-    const field = fields.get(key);
-    if (field === undefined) return `${join(path, key)}: unknown field`;
-    const earlier = seen.get(field.name);
-    if (earlier !== undefined) return `${join(path, key)}: field given twice (also as ${earlier})`;
-    seen.set(field.name, key);
-    if (child === null) continue;
-    const problem = checkField(field, child, join(path, key), options);
-    if (problem !== undefined) return problem;
-  }
-  for (const field of type.fieldsArray) {
-    if (field.required && !isSet(value, field))
-      return `${join(path, field.name)}: missing required field (${type.name})`;
-  }
-  for (const oneof of type.oneofsArray) {
-    const set = oneof.fieldsArray.filter((field) => isSet(value, field));
-    if (set.length > 1)
-      return `${join(path, set[1]!.name)}: oneof ${oneof.name} already set by ${set[0]!.name}`;
-  }
-  return undefined;
+  const problem = walkMessage(type, value, options.protoNamesOnly === true);
+  if (problem === undefined) return undefined;
+  const at = prefix(path, problem.path);
+  return `${at === '' ? '(root)' : at}: ${problem.rule}`;
 }
 
 /** Options of {@link checkMessage}. */
@@ -58,94 +39,145 @@ export function fieldValue(object: Record<string, unknown>, field: protobuf.Fiel
   return object[field.name] ?? object[jsonName(field)];
 }
 
+const jsonNames = new WeakMap<protobuf.Field, string>();
+
 /** The proto3 JSON name: underscores dropped, the character after each one upper-cased (`json_name` wins). */
 export function jsonName(field: protobuf.Field): string {
-  const explicit = field.options?.json_name as string | undefined;
-  return explicit ?? field.name.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
-}
-
-function isSet(object: Record<string, unknown>, field: protobuf.Field): boolean {
-  const value = fieldValue(object, field);
-  return value !== undefined && value !== null;
-}
-
-const bothNames = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
-const protoNames = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
-
-/** Key → field for the proto names (and the JSON names unless `protoOnly`), built once per type. */
-function fieldIndex(type: protobuf.Type, protoOnly: boolean): Map<string, protobuf.Field> {
-  const indexes = protoOnly ? protoNames : bothNames;
-  let index = indexes.get(type);
-  if (index === undefined) {
-    index = new Map();
-    for (const field of type.fieldsArray) {
-      index.set(field.name, field);
-      if (!protoOnly) index.set(jsonName(field), field);
-    }
-    indexes.set(type, index);
+  let name = jsonNames.get(field);
+  if (name === undefined) {
+    const explicit = field.options?.json_name as string | undefined;
+    name = explicit ?? field.name.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+    jsonNames.set(field, name);
   }
-  return index;
+  return name;
 }
 
-function checkField(
-  field: protobuf.Field,
-  value: unknown,
-  path: string,
-  options: CheckOptions,
-): string | undefined {
-  if (field instanceof protobuf.MapField) return checkMap(field, value, path, options);
-  if (!field.repeated) return checkSingle(field, value, path, options);
-  if (!Array.isArray(value)) return `${path}: expected an array (repeated ${field.type}), got ${kind(value)}`;
+// A problem's path is relative to the value being walked, and only built on the way back up from a problem:
+// the walk of a valid value allocates no path strings.
+interface Problem {
+  /** `''` for the value itself, `a.b[0]` below it. */
+  readonly path: string;
+  readonly rule: string;
+}
+
+const problemAt = (path: string, rule: string): Problem => ({ path, rule });
+
+/** `key` (a field name, or `[i]`) prepended to a problem's path. */
+function under(key: string, problem: Problem | undefined): Problem | undefined {
+  return problem === undefined ? undefined : { path: prefix(key, problem.path), rule: problem.rule };
+}
+
+function prefix(head: string, tail: string): string {
+  if (head === '') return tail;
+  if (tail === '') return head;
+  return tail.startsWith('[') ? `${head}${tail}` : `${head}.${tail}`;
+}
+
+/** What the walk needs of a type, built once per type and naming mode. */
+interface Shape {
+  /** Key → field: proto names, and JSON names unless proto names only. */
+  readonly fields: Map<string, protobuf.Field>;
+  /** Required fields, with the spellings they may be given under. */
+  readonly required: readonly { readonly name: string; readonly keys: readonly string[] }[];
+  readonly oneofs: readonly { readonly name: string; readonly members: readonly (readonly string[])[] }[];
+}
+
+const shapes = { both: new WeakMap<protobuf.Type, Shape>(), proto: new WeakMap<protobuf.Type, Shape>() };
+
+function shapeOf(type: protobuf.Type, protoOnly: boolean): Shape {
+  const cache = protoOnly ? shapes.proto : shapes.both;
+  let shape = cache.get(type);
+  if (shape === undefined) {
+    const keysOf = (field: protobuf.Field) => (protoOnly ? [field.name] : [field.name, jsonName(field)]);
+    const fields = new Map<string, protobuf.Field>();
+    for (const field of type.fieldsArray) for (const key of keysOf(field)) fields.set(key, field);
+    shape = {
+      fields,
+      required: type.fieldsArray.filter((f) => f.required).map((f) => ({ name: f.name, keys: keysOf(f) })),
+      oneofs: type.oneofsArray.map((o) => ({ name: o.name, members: o.fieldsArray.map(keysOf) })),
+    };
+    cache.set(type, shape);
+  }
+  return shape;
+}
+
+const isSet = (object: Record<string, unknown>, keys: readonly string[]) =>
+  keys.some((key) => object[key] !== undefined && object[key] !== null);
+
+function walkMessage(type: protobuf.Type, value: unknown, protoOnly: boolean): Problem | undefined {
+  if (!isObject(value)) return problemAt('', `expected a JSON object (${type.name}), got ${kind(value)}`);
+  const shape = shapeOf(type, protoOnly);
+  // Two keys can name one field only when JSON names are accepted.
+  const seen = protoOnly ? undefined : new Map<string, string>();
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    // An undefined value never reaches the wire (JSON.stringify drops the key).
+    if (child === undefined) continue;
+    const field = shape.fields.get(key);
+    if (field === undefined) return problemAt(key, 'unknown field');
+    if (seen !== undefined) {
+      const earlier = seen.get(field.name);
+      if (earlier !== undefined) return problemAt(key, `field given twice (also as ${earlier})`);
+      seen.set(field.name, key);
+    }
+    if (child === null) continue;
+    const problem = walkField(field, child, protoOnly);
+    if (problem !== undefined) return under(key, problem);
+  }
+  for (const { name, keys } of shape.required)
+    if (!isSet(value, keys)) return problemAt(name, `missing required field (${type.name})`);
+  for (const oneof of shape.oneofs) {
+    const set = oneof.members.filter((keys) => isSet(value, keys));
+    if (set.length > 1) return problemAt(set[1]![0]!, `oneof ${oneof.name} already set by ${set[0]![0]}`);
+  }
+  return undefined;
+}
+
+function walkField(field: protobuf.Field, value: unknown, protoOnly: boolean): Problem | undefined {
+  if (field instanceof protobuf.MapField) return walkMap(field, value, protoOnly);
+  if (!field.repeated) return walkSingle(field, value, protoOnly);
+  if (!Array.isArray(value))
+    return problemAt('', `expected an array (repeated ${field.type}), got ${kind(value)}`);
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const problem =
       item === null || item === undefined
-        ? `${path}[${i}]: null element in a repeated field`
-        : checkSingle(field, item, `${path}[${i}]`, options);
-    if (problem !== undefined) return problem;
+        ? problemAt('', 'null element in a repeated field')
+        : walkSingle(field, item, protoOnly);
+    if (problem !== undefined) return under(`[${i}]`, problem);
   }
   return undefined;
 }
 
-function checkMap(
-  field: protobuf.MapField,
-  value: unknown,
-  path: string,
-  options: CheckOptions,
-): string | undefined {
-  if (!isObject(value)) return `${path}: expected an object (map<${field.keyType}, ${field.type}>)`;
-  for (const [key, item] of Object.entries(value)) {
+function walkMap(field: protobuf.MapField, value: unknown, protoOnly: boolean): Problem | undefined {
+  if (!isObject(value)) return problemAt('', `expected an object (map<${field.keyType}, ${field.type}>)`);
+  for (const key of Object.keys(value)) {
     const keyProblem = field.keyType === 'string' ? undefined : checkScalar(field.keyType, key, true);
-    if (keyProblem !== undefined) return `${path}.${key}: bad map key: ${keyProblem}`;
-    const problem = checkSingle(field, item, `${path}.${key}`, options);
-    if (problem !== undefined) return problem;
+    if (keyProblem !== undefined) return problemAt(key, `bad map key: ${keyProblem}`);
+    const problem = walkSingle(field, value[key], protoOnly);
+    if (problem !== undefined) return under(key, problem);
   }
   return undefined;
 }
 
-function checkSingle(
-  field: protobuf.FieldBase,
-  value: unknown,
-  path: string,
-  options: CheckOptions,
-): string | undefined {
+function walkSingle(field: protobuf.FieldBase, value: unknown, protoOnly: boolean): Problem | undefined {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkMessage(resolved, value, path, options);
-  if (resolved instanceof protobuf.Enum) return checkEnum(resolved, value, path);
-  const problem = checkScalar(field.type, value, false);
-  return problem === undefined ? undefined : `${path}: ${problem}`;
+  if (resolved instanceof protobuf.Type) return walkMessage(resolved, value, protoOnly);
+  const rule =
+    resolved instanceof protobuf.Enum ? checkEnum(resolved, value) : checkScalar(field.type, value, false);
+  return rule === undefined ? undefined : problemAt('', rule);
 }
 
-function checkEnum(type: protobuf.Enum, value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') {
-    if (Object.hasOwn(type.values, value)) return undefined;
-    return `${path}: ${JSON.stringify(value)} is not a value of enum ${type.name}`;
-  }
-  if (typeof value === 'number') {
-    if (Object.hasOwn(type.valuesById, value)) return undefined;
-    return `${path}: ${value} is not a number of enum ${type.name}`;
-  }
-  return `${path}: expected an enum name (${type.name}), got ${kind(value)}`;
+function checkEnum(type: protobuf.Enum, value: unknown): string | undefined {
+  if (typeof value === 'string')
+    return Object.hasOwn(type.values, value)
+      ? undefined
+      : `${JSON.stringify(value)} is not a value of enum ${type.name}`;
+  if (typeof value === 'number')
+    return Object.hasOwn(type.valuesById, value)
+      ? undefined
+      : `${value} is not a number of enum ${type.name}`;
+  return `expected an enum name (${type.name}), got ${kind(value)}`;
 }
 
 const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
@@ -187,6 +219,9 @@ function checkScalar(type: string, value: unknown, mapKey: boolean): string | un
 }
 
 function checkInteger(type: string, [min, max]: readonly [bigint, bigint], value: unknown) {
+  // Safe integers compare as numbers (every bound is ≥ 2^31 in magnitude, so only 64-bit ones need BigInt).
+  if (Number.isSafeInteger(value) && Math.abs(value as number) < 2 ** 31)
+    return (value as number) < 0 && min === 0n ? `${String(value)} is out of range for ${type}` : undefined;
   let n: bigint;
   if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
   else if (typeof value === 'string' && /^-?\d+$/.test(value)) n = BigInt(value);
@@ -211,12 +246,4 @@ function kind(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function at(path: string): string {
-  return path === '' ? '(root)' : path;
 }

@@ -56,11 +56,13 @@ export function loadMesosSchema(dir?: string, options: CheckOptions = {}): Mesos
     const walk = { protoNamesOnly };
     const call = root.lookupType('mesos.scheduler.Call');
     const event = root.lookupType('mesos.scheduler.Event');
+    const callEnvelope = envelopeOf(call);
+    const eventEnvelope = envelopeOf(event);
     schema = {
       root,
       checkCall: (body) =>
-        checkMessage(call, body, '', walk) ?? checkEnvelope(call, body) ?? checkFrameworkId(body),
-      checkEvent: (body) => checkMessage(event, body, '', walk) ?? checkEnvelope(event, body),
+        checkMessage(call, body, '', walk) ?? checkEnvelope(callEnvelope, body) ?? checkFrameworkId(body),
+      checkEvent: (body) => checkMessage(event, body, '', walk) ?? checkEnvelope(eventEnvelope, body),
     };
     cache.set(key, schema);
   }
@@ -70,23 +72,36 @@ export function loadMesosSchema(dir?: string, options: CheckOptions = {}): Mesos
 // Types whose body may be left out (REVIVE/SUPPRESS without one mean every role) or that have none.
 const OPTIONAL_BODY = new Set(['REVIVE', 'SUPPRESS', 'TEARDOWN', 'HEARTBEAT']);
 
+/** The `type` field of Call or Event, and its bodies: the fields named after a type (`accept` for ACCEPT). */
+interface Envelope {
+  readonly name: string;
+  readonly type: protobuf.Field;
+  readonly types: protobuf.Enum;
+  readonly bodies: readonly { readonly name: string; readonly field: protobuf.Field }[];
+}
+
+function envelopeOf(message: protobuf.Type): Envelope {
+  const type = message.fields.type!;
+  const types = type.resolvedType as protobuf.Enum;
+  const bodies = message.fieldsArray
+    .filter((field) => Object.hasOwn(types.values, field.name.toUpperCase()))
+    .map((field) => ({ name: field.name, field }));
+  return { name: message.name, type, types, bodies };
+}
+
 /** The `type` / body union rules; runs after {@link checkMessage}, so the shapes are already valid. */
-function checkEnvelope(type: protobuf.Type, body: unknown): string | undefined {
+function checkEnvelope(envelope: Envelope, body: unknown): string | undefined {
   const object = body as Record<string, unknown>;
-  const typeField = type.fields.type!;
-  const raw = fieldValue(object, typeField);
-  if (raw === undefined || raw === null) return `type: missing (${type.name}.type)`;
-  const enumType = typeField.resolvedType as protobuf.Enum;
-  const name = typeof raw === 'number' ? enumType.valuesById[raw]! : (raw as string);
-  if (name === 'UNKNOWN') return `type: UNKNOWN is not a ${type.name} a master accepts or sends`;
+  const raw = fieldValue(object, envelope.type);
+  if (raw === undefined || raw === null) return `type: missing (${envelope.name}.type)`;
+  const name = typeof raw === 'number' ? envelope.types.valuesById[raw]! : (raw as string);
+  if (name === 'UNKNOWN') return `type: UNKNOWN is not a ${envelope.name} a master accepts or sends`;
   const own = name.toLowerCase();
-  for (const field of type.fieldsArray) {
-    // A body is the field named after a type: `accept` for ACCEPT, `update` for UPDATE.
-    if (!Object.hasOwn(enumType.values, field.name.toUpperCase())) continue;
+  for (const { name: bodyName, field } of envelope.bodies) {
     const set = fieldValue(object, field) != null;
-    if (field.name === own && !set && !OPTIONAL_BODY.has(name))
-      return `${field.name}: missing (required by type ${name})`;
-    if (field.name !== own && set) return `${field.name}: set, but type is ${name}`;
+    if (bodyName === own && !set && !OPTIONAL_BODY.has(name))
+      return `${bodyName}: missing (required by type ${name})`;
+    if (bodyName !== own && set) return `${bodyName}: set, but type is ${name}`;
   }
   return undefined;
 }

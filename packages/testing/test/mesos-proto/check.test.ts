@@ -1,3 +1,4 @@
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { checkMessage, loadMesosSchema } from '../../src/mesos-proto/index.js';
 
@@ -138,6 +139,9 @@ describe('checkCall: unknown fields', () => {
       'accept.operations[0].launch_group.task_group.tasks[0].killPolicy',
     );
     expect(strict.checkCall(launch())).toBeUndefined();
+  });
+  it('ignores a key whose value is undefined (JSON.stringify drops it)', () => {
+    expect(schema.checkCall({ ...launch(), bogus: undefined })).toBeUndefined();
   });
   it('flags a field given under both spellings', () => {
     expect(pathOf(schema.checkCall({ type: 'TEARDOWN', framework_id: FW, frameworkId: FW }))).toBe(
@@ -316,5 +320,31 @@ describe('checkMessage', () => {
     expect(
       pathOf(checkMessage(resource, { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 1 }] } })),
     ).toBe('ranges.range[0].end');
+  });
+});
+
+describe('maps and oneofs (none in the Mesos protos, so on a small hand-written proto)', () => {
+  const root = protobuf.parse(
+    `syntax = "proto3";
+     message Limits { double value = 1; }
+     message M {
+       map<string, Limits> limits = 1;
+       map<int32, string> by_id = 2;
+       oneof choice { string name = 3; int64 number = 4; }
+     }`,
+    { keepCase: true },
+  ).root;
+  root.resolveAll();
+  const m = root.lookupType('M');
+
+  it('checks map values as their type, and map keys as theirs', () => {
+    expect(checkMessage(m, { limits: { cpus: { value: 1 } }, by_id: { '7': 'x' } })).toBeUndefined();
+    expect(pathOf(checkMessage(m, { limits: { cpus: { value: 'x' } } }))).toBe('limits.cpus.value');
+    expect(pathOf(checkMessage(m, { by_id: { seven: 'x' } }))).toBe('by_id.seven');
+    expect(pathOf(checkMessage(m, { limits: [] }))).toBe('limits');
+  });
+  it('flags two members of one oneof', () => {
+    expect(checkMessage(m, { name: 'a' })).toBeUndefined();
+    expect(pathOf(checkMessage(m, { name: 'a', number: 1 }))).toBe('number');
   });
 });
