@@ -62,7 +62,8 @@ export interface LaunchGroupInput {
  *   `type: DEFAULT`, `executor_id` = taskgroup id, `framework_id`, `name` `<app>-<index>`,
  *   resources cpus/mem/disk of the overhead (0.01/64/64: Mesos wants ≥ 0.01, ≥ 32 and some disk); on BRIDGE
  *   and USER networks a MESOS `container` whose `network_infos` all tasks share (BRIDGE: network
- *   `bridgeNetwork` with the `port_mappings` of every host port; USER: the namespace's network; a named
+ *   `bridgeNetwork` with the `port_mappings` of every host port, protocol `udp` for UDP ports and `tcp` for
+ *   the rest; USER: the namespace's network; a named
  *   network: that name). Tasks carry no `network_infos` (Mesos then refuses HTTP/TCP health checks).
  * - one task per container: `name` `<nanos>-<taskId>`, its requested cpus/mem/disk (zeros left out; nothing
  *   requested → 0.01 cpus, `resources.ts`) plus a `ports` resource for its host ports; a MESOS container with
@@ -194,7 +195,9 @@ function executorContainer(
                 port_mappings: portMappings.map((m) => ({
                   host_port: m.hostPort,
                   container_port: m.containerPort,
-                  ...(m.protocol === '' ? {} : { protocol: m.protocol.toLowerCase() }),
+                  // Mesos maps `tcp` or `udp` (mesos.proto PortMapping); HTTP and other application
+                  // protocols travel over tcp.
+                  protocol: m.protocol.toUpperCase() === 'UDP' ? 'udp' : 'tcp',
                 })),
               }),
         },
