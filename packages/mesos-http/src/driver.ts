@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type ClientRequest } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type {
   CancelTimer,
@@ -150,7 +150,11 @@ export class MesosHttpDriver implements MesosDriver {
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
     this.#backoff = options.backoff ?? {};
-    this.#heartbeatFactor = positive(options.heartbeatFactor, MESOS_HTTP_DEFAULTS.heartbeatFactor, 'heartbeatFactor');
+    this.#heartbeatFactor = positive(
+      options.heartbeatFactor,
+      MESOS_HTTP_DEFAULTS.heartbeatFactor,
+      'heartbeatFactor',
+    );
     this.#subscribeTimeoutMs = positive(
       options.subscribeTimeoutMs,
       MESOS_HTTP_DEFAULTS.subscribeTimeoutMs,
@@ -159,7 +163,11 @@ export class MesosHttpDriver implements MesosDriver {
     this.#callTimeoutMs = positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs');
     this.#maxRedirects = options.maxRedirects ?? MESOS_HTTP_DEFAULTS.maxRedirects;
     this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    const maxSockets = positive(options.callConnections, MESOS_HTTP_DEFAULTS.callConnections, 'callConnections');
+    const maxSockets = positive(
+      options.callConnections,
+      MESOS_HTTP_DEFAULTS.callConnections,
+      'callConnections',
+    );
     this.#agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -199,7 +207,10 @@ export class MesosHttpDriver implements MesosDriver {
     this.#framework = framework;
     this.#listener = listener;
     this.#frameworkId = framework.id?.value;
-    this.#logger.info({ master: this.#endpoint.origin, frameworkId: this.#frameworkId }, 'mesos: subscribing');
+    this.#logger.info(
+      { master: this.#endpoint.origin, frameworkId: this.#frameworkId },
+      'mesos: subscribing',
+    );
     this.#attempt();
   }
 
@@ -209,7 +220,11 @@ export class MesosHttpDriver implements MesosDriver {
     const streamId = this.#streamId;
     if (this.#state !== 'subscribed' || frameworkId === undefined || streamId === undefined) {
       return Promise.reject(
-        new MesosCallError('not-subscribed', 503, `mesos-http: ${call.type} refused: not subscribed (${this.#state})`),
+        new MesosCallError(
+          'not-subscribed',
+          503,
+          `mesos-http: ${call.type} refused: not subscribed (${this.#state})`,
+        ),
       );
     }
     const generation = this.#generation;
@@ -300,7 +315,10 @@ export class MesosHttpDriver implements MesosDriver {
       if (generation !== this.#generation) return;
       if (text === '') continue;
       const event = parseEvent(text);
-      if (event === undefined) return this.#lost(generation, 'an event that is not a JSON object with a type');
+      if (event === undefined) {
+        this.#lost(generation, 'an event that is not a JSON object with a type');
+        return;
+      }
       this.#eventsReceived++;
       this.#handle(generation, event);
     }
@@ -366,7 +384,8 @@ export class MesosHttpDriver implements MesosDriver {
     const where = failure.endpoint.origin;
     if (failure.kind === 'http' && failure.status === 403 && REMOVED.test(failure.message)) {
       this.#endpoint = failure.endpoint;
-      return this.#removed(failure.message);
+      this.#removed(failure.message);
+      return;
     }
     const status = failure.status === undefined ? '' : ` ${failure.status}`;
     const text = failure.message === '' ? '' : `: ${failure.message}`;
@@ -497,11 +516,15 @@ export class MesosHttpDriver implements MesosDriver {
         if (status === 307) {
           res.resume();
           const location = res.headers.location ?? '';
-          return settle(new MesosCallError('http', 307, `mesos-http: master answered 307`, { body: location }));
+          return settle(
+            new MesosCallError('http', 307, `mesos-http: master answered 307`, { body: location }),
+          );
         }
         void readText(res).then((text) =>
           settle(
-            new MesosCallError('http', status, `mesos-http: master answered ${status}: ${text}`, { body: text }),
+            new MesosCallError('http', status, `mesos-http: master answered ${status}: ${text}`, {
+              body: text,
+            }),
           ),
         );
       });
@@ -513,7 +536,8 @@ export class MesosHttpDriver implements MesosDriver {
         ),
       );
       req.on('close', () => {
-        if (!answered) settle(new MesosCallError('closed', 503, 'mesos-http: the connection closed before an answer'));
+        if (!answered)
+          settle(new MesosCallError('closed', 503, 'mesos-http: the connection closed before an answer'));
       });
       req.end(body);
     });

@@ -29,7 +29,10 @@ export class MesosCallError extends BcsError {
     message: string,
     options: { readonly body?: string; readonly cause?: unknown } = {},
   ) {
-    super(codeOf(status), message, { status, ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    super(codeOf(status), message, {
+      status,
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.failure = failure;
     this.body = options.body ?? '';
   }

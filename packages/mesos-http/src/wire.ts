@@ -1,8 +1,8 @@
 import {
   type Agent,
   type ClientRequest,
-  type IncomingMessage,
   request as httpRequest,
+  type IncomingMessage,
   type RequestOptions,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';

@@ -21,7 +21,10 @@ describe('encodeRecord', () => {
   it.each([
     ['{"type":"HEARTBEAT"}', '20\n{"type":"HEARTBEAT"}'],
     // spec/mesos-v1.md §3: 52 characters, 53 bytes.
-    ['{"type":"ERROR","error":{"message":"rôle invalide"}}', '53\n{"type":"ERROR","error":{"message":"rôle invalide"}}'],
+    [
+      '{"type":"ERROR","error":{"message":"rôle invalide"}}',
+      '53\n{"type":"ERROR","error":{"message":"rôle invalide"}}',
+    ],
     ['', '0\n'],
   ])('frames %j by its byte length', (json, framed) => {
     expect(encodeRecord(json).toString('utf8')).toBe(framed);
