@@ -53,7 +53,36 @@ export interface EngineOptions {
   readonly reconcileIntervalMs?: number;
   /** Seconds an unusable offer is refused for. Default 5. */
   readonly declineRefuseSeconds?: number;
+  // Issue 10 (the contract's names; the "core" helper implements them, these declarations let the server
+  // pass them meanwhile).
+  /** `framework_info.failover_timeout` in seconds. Default 604 800 (a week). */
+  readonly failoverTimeoutSeconds?: number;
+  /** The framework's role. Default `*`. */
+  readonly role?: string;
+  /** `framework_info.hostname`. */
+  readonly hostname?: string;
+  /** `framework_info.webui_url`. */
+  readonly webuiUrl?: string;
+  /** Subscribe without a framework id even though the store holds taskgroups. Default false. */
+  readonly allowNewFramework?: boolean;
+  /** Mesos' DEFAULT executor, or the original's custom executor fetched from `uri`. Default `default`. */
+  readonly executor?: { readonly kind: 'default' } | { readonly kind: 'bcs'; readonly uri: string };
+  /** Milliseconds an offer is held at most before it is declined. Default 30 000. */
+  readonly offerMaxHoldMs?: number;
+  /** Back-off of explicit reconciliation retries after a (re)subscribe. */
+  readonly reconcileRetry?: { readonly initialMs: number; readonly maxMs: number };
 }
+
+/** The engine options of issue 10, declared but not used by the engine yet. */
+type PendingEngineOptions =
+  | 'failoverTimeoutSeconds'
+  | 'role'
+  | 'hostname'
+  | 'webuiUrl'
+  | 'allowNewFramework'
+  | 'executor'
+  | 'offerMaxHoldMs'
+  | 'reconcileRetry';
 
 export const EngineOptionsToken = createToken<EngineOptions>('EngineOptions');
 
@@ -124,7 +153,7 @@ export class SchedulerEngine
   private readonly badSettings = new Set<string>();
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
-  private readonly options: Required<EngineOptions>;
+  private readonly options: Required<Omit<EngineOptions, PendingEngineOptions>>;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
