@@ -139,6 +139,11 @@ export class MesosHttpDriver implements MesosDriver {
   #cancelRetry: CancelTimer | undefined;
 
   readonly #calls = new Set<ClientRequest>();
+  /** Calls waiting to be sent, oldest at `#queueHead`. */
+  #queue: (QueuedCall | undefined)[] = [];
+  #queueHead = 0;
+  #sending = 0;
+  readonly #maxSending: number;
   #eventsReceived = 0;
   #callsInFlight = 0;
 
@@ -168,6 +173,7 @@ export class MesosHttpDriver implements MesosDriver {
       MESOS_HTTP_DEFAULTS.callConnections,
       'callConnections',
     );
+    this.#maxSending = maxSockets;
     this.#agents = {
       http: new HttpAgent({ keepAlive: true, maxSockets }),
       https: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -214,33 +220,64 @@ export class MesosHttpDriver implements MesosDriver {
     this.#attempt();
   }
 
-  /** Sends one call with `framework_id` and the stream id; resolves on 202, else rejects with MesosCallError. */
+  /**
+   * Sends one call with `framework_id` and the stream id; resolves on 202, else rejects with MesosCallError.
+   * Calls wait in one FIFO and go out at most `callConnections` at a time, in the order they were made; one
+   * still waiting when the link drops is refused (`not-subscribed`), never sent with a stale stream id.
+   */
   call(call: MesosCall): Promise<void> {
     const frameworkId = this.#frameworkId;
-    const streamId = this.#streamId;
-    if (this.#state !== 'subscribed' || frameworkId === undefined || streamId === undefined) {
-      return Promise.reject(
-        new MesosCallError(
-          'not-subscribed',
-          503,
-          `mesos-http: ${call.type} refused: not subscribed (${this.#state})`,
-        ),
-      );
+    if (this.#state !== 'subscribed' || frameworkId === undefined || this.#streamId === undefined) {
+      return Promise.reject(this.#notSubscribed(call));
     }
-    const generation = this.#generation;
-    const endpoint = this.#endpoint;
     const body = JSON.stringify({ ...call, framework_id: { value: frameworkId } });
     this.#callsInFlight++;
-    return this.#post(endpoint, body, streamId).then(
-      () => {
-        this.#callsInFlight--;
-      },
-      (error: MesosCallError) => {
-        this.#callsInFlight--;
-        this.#callFailed(generation, endpoint, call, error);
-        throw error;
-      },
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ call, body, generation: this.#generation, resolve, reject });
+      this.#pump();
+    }).finally(() => {
+      this.#callsInFlight--;
+    });
+  }
+
+  #notSubscribed(call: MesosCall): MesosCallError {
+    return new MesosCallError(
+      'not-subscribed',
+      503,
+      `mesos-http: ${call.type} refused: not subscribed (${this.#state})`,
     );
+  }
+
+  /** Sends waiting calls while fewer than `callConnections` are on the wire. */
+  #pump(): void {
+    while (this.#sending < this.#maxSending && this.#queueHead < this.#queue.length) {
+      const queued = this.#queue[this.#queueHead]!;
+      this.#queue[this.#queueHead++] = undefined;
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
+      const streamId = this.#streamId;
+      if (queued.generation !== this.#generation || this.#state !== 'subscribed' || streamId === undefined) {
+        queued.reject(this.#state === 'closed' ? closedError() : this.#notSubscribed(queued.call));
+        continue;
+      }
+      const endpoint = this.#endpoint;
+      this.#sending++;
+      this.#post(endpoint, queued.body, streamId).then(
+        () => {
+          this.#sending--;
+          queued.resolve();
+          this.#pump();
+        },
+        (error: MesosCallError) => {
+          this.#sending--;
+          this.#callFailed(queued.generation, endpoint, queued.call, error);
+          queued.reject(error);
+          this.#pump();
+        },
+      );
+    }
   }
 
   /** Closes the stream and every connection; the framework stays registered until its failover timeout. */
@@ -251,6 +288,7 @@ export class MesosHttpDriver implements MesosDriver {
     this.#cancelRetry?.();
     this.#transition('closed', undefined);
     for (const req of this.#calls) req.destroy();
+    this.#pump(); // refuses every waiting call: the state is closed
     const sockets = [this.#agents.http, this.#agents.https].flatMap((agent) => [
       ...Object.values(agent.sockets).flat(),
       ...Object.values(agent.freeSockets).flat(),
@@ -286,6 +324,9 @@ export class MesosHttpDriver implements MesosDriver {
         opened: (streamId, endpoint) => {
           if (generation !== this.#generation) return;
           this.#endpoint = endpoint;
+          // Every call needs the stream id (spec/mesos-v1.md §1): a stream without one is of no use.
+          if (streamId === undefined || streamId === '')
+            return this.#lost(generation, `${endpoint.origin} answered SUBSCRIBE without a Mesos-Stream-Id`);
           this.#streamId = streamId;
           this.#lastActivity = this.#clock.now();
         },
@@ -531,7 +572,7 @@ export class MesosHttpDriver implements MesosDriver {
       req.on('error', (error) =>
         settle(
           this.#state === 'closed'
-            ? new MesosCallError('closed', 503, 'mesos-http: the driver was disposed', { cause: error })
+            ? closedError(error)
             : new MesosCallError('network', 503, `mesos-http: ${error.message}`, { cause: error }),
         ),
       );
@@ -547,6 +588,21 @@ export class MesosHttpDriver implements MesosDriver {
 /** Builds a {@link MesosHttpDriver} (the factory form of the constructor). */
 export function createMesosHttpDriver(options: MesosHttpDriverOptions): MesosHttpDriver {
   return new MesosHttpDriver(options);
+}
+
+/** A call waiting in the FIFO, with the stream generation it was made on. */
+interface QueuedCall {
+  readonly call: MesosCall;
+  readonly body: string;
+  readonly generation: number;
+  readonly resolve: () => void;
+  readonly reject: (error: MesosCallError) => void;
+}
+
+function closedError(cause?: unknown): MesosCallError {
+  return new MesosCallError('closed', 503, 'mesos-http: the driver was disposed', {
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function parseEvent(text: string): { readonly type: string } | undefined {

@@ -13,7 +13,8 @@ export type MesosCallFailure = 'not-subscribed' | 'http' | 'network' | 'timeout'
 /**
  * A Mesos call that was not accepted (spec/mesos-v1.md §1): `status` is the master's HTTP status (400, 403,
  * 409, 503, ...), or 503 when the call never got an answer (`not-subscribed`, `network`, `closed`) and 504 on
- * a timeout. `body` is the master's message ("Framework is not subscribed"), empty without one.
+ * a timeout. `body` is the master's message ("Framework is not subscribed"), empty without one; for a 307
+ * (the leader moved), its `Location`.
  *
  * Codes: 400, 404, 409 and other 4xx but 403 → `ParameterError` (the call itself is wrong); everything else
  * (403, 5xx, no answer) → `NoCluster` (the link to the master is not usable now).

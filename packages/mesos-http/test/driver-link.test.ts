@@ -242,6 +242,54 @@ describe('MesosHttpDriver: calls', () => {
     expect(driver.callsInFlight).toBe(0);
   });
 
+  it('sends calls one at a time, in the order they were made', async () => {
+    const master = await startMaster();
+    const held: (() => void)[] = [];
+    master.onCall = (_received, res) => {
+      held.push(() => {
+        res.writeHead(202);
+        res.end();
+      });
+    };
+    const { driver } = startDriver([master]);
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    const calls = [REVIVE, { type: 'SUPPRESS' } as const, REVIVE].map((c) => driver.call(c));
+    await until(() => expect(master.calls).toHaveLength(1));
+    expect(driver.callsInFlight).toBe(3);
+    for (let n = 1; n <= 3; n++) {
+      await until(() => expect(held).toHaveLength(n));
+      expect(master.calls).toHaveLength(n); // the next one waits for this answer
+      held[n - 1]?.();
+    }
+    await Promise.all(calls);
+    expect(master.calls.map((c) => c.body.type)).toEqual(['REVIVE', 'SUPPRESS', 'REVIVE']);
+    expect(driver.callsInFlight).toBe(0);
+  });
+
+  it('refuses the calls still waiting when the link drops, never sending them with a stale stream id', async () => {
+    const master = await startMaster();
+    const held: (() => void)[] = [];
+    master.onCall = (_received, res) => {
+      held.push(() => {
+        res.writeHead(202);
+        res.end();
+      });
+    };
+    const { driver } = startDriver([master]);
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    const first = driver.call(REVIVE);
+    const waiting = [driver.call(REVIVE), driver.call(REVIVE)].map((p) => p.catch((e: unknown) => e));
+    await until(() => expect(held).toHaveLength(1));
+    master.endStream();
+    await until(() => expect(driver.status().state).toBe('reconnecting'));
+    held[0]?.();
+    await first;
+    for (const error of await Promise.all(waiting)) {
+      expect(error).toMatchObject({ failure: 'not-subscribed', status: 503 });
+    }
+    expect(master.calls).toHaveLength(1);
+  });
+
   it('times a call out after callTimeoutMs', async () => {
     const master = await startMaster();
     master.onCall = hang;

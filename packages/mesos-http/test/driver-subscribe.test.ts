@@ -162,6 +162,18 @@ describe('MesosHttpDriver: masters', () => {
     expect([a.subscribes.length, b.subscribes.length]).toEqual([2, 2]);
   });
 
+  it('counts a stream without Mesos-Stream-Id as a failed attempt', async () => {
+    const master = await startMaster();
+    master.onSubscribe = (_received, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.flushHeaders();
+    };
+    const { driver } = startDriver([master]);
+    await until(() => expect(driver.status().attempts).toBe(1));
+    expect(driver.status().state).toBe('connecting');
+    await until(() => expect(master.subscribes[0]?.closed).toBe(true));
+  });
+
   it('counts a refused connection as a failed attempt', async () => {
     const gone = await startMaster();
     const url = gone.url;
