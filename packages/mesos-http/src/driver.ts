@@ -121,6 +121,8 @@ export class MesosHttpDriver implements MesosDriver {
   /** The master list entry last tried, and the endpoint in use (a redirect target may be outside the list). */
   #masterIndex = 0;
   #endpoint: URL;
+  /** The origin of the master in use, or last tried (after redirects): `status().master`. */
+  #master: string;
 
   #framework: MesosFrameworkInfo | undefined;
   #listener: MesosEventListener | undefined;
@@ -151,6 +153,7 @@ export class MesosHttpDriver implements MesosDriver {
     if (options.masters.length === 0) throw new TypeError('mesos-http: masters must list at least one URL');
     this.#masters = options.masters.map(schedulerEndpoint);
     this.#endpoint = this.#masters[0]!;
+    this.#master = this.#endpoint.origin;
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#random = options.random ?? Math.random;
@@ -195,7 +198,7 @@ export class MesosHttpDriver implements MesosDriver {
   status(): MesosLinkStatus {
     return {
       state: this.#state,
-      master: this.#endpoint.origin,
+      master: this.#master,
       since: this.#since,
       ...(this.#frameworkId === undefined ? {} : { frameworkId: this.#frameworkId }),
       ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
@@ -314,6 +317,7 @@ export class MesosHttpDriver implements MesosDriver {
     this.#cancelRetry = undefined;
     if (this.#state === 'closed' || this.#state === 'removed') return;
     const generation = ++this.#generation;
+    this.#master = this.#endpoint.origin;
     this.#cancelSubscribeTimer = this.#clock.setTimer(this.#subscribeTimeoutMs, () =>
       this.#lost(generation, `no SUBSCRIBED within ${this.#subscribeTimeoutMs} ms`),
     );
@@ -324,6 +328,7 @@ export class MesosHttpDriver implements MesosDriver {
         opened: (streamId, endpoint) => {
           if (generation !== this.#generation) return;
           this.#endpoint = endpoint;
+          this.#master = endpoint.origin;
           // Every call needs the stream id (spec/mesos-v1.md §1): a stream without one is of no use.
           if (streamId === undefined || streamId === '')
             return this.#lost(generation, `${endpoint.origin} answered SUBSCRIBE without a Mesos-Stream-Id`);
@@ -424,13 +429,13 @@ export class MesosHttpDriver implements MesosDriver {
     if (generation !== this.#generation) return;
     const where = failure.endpoint.origin;
     if (failure.kind === 'http' && failure.status === 403 && REMOVED.test(failure.message)) {
-      this.#endpoint = failure.endpoint;
+      this.#master = failure.endpoint.origin;
       this.#removed(failure.message);
       return;
     }
     const status = failure.status === undefined ? '' : ` ${failure.status}`;
     const text = failure.message === '' ? '' : `: ${failure.message}`;
-    this.#endpoint = failure.endpoint;
+    this.#master = failure.endpoint.origin;
     this.#lost(generation, `${failure.kind}${status} from ${where}${text}`);
   }
 
@@ -500,7 +505,7 @@ export class MesosHttpDriver implements MesosDriver {
     if (changed) this.#since = this.#clock.now();
     const line = {
       state,
-      master: this.#endpoint.origin,
+      master: this.#master,
       frameworkId: this.#frameworkId,
       attempts: this.#attempts,
       ...(lastError === undefined ? {} : { reason: lastError }),

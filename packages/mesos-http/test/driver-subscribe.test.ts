@@ -132,7 +132,8 @@ describe('MesosHttpDriver: masters', () => {
     recovering.onSubscribe = refuse(503, 'No leader elected');
     const { driver, clock } = startDriver([recovering, next]);
     await until(() => expect(driver.status().attempts).toBe(1));
-    expect(driver.status()).toMatchObject({ state: 'connecting', master: next.url });
+    // `master` is the one last tried until the next attempt starts.
+    expect(driver.status()).toMatchObject({ state: 'connecting', master: recovering.url });
     expect(driver.status().lastError).toContain('503');
     expect(next.subscribes).toHaveLength(0);
     // random = 1: the first back-off is its cap, 500 ms.
@@ -141,7 +142,7 @@ describe('MesosHttpDriver: masters', () => {
     clock.advance(1);
     await until(() => expect(driver.status().state).toBe('subscribed'));
     expect(next.subscribes).toHaveLength(1);
-    expect(driver.status().attempts).toBe(0);
+    expect(driver.status()).toMatchObject({ attempts: 0, master: next.url });
   });
 
   it('keeps cycling through the masters with a growing back-off while none answers', async () => {
