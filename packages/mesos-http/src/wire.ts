@@ -189,7 +189,10 @@ export function openStream(
     });
     res.on('end', () => fail({ kind: 'closed', message: 'the master ended the stream', endpoint }));
     res.on('close', () => fail({ kind: 'closed', message: 'the stream connection closed', endpoint }));
-    res.on('error', (error) => fail({ kind: 'network', message: error.message, endpoint }));
+    // An open stream that breaks (reset, aborted) is a closed stream, whatever the socket's words.
+    res.on('error', (error) =>
+      fail({ kind: 'closed', message: `the stream broke (${error.message})`, endpoint }),
+    );
   };
   send(start, 0);
   return {

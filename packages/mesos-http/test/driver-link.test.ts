@@ -99,6 +99,18 @@ describe('MesosHttpDriver: a dead link', () => {
     expect(master.subscribes).toHaveLength(4);
   });
 
+  it('re-subscribes when the stream socket is destroyed', async () => {
+    const master = await startMaster();
+    const { driver, clock } = startDriver([master]);
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    master.stream?.socket?.destroy();
+    await until(() => expect(driver.status().state).toBe('reconnecting'));
+    expect(driver.status().lastError).toContain('closed');
+    clock.advance(500);
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    expect(master.subscribes).toHaveLength(2);
+  });
+
   it('drops a stream that is not RecordIO, keeping the events before the fault', async () => {
     const master = await startMaster();
     const { driver, events } = startDriver([master]);
