@@ -1,5 +1,3 @@
-import { type ClientRequest, Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type {
   CancelTimer,
   Clock,
@@ -12,12 +10,11 @@ import type {
   MesosLinkStatus,
 } from '@bcs/core';
 import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { CallSender } from './calls.js';
 import { MesosCallError } from './errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from './recordio.js';
 import {
   openStream,
-  post,
-  readText,
   redirectTarget,
   type StreamFailure,
   type StreamHandle,
@@ -104,11 +101,10 @@ export class MesosHttpDriver implements MesosDriver {
   readonly #backoff: BackoffOptions;
   readonly #heartbeatFactor: number;
   readonly #subscribeTimeoutMs: number;
-  readonly #callTimeoutMs: number;
   readonly #maxRedirects: number;
   readonly #maxRecordBytes: number;
   readonly #masters: readonly URL[];
-  readonly #agents: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  readonly #calls: CallSender;
 
   #state: LinkState = 'connecting';
   #since: number;
@@ -140,14 +136,7 @@ export class MesosHttpDriver implements MesosDriver {
   #cancelWatchdog: CancelTimer | undefined;
   #cancelRetry: CancelTimer | undefined;
 
-  readonly #calls = new Set<ClientRequest>();
-  /** Calls waiting to be sent, oldest at `#queueHead`. */
-  #queue: (QueuedCall | undefined)[] = [];
-  #queueHead = 0;
-  #sending = 0;
-  readonly #maxSending: number;
   #eventsReceived = 0;
-  #callsInFlight = 0;
 
   constructor(options: MesosHttpDriverOptions) {
     if (options.masters.length === 0) throw new TypeError('mesos-http: masters must list at least one URL');
@@ -168,19 +157,13 @@ export class MesosHttpDriver implements MesosDriver {
       MESOS_HTTP_DEFAULTS.subscribeTimeoutMs,
       'subscribeTimeoutMs',
     );
-    this.#callTimeoutMs = positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs');
     this.#maxRedirects = options.maxRedirects ?? MESOS_HTTP_DEFAULTS.maxRedirects;
     this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    const maxSockets = positive(
-      options.callConnections,
-      MESOS_HTTP_DEFAULTS.callConnections,
-      'callConnections',
-    );
-    this.#maxSending = maxSockets;
-    this.#agents = {
-      http: new HttpAgent({ keepAlive: true, maxSockets }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets }),
-    };
+    this.#calls = new CallSender({
+      clock: this.#clock,
+      callTimeoutMs: positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs'),
+      connections: positive(options.callConnections, MESOS_HTTP_DEFAULTS.callConnections, 'callConnections'),
+    });
     this.#since = this.#clock.now();
   }
 
@@ -191,7 +174,7 @@ export class MesosHttpDriver implements MesosDriver {
 
   /** Calls sent and not answered yet (for tests to settle on). */
   get callsInFlight(): number {
-    return this.#callsInFlight;
+    return this.#calls.pending;
   }
 
   /** The link now: state, master in use, since when, framework id, last error, failed attempts. */
@@ -234,12 +217,15 @@ export class MesosHttpDriver implements MesosDriver {
       return Promise.reject(this.#notSubscribed(call));
     }
     const body = JSON.stringify({ ...call, framework_id: { value: frameworkId } });
-    this.#callsInFlight++;
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ call, body, generation: this.#generation, resolve, reject });
-      this.#pump();
-    }).finally(() => {
-      this.#callsInFlight--;
+    const generation = this.#generation;
+    // Asked when the call's turn comes: the stream it was made on, if still the current one.
+    const target = () =>
+      generation === this.#generation && this.#state === 'subscribed' && this.#streamId !== undefined
+        ? { endpoint: this.#endpoint, streamId: this.#streamId }
+        : undefined;
+    return this.#calls.send(body, call.type, target).catch((error: MesosCallError) => {
+      this.#callFailed(generation, call, error);
+      throw error;
     });
   }
 
@@ -251,38 +237,6 @@ export class MesosHttpDriver implements MesosDriver {
     );
   }
 
-  /** Sends waiting calls while fewer than `callConnections` are on the wire. */
-  #pump(): void {
-    while (this.#sending < this.#maxSending && this.#queueHead < this.#queue.length) {
-      const queued = this.#queue[this.#queueHead]!;
-      this.#queue[this.#queueHead++] = undefined;
-      if (this.#queueHead === this.#queue.length) {
-        this.#queue = [];
-        this.#queueHead = 0;
-      }
-      const streamId = this.#streamId;
-      if (queued.generation !== this.#generation || this.#state !== 'subscribed' || streamId === undefined) {
-        queued.reject(this.#state === 'closed' ? closedError() : this.#notSubscribed(queued.call));
-        continue;
-      }
-      const endpoint = this.#endpoint;
-      this.#sending++;
-      this.#post(endpoint, queued.body, streamId).then(
-        () => {
-          this.#sending--;
-          queued.resolve();
-          this.#pump();
-        },
-        (error: MesosCallError) => {
-          this.#sending--;
-          this.#callFailed(queued.generation, endpoint, queued.call, error);
-          queued.reject(error);
-          this.#pump();
-        },
-      );
-    }
-  }
-
   /** Closes the stream and every connection; the framework stays registered until its failover timeout. */
   async dispose(): Promise<void> {
     if (this.#state === 'closed') return;
@@ -290,20 +244,7 @@ export class MesosHttpDriver implements MesosDriver {
     this.#dropStream();
     this.#cancelRetry?.();
     this.#transition('closed', undefined);
-    for (const req of this.#calls) req.destroy();
-    this.#pump(); // refuses every waiting call: the state is closed
-    const sockets = [this.#agents.http, this.#agents.https].flatMap((agent) => [
-      ...Object.values(agent.sockets).flat(),
-      ...Object.values(agent.freeSockets).flat(),
-    ]);
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
-    await Promise.all([
-      stream?.closed,
-      ...sockets.map((socket) =>
-        socket === undefined || socket.closed ? undefined : new Promise((r) => socket.once('close', r)),
-      ),
-    ]);
+    await Promise.all([stream?.closed, this.#calls.dispose()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -440,10 +381,10 @@ export class MesosHttpDriver implements MesosDriver {
   }
 
   /** A call answered 307, 403 or 503: the link is bad, re-subscribe (at the 307's target). */
-  #callFailed(generation: number, endpoint: URL, call: MesosCall, error: MesosCallError): void {
+  #callFailed(generation: number, call: MesosCall, error: MesosCallError): void {
     if (error.failure !== 'http' || generation !== this.#generation) return;
     if (error.status === 307) {
-      const target = redirectTarget(error.body, endpoint);
+      const target = redirectTarget(error.body, this.#endpoint);
       this.#lost(generation, `${call.type} answered 307: the leader moved`, target);
     } else if (error.status === 403 || error.status === 503) {
       this.#lost(generation, `${call.type} answered ${error.status}: ${error.body}`);
@@ -520,94 +461,11 @@ export class MesosHttpDriver implements MesosDriver {
       );
     else this.#logger.warn(line, changed ? `mesos: link ${state}` : 'mesos: SUBSCRIBE attempt failed');
   }
-
-  // --- calls --------------------------------------------------------------------------------------------
-
-  /** One POST on the calls' keep-alive agent; resolves on 202 (a 307's Location becomes the error's body). */
-  #post(endpoint: URL, body: string, streamId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const agent = endpoint.protocol === 'https:' ? this.#agents.https : this.#agents.http;
-      const req = post(
-        endpoint,
-        {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'Mesos-Stream-Id': streamId,
-          'Content-Length': String(Buffer.byteLength(body)),
-        },
-        agent,
-      );
-      this.#calls.add(req);
-      let settled = false;
-      const settle = (error?: MesosCallError) => {
-        if (settled) return;
-        settled = true;
-        cancelTimeout();
-        this.#calls.delete(req);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const cancelTimeout = this.#clock.setTimer(this.#callTimeoutMs, () => {
-        settle(new MesosCallError('timeout', 504, `mesos-http: no answer within ${this.#callTimeoutMs} ms`));
-        req.destroy();
-      });
-      let answered = false;
-      req.on('response', (res) => {
-        answered = true;
-        const status = res.statusCode ?? 0;
-        if (status === 202) {
-          res.resume();
-          return settle();
-        }
-        if (status === 307) {
-          res.resume();
-          const location = res.headers.location ?? '';
-          return settle(
-            new MesosCallError('http', 307, `mesos-http: master answered 307`, { body: location }),
-          );
-        }
-        void readText(res).then((text) =>
-          settle(
-            new MesosCallError('http', status, `mesos-http: master answered ${status}: ${text}`, {
-              body: text,
-            }),
-          ),
-        );
-      });
-      req.on('error', (error) =>
-        settle(
-          this.#state === 'closed'
-            ? closedError(error)
-            : new MesosCallError('network', 503, `mesos-http: ${error.message}`, { cause: error }),
-        ),
-      );
-      req.on('close', () => {
-        if (!answered)
-          settle(new MesosCallError('closed', 503, 'mesos-http: the connection closed before an answer'));
-      });
-      req.end(body);
-    });
-  }
 }
 
 /** Builds a {@link MesosHttpDriver} (the factory form of the constructor). */
 export function createMesosHttpDriver(options: MesosHttpDriverOptions): MesosHttpDriver {
   return new MesosHttpDriver(options);
-}
-
-/** A call waiting in the FIFO, with the stream generation it was made on. */
-interface QueuedCall {
-  readonly call: MesosCall;
-  readonly body: string;
-  readonly generation: number;
-  readonly resolve: () => void;
-  readonly reject: (error: MesosCallError) => void;
-}
-
-function closedError(cause?: unknown): MesosCallError {
-  return new MesosCallError('closed', 503, 'mesos-http: the driver was disposed', {
-    ...(cause === undefined ? {} : { cause }),
-  });
 }
 
 function parseEvent(text: string): { readonly type: string } | undefined {
