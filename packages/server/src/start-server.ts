@@ -137,7 +137,8 @@ export const SERVER_DEFAULTS = {
 
 /**
  * The composition root: LevelDB store in `dataDir`, core, the simulated cluster (or, with `mesosMasters`, the
- * Mesos HTTP driver), and the v4 HTTP app on `host:port`. This package (`@bcs/server`) is the one place the adapters meet.
+ * Mesos HTTP driver), and the v4 HTTP app on `host:port`. This package (`@bcs/server`) is the one place the
+ * adapters meet.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? SERVER_DEFAULTS.host;
@@ -168,6 +169,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(driver === undefined ? {} : { driver, engine }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+  }).catch(async (error: unknown) => {
+    // The driver may already be subscribing in the background: stop it, or it would retry for ever.
+    await mesosDriver?.dispose();
+    throw error;
   });
   const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;
