@@ -8,7 +8,16 @@ const shared = {
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
 };
-const packages = ['core', 'testing', 'mesos-sim', 'store-level', 'http-koa', 'ws-events', 'server'];
+const packages = [
+  'core',
+  'testing',
+  'mesos-sim',
+  'mesos-http',
+  'store-level',
+  'http-koa',
+  'ws-events',
+  'server',
+];
 
 export default defineConfig({
   ...shared,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFINITION_LIMITS } from '@bcs/core';
+import { schedulerEndpoint } from '@bcs/mesos-http';
 import { SERVER_DEFAULTS } from './start-server.js';
 
 /** The `bcs-scheduler` command's settings after flags and environment are merged. */
@@ -22,8 +23,30 @@ export interface CliConfig {
   readonly allowedOrigins: readonly string[];
   /** The most instances one application or deployment may have. */
   readonly maxInstances: number;
+  /** Master URLs of a real Mesos cluster (`--mesos-master`); empty: the simulated cluster. */
+  readonly mesosMasters: readonly string[];
+  /** The executor taskgroups launch with: Mesos' DEFAULT one, or the original's custom one from `uri`. */
+  readonly executor: { readonly kind: 'default' } | { readonly kind: 'bcs'; readonly uri: string };
+  /** `framework_info.failover_timeout`, seconds. */
+  readonly failoverTimeoutSeconds: number;
+  /** The framework's Mesos role. */
+  readonly mesosRole: string;
+  /** Seconds between implicit reconciliations. */
+  readonly reconcileIntervalSeconds: number;
+  /** Subscribe as a new framework even though the store holds taskgroups (`--new-framework`). */
+  readonly newFramework: boolean;
   readonly help: boolean;
 }
+
+/** Bounds of the Mesos flags. */
+export const MESOS_FLAG_LIMITS = {
+  masters: 16,
+  uriLength: 2048,
+  roleLength: 255,
+  /** A year, Mesos' own cap on durations it keeps. */
+  failoverTimeoutSeconds: 365 * 86_400,
+  reconcileIntervalSeconds: 7 * 86_400,
+} as const;
 
 /** Each flag, the environment variable that sets it when the flag is absent, and its help text. */
 export const CLI_FLAGS = {
@@ -66,6 +89,34 @@ export const CLI_FLAGS = {
     env: 'BCS_MAX_INSTANCES',
     help: `most instances of one application or deployment, 1 to ${DEFINITION_LIMITS.instancesCeiling} (default ${SERVER_DEFAULTS.maxInstances})`,
   },
+  'mesos-master': {
+    env: 'BCS_MESOS_MASTER',
+    help: 'comma-separated Mesos master URLs (http://host:5050); the scheduler then uses the real v1 HTTP API instead of the simulated cluster (default none)',
+  },
+  executor: {
+    env: 'BCS_EXECUTOR',
+    help: "executor of taskgroups: 'default' (Mesos' DEFAULT executor, LAUNCH_GROUP) or 'bcs' (the original's custom executor, needs --executor-uri) (default default)",
+  },
+  'executor-uri': {
+    env: 'BCS_EXECUTOR_URI',
+    help: 'URI the agents fetch the bcs executor from (required with --executor bcs)',
+  },
+  'failover-timeout': {
+    env: 'BCS_FAILOVER_TIMEOUT',
+    help: `seconds Mesos keeps the framework's tasks after the scheduler disconnects, 1 to ${MESOS_FLAG_LIMITS.failoverTimeoutSeconds} (default ${SERVER_DEFAULTS.failoverTimeoutSeconds})`,
+  },
+  'mesos-role': {
+    env: 'BCS_MESOS_ROLE',
+    help: `the framework's Mesos role (default ${SERVER_DEFAULTS.mesosRole})`,
+  },
+  'reconcile-interval': {
+    env: 'BCS_RECONCILE_INTERVAL',
+    help: `seconds between implicit reconciliations, 1 to ${MESOS_FLAG_LIMITS.reconcileIntervalSeconds} (default ${SERVER_DEFAULTS.reconcileIntervalSeconds})`,
+  },
+  'new-framework': {
+    env: 'BCS_NEW_FRAMEWORK',
+    help: 'subscribe as a new framework even though the store holds taskgroups (their tasks are orphaned); true or false (default false)',
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -74,8 +125,8 @@ export const CLI_FLAGS = {
 
 /** `bcs-scheduler --help`. */
 export function usage(): string {
-  const lines = Object.entries(CLI_FLAGS).map(([flag, d]) => `  --${flag.padEnd(15)} ${d.help}  [$${d.env}]`);
-  return ['usage: bcs-scheduler [flags]', '', ...lines, `  --${'help'.padEnd(15)} this text`].join('\n');
+  const lines = Object.entries(CLI_FLAGS).map(([flag, d]) => `  --${flag.padEnd(18)} ${d.help}  [$${d.env}]`);
+  return ['usage: bcs-scheduler [flags]', '', ...lines, `  --${'help'.padEnd(18)} this text`].join('\n');
 }
 
 /**
@@ -105,15 +156,22 @@ export function parseCliConfig(
       'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
       'max-instances': { type: 'string' },
+      'mesos-master': { type: 'string' },
+      executor: { type: 'string' },
+      'executor-uri': { type: 'string' },
+      'failover-timeout': { type: 'string' },
+      'mesos-role': { type: 'string' },
+      'reconcile-interval': { type: 'string' },
+      'new-framework': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const pick = (flag: keyof typeof CLI_FLAGS): string | undefined => {
+  const pick = (flag: Exclude<keyof typeof CLI_FLAGS, 'new-framework'>): string | undefined => {
     const value = values[flag] ?? env[CLI_FLAGS[flag].env];
     if (value !== undefined && value.trim() === '') throw new TypeError(`--${flag} must not be empty`);
     return value;
   };
-  const integer = (flag: keyof typeof CLI_FLAGS, fallback: number, max: number, min = 0): number => {
+  const integer = (flag: Parameters<typeof pick>[0], fallback: number, max: number, min = 0): number => {
     const raw = pick(flag);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -121,7 +179,7 @@ export function parseCliConfig(
       throw new TypeError(`--${flag} must be an integer from ${min} to ${max}`);
     return n;
   };
-  const list = (flag: keyof typeof CLI_FLAGS): string[] =>
+  const list = (flag: Parameters<typeof pick>[0]): string[] =>
     (pick(flag) ?? '')
       .split(',')
       .map((item) => item.trim())
@@ -151,8 +209,82 @@ export function parseCliConfig(
       DEFINITION_LIMITS.instancesCeiling,
       1,
     ),
+    mesosMasters: masters(list('mesos-master')),
+    executor: executor(pick('executor'), pick('executor-uri')),
+    failoverTimeoutSeconds: integer(
+      'failover-timeout',
+      SERVER_DEFAULTS.failoverTimeoutSeconds,
+      MESOS_FLAG_LIMITS.failoverTimeoutSeconds,
+      1,
+    ),
+    mesosRole: role(pick('mesos-role') ?? SERVER_DEFAULTS.mesosRole),
+    reconcileIntervalSeconds: integer(
+      'reconcile-interval',
+      SERVER_DEFAULTS.reconcileIntervalSeconds,
+      MESOS_FLAG_LIMITS.reconcileIntervalSeconds,
+      1,
+    ),
+    newFramework: values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env]),
     help: values.help === true,
   };
+}
+
+// Each master is http(s)://host:port (no path), at most MESOS_FLAG_LIMITS.masters of them.
+function masters(items: string[]): string[] {
+  if (items.length > MESOS_FLAG_LIMITS.masters)
+    throw new TypeError(`--mesos-master: at most ${MESOS_FLAG_LIMITS.masters} masters`);
+  return items.map((item) => {
+    try {
+      return schedulerEndpoint(item).origin;
+    } catch {
+      throw new TypeError(`--mesos-master: ${JSON.stringify(item)} must be http(s)://host:port`);
+    }
+  });
+}
+
+function executor(kind: string | undefined, uri: string | undefined): CliConfig['executor'] {
+  if (kind === undefined || kind === 'default') {
+    if (uri !== undefined) throw new TypeError('--executor-uri needs --executor bcs');
+    return { kind: 'default' };
+  }
+  if (kind !== 'bcs') throw new TypeError("--executor must be 'default' or 'bcs'");
+  if (uri === undefined) throw new TypeError('--executor bcs needs --executor-uri');
+  let url: URL | undefined;
+  try {
+    url = new URL(uri);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || uri.length > MESOS_FLAG_LIMITS.uriLength || /\s/.test(uri))
+    throw new TypeError(
+      `--executor-uri must be an absolute URI (http://..., hdfs://...) of at most ${MESOS_FLAG_LIMITS.uriLength} characters`,
+    );
+  return { kind: 'bcs', uri };
+}
+
+// A Mesos role (spec/mesos-v1.md §4): `*`, or a `/`-path whose components are not empty, `.`, `..` or `*`,
+// do not start with `-`, and have no whitespace.
+function role(value: string): string {
+  const valid =
+    value === '*' ||
+    (value.length <= MESOS_FLAG_LIMITS.roleLength &&
+      value
+        .split('/')
+        .every(
+          (part) => part !== '' && part !== '.' && part !== '..' && part !== '*' && !/^-|\s/.test(part),
+        ));
+  if (!valid)
+    throw new TypeError(
+      `--mesos-role must be * or a /-path of names (not ., .., *, no leading -, no whitespace), at most ${MESOS_FLAG_LIMITS.roleLength} characters`,
+    );
+  return value;
+}
+
+// The environment's form of a boolean flag.
+function bool(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new TypeError('--new-framework ($BCS_NEW_FRAMEWORK) must be true or false');
 }
 
 // Each origin is `*` or scheme://host[:port] with nothing after it; returned as URL origins (lower case, no

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   createScheduler,
   DEFAULT_MAX_INSTANCES,
+  type EngineOptions,
   type EventRetention,
   type Logger,
   type MesosDriver,
@@ -23,6 +24,7 @@ import {
   MAX_HEADER_SIZE,
   type SchedulerEndpoint,
 } from '@bcs/http-koa';
+import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
@@ -49,6 +51,27 @@ export interface ServerOptions {
   readonly simAgents?: number;
   /** Bring your own Mesos driver instead of the simulated cluster. */
   readonly driver?: MesosDriver;
+  /**
+   * Master URLs of a real Mesos cluster (`http://host:5050`): the scheduler runs on `MesosHttpDriver` (the
+   * Mesos v1 scheduler HTTP API) instead of the simulated cluster. Ignored when `driver` is given.
+   */
+  readonly mesosMasters?: readonly string[];
+  /** Settings of that driver besides the masters (timeouts, back-off); clock and logger are the server's. */
+  readonly mesosHttp?: Omit<MesosHttpDriverOptions, 'masters' | 'clock' | 'logger'>;
+  /**
+   * The framework and engine settings of the command's Mesos flags: failover timeout, role, executor,
+   * `allowNewFramework` and the implicit reconciliation period. Unset ones keep the engine's defaults.
+   */
+  readonly engine?: Pick<
+    EngineOptions,
+    | 'failoverTimeoutSeconds'
+    | 'role'
+    | 'hostname'
+    | 'webuiUrl'
+    | 'executor'
+    | 'allowNewFramework'
+    | 'reconcileIntervalMs'
+  >;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   readonly bodyLimit?: number;
   readonly logger?: Logger;
@@ -88,6 +111,8 @@ export interface RunningServer extends AsyncDisposable {
   readonly eventStream: EventStream | undefined;
   /** The simulated cluster of `simAgents` (absent with a driver of your own or 0 agents). */
   readonly simCluster: SimulatedCluster | undefined;
+  /** The Mesos HTTP driver of `mesosMasters` (absent otherwise): its `status()` is the link to the master. */
+  readonly mesosDriver: MesosHttpDriver | undefined;
   /** Stops accepting connections, ends open ones, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -104,11 +129,16 @@ export const SERVER_DEFAULTS = {
   eventBufferBytes: 1024 * 1024,
   eventStallSeconds: 10,
   maxInstances: DEFAULT_MAX_INSTANCES,
+  /** A week, as the original (spec/bcs-behaviour.md §13.2). */
+  failoverTimeoutSeconds: 604_800,
+  mesosRole: '*',
+  reconcileIntervalSeconds: 600,
 } as const;
 
 /**
- * The composition root: LevelDB store in `dataDir`, core, the simulated cluster, and the v4 HTTP app on
- * `host:port`. This package (`@bcs/server`) is the one place the adapters meet.
+ * The composition root: LevelDB store in `dataDir`, core, the simulated cluster (or, with `mesosMasters`, the
+ * Mesos HTTP driver), and the v4 HTTP app on `host:port`. This package (`@bcs/server`) is the one place the
+ * adapters meet.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? SERVER_DEFAULTS.host;
@@ -123,16 +153,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store = createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
-  const cluster = await openCluster(options, dataDir, logger);
-  const driver = options.driver ?? cluster?.driver;
+  const mesosDriver = createHttpDriver(options, logger);
+  const cluster = mesosDriver === undefined ? await openCluster(options, dataDir, logger) : undefined;
+  const driver = options.driver ?? mesosDriver ?? cluster?.driver;
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
+  const engine: EngineOptions = {
+    clusterName: clusterId,
+    ...(mesosDriver === undefined ? {} : { hostname: hostname() }),
+    ...options.engine,
+  };
   const scheduler = await createScheduler({
     container: rootContainer.createChildContainer(),
     store,
     logger,
-    ...(driver === undefined ? {} : { driver, engine: { clusterName: clusterId } }),
+    ...(driver === undefined ? {} : { driver, engine }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+  }).catch(async (error: unknown) => {
+    // The driver may already be subscribing in the background: stop it, or it would retry for ever.
+    await mesosDriver?.dispose();
+    throw error;
   });
   const { container } = scheduler;
   let endpoint: SchedulerEndpoint | undefined;
@@ -176,6 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await eventStream?.close();
     await scheduler.close();
+    await mesosDriver?.dispose();
     await cluster?.close();
     await store.close();
     throw error;
@@ -202,6 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await closed;
       await app.dispose();
       await scheduler.close();
+      await mesosDriver?.dispose();
       await cluster?.close();
       await store.close();
     })();
@@ -217,9 +259,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     scheduler,
     eventStream,
     simCluster: cluster?.driver,
+    mesosDriver,
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The real Mesos driver of `--mesos-master` (none with a driver of one's own or no masters). */
+function createHttpDriver(options: ServerOptions, logger: Logger): MesosHttpDriver | undefined {
+  const masters = options.mesosMasters ?? [];
+  if (options.driver !== undefined || masters.length === 0) return undefined;
+  return new MesosHttpDriver({ ...options.mesosHttp, masters, clock: systemClock, logger });
 }
 
 /** The simulated cluster of `--sim-agents`, persisted in its own LevelDB next to the scheduler's. */

@@ -16,6 +16,12 @@ describe('parseCliConfig', () => {
       allowedHosts: [],
       allowedOrigins: [],
       maxInstances: 10_000,
+      mesosMasters: [],
+      executor: { kind: 'default' },
+      failoverTimeoutSeconds: 604_800,
+      mesosRole: '*',
+      reconcileIntervalSeconds: 600,
+      newFramework: false,
       help: false,
     });
   });
@@ -54,6 +60,34 @@ describe('parseCliConfig', () => {
     [[], { BCS_ALLOWED_ORIGINS: '*' }, { allowedOrigins: ['*'] }],
     [['--max-instances', '50000'], {}, { maxInstances: 50_000 }],
     [[], { BCS_MAX_INSTANCES: '1000000' }, { maxInstances: 1_000_000 }],
+    [['--mesos-master', 'http://10.0.0.1:5050'], {}, { mesosMasters: ['http://10.0.0.1:5050'] }],
+    [
+      ['--mesos-master', 'http://m1:5050/, https://m2:5050'],
+      {},
+      { mesosMasters: ['http://m1:5050', 'https://m2:5050'] },
+    ],
+    [[], { BCS_MESOS_MASTER: 'http://127.0.0.1:5050' }, { mesosMasters: ['http://127.0.0.1:5050'] }],
+    [['--executor', 'default'], {}, { executor: { kind: 'default' } }],
+    [
+      ['--executor', 'bcs', '--executor-uri', 'http://repo/bcs-executor.tgz'],
+      {},
+      { executor: { kind: 'bcs', uri: 'http://repo/bcs-executor.tgz' } },
+    ],
+    [
+      [],
+      { BCS_EXECUTOR: 'bcs', BCS_EXECUTOR_URI: 'hdfs://nn/bcs-executor' },
+      { executor: { kind: 'bcs', uri: 'hdfs://nn/bcs-executor' } },
+    ],
+    [['--failover-timeout', '3600'], {}, { failoverTimeoutSeconds: 3600 }],
+    [[], { BCS_FAILOVER_TIMEOUT: '31536000' }, { failoverTimeoutSeconds: 31_536_000 }],
+    [['--mesos-role', 'bcs'], {}, { mesosRole: 'bcs' }],
+    [['--mesos-role', 'prod/bcs-1'], {}, { mesosRole: 'prod/bcs-1' }],
+    [[], { BCS_MESOS_ROLE: '*' }, { mesosRole: '*' }],
+    [['--reconcile-interval', '60'], {}, { reconcileIntervalSeconds: 60 }],
+    [[], { BCS_RECONCILE_INTERVAL: '1' }, { reconcileIntervalSeconds: 1 }],
+    [['--new-framework'], {}, { newFramework: true }],
+    [[], { BCS_NEW_FRAMEWORK: 'true' }, { newFramework: true }],
+    [[], { BCS_NEW_FRAMEWORK: '0' }, { newFramework: false }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -78,6 +112,34 @@ describe('parseCliConfig', () => {
     [['--max-instances', '0'], {}, '--max-instances'],
     [['--max-instances', '1000001'], {}, '--max-instances'],
     [[], { BCS_MAX_INSTANCES: '1e9' }, '--max-instances'],
+    [['--mesos-master', '10.0.0.1:5050'], {}, '--mesos-master'],
+    [['--mesos-master', 'http://m1:5050/master'], {}, '--mesos-master'],
+    [['--mesos-master', 'ftp://m1:5050'], {}, '--mesos-master'],
+    [['--mesos-master', 'http://user:pw@m1:5050'], {}, '--mesos-master'],
+    [['--mesos-master', ' '], {}, '--mesos-master'],
+    [
+      ['--mesos-master', Array.from({ length: 17 }, (_, i) => `http://m${i}:5050`).join(',')],
+      {},
+      '--mesos-master',
+    ],
+    [['--executor', 'custom'], {}, '--executor'],
+    [['--executor', 'bcs'], {}, '--executor-uri'],
+    [['--executor-uri', 'http://repo/x'], {}, '--executor-uri'],
+    [['--executor', 'bcs', '--executor-uri', 'not a uri'], {}, '--executor-uri'],
+    [['--executor', 'bcs', '--executor-uri', `http://repo/${'x'.repeat(2048)}`], {}, '--executor-uri'],
+    [['--failover-timeout', '0'], {}, '--failover-timeout'],
+    [['--failover-timeout', '31536001'], {}, '--failover-timeout'],
+    [[], { BCS_FAILOVER_TIMEOUT: '7d' }, '--failover-timeout'],
+    [['--mesos-role', 'a//b'], {}, '--mesos-role'],
+    [['--mesos-role', '..'], {}, '--mesos-role'],
+    [['--mesos-role', '-bcs'], {}, '--mesos-role'],
+    [['--mesos-role', 'a b'], {}, '--mesos-role'],
+    [['--mesos-role', 'prod/*'], {}, '--mesos-role'],
+    [['--mesos-role', 'r'.repeat(256)], {}, '--mesos-role'],
+    [['--reconcile-interval', '0'], {}, '--reconcile-interval'],
+    [['--reconcile-interval', '604801'], {}, '--reconcile-interval'],
+    [[], { BCS_NEW_FRAMEWORK: 'yes' }, '--new-framework'],
+    [['--new-framework=true'], {}, 'new-framework'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });
@@ -95,6 +157,15 @@ describe('parseCliConfig', () => {
       'BCS_MAX_INSTANCES',
       '--event-retention',
       'BCS_EVENT_MAX_AGE',
+      '--mesos-master',
+      'BCS_MESOS_MASTER',
+      '--executor',
+      '--executor-uri',
+      '--failover-timeout',
+      '--mesos-role',
+      '--reconcile-interval',
+      '--new-framework',
+      'BCS_NEW_FRAMEWORK',
     ]) {
       expect(usage()).toContain(text);
     }

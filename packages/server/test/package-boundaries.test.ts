@@ -46,7 +46,7 @@ describe('package boundaries', () => {
     expect(bcsImports(name)).not.toContain('@bcs/testing');
   });
 
-  it.each(['http-koa', 'store-level', 'ws-events', 'mesos-sim'])(
+  it.each(['http-koa', 'store-level', 'ws-events', 'mesos-sim', 'mesos-http'])(
     '%s is an adapter: it imports and depends on no @bcs package but core',
     (name) => {
       expect(bcsImports(name).filter((spec) => spec !== '@bcs/core')).toEqual([]);
@@ -64,6 +64,7 @@ describe('package boundaries', () => {
     expect([...imported].sort()).toEqual([
       '@bcs/core',
       '@bcs/http-koa',
+      '@bcs/mesos-http',
       '@bcs/mesos-sim',
       '@bcs/store-level',
       '@bcs/ws-events',

@@ -24,9 +24,28 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    const { eventBufferBytes, eventStallSeconds, maxInstances, ...rest } = config;
+    const {
+      eventBufferBytes,
+      eventStallSeconds,
+      maxInstances,
+      mesosMasters,
+      executor,
+      failoverTimeoutSeconds,
+      mesosRole,
+      reconcileIntervalSeconds,
+      newFramework,
+      ...rest
+    } = config;
     server = await startServer({
       ...rest,
+      mesosMasters,
+      engine: {
+        executor,
+        failoverTimeoutSeconds,
+        role: mesosRole,
+        reconcileIntervalMs: reconcileIntervalSeconds * 1000,
+        allowNewFramework: newFramework,
+      },
       limits: { maxInstances },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
@@ -35,6 +54,9 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);
     process.exit(1);
+  }
+  if (server.mesosDriver !== undefined) {
+    logger.info({ masters: config.mesosMasters }, 'mesos: using the v1 HTTP API (no simulated cluster)');
   }
   if (server.eventStream !== undefined) {
     logger.info({ path: '/v4/scheduler/mesos/events' }, 'event stream ready (WebSocket)');

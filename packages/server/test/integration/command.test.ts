@@ -1,9 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeRecord } from '@bcs/mesos-http';
 import { aSecret } from '@bcs/testing/builders';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BIN, ServerProcess } from './helpers/server-process.js';
 
 // The `bcs-scheduler` command as an operator runs it.
+
+const waitFor = vi.waitFor;
 
 let server: ServerProcess | undefined;
 afterEach(async () => {
@@ -41,6 +46,45 @@ describe('bcs-scheduler', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--port must be an integer');
     expect(run.stderr).toContain('usage: bcs-scheduler');
+  });
+
+  it('exits 2 for --executor bcs without --executor-uri, naming the flag', () => {
+    const run = spawnSync(process.execPath, [BIN, '--executor', 'bcs'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--executor-uri');
+  });
+
+  it('subscribes to the master of --mesos-master, and exits 0 on SIGTERM', async () => {
+    const subscribes: unknown[] = [];
+    const master = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => parts.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(parts).toString('utf8'));
+        if (body.type !== 'SUBSCRIBE') return void res.writeHead(202).end();
+        subscribes.push(body);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': 's-1' });
+        const event = { type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-e2e' } } };
+        res.write(encodeRecord(JSON.stringify(event)));
+      });
+    });
+    await new Promise<void>((resolve) => master.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(master.address() as AddressInfo).port}`;
+      server = await ServerProcess.start(['--mesos-master', url, '--log-level', 'info']);
+      await waitFor(() => expect(subscribes).toHaveLength(1), { timeout: 10_000 });
+      // The link's transition line (fields, not text): subscribed with the master's framework id.
+      await waitFor(() => expect(server?.log).toMatch(/"state":"subscribed".*"frameworkId":"fw-e2e"/), {
+        timeout: 10_000,
+      });
+      expect(await server.stop('SIGTERM')).toBe(0);
+    } finally {
+      master.closeAllConnections();
+      await new Promise((resolve) => master.close(resolve));
+    }
   });
 
   it('validates settings from the environment like flags', () => {
