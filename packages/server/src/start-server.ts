@@ -159,7 +159,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
   const engine: EngineOptions = {
     clusterName: clusterId,
-    ...(mesosDriver === undefined ? {} : { hostname: hostname() }),
+    ...(mesosDriver === undefined ? {} : { hostname: hostname(), ...webuiUrl(host, options.port) }),
     ...options.engine,
   };
   const scheduler = await createScheduler({
@@ -263,6 +263,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/**
+ * FrameworkInfo `webui_url`: this server's v4 API, so the Mesos UI links to it. Only for a fixed port (port 0
+ * is chosen at listen, after the framework subscribed); a wildcard listen address is named by the host name.
+ */
+function webuiUrl(host: string, port: number | undefined): { webuiUrl?: string } {
+  const fixed = port ?? SERVER_DEFAULTS.port;
+  if (fixed === 0) return {};
+  const name = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return { webuiUrl: `http://${name}:${fixed}/v4/scheduler/mesos` };
 }
 
 /** The real Mesos driver of `--mesos-master` (none with a driver of one's own or no masters). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { encodeRecord } from '@bcs/mesos-http';
 import { createMemoryStore } from '@bcs/testing/fakes';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -54,6 +55,15 @@ async function startMaster(): Promise<Master> {
   };
 }
 
+/** A loopback port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 let master: Master | undefined;
 let server: RunningServer | undefined;
 afterEach(async () => {
@@ -80,6 +90,26 @@ describe('startServer with mesosMasters', () => {
     await server.close();
     expect(server.mesosDriver?.status().state).toBe('closed');
     await vi.waitFor(() => expect(master?.connections()).toBe(0), { timeout: 5000 });
+  });
+
+  it('subscribes with the framework flags, its host name and, on a fixed port, its API as webui_url', async () => {
+    master = await startMaster();
+    const port = await freePort();
+    server = await startServer({
+      port,
+      host: '127.0.0.1',
+      store: createMemoryStore(),
+      mesosMasters: [master.url],
+      engine: { role: 'bcs', failoverTimeoutSeconds: 60 },
+    });
+    await vi.waitFor(() => expect(master?.subscribes).toHaveLength(1), { timeout: 5000 });
+    expect(master.subscribes[0]!.body.subscribe.framework_info).toMatchObject({
+      name: 'bcs-scheduler',
+      roles: ['bcs'],
+      failover_timeout: 60,
+      hostname: hostname(),
+      webui_url: `http://127.0.0.1:${port}/v4/scheduler/mesos`,
+    });
   });
 
   it('keeps the simulated cluster without mesosMasters', async () => {

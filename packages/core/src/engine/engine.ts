@@ -221,6 +221,8 @@ export class SchedulerEngine
   /** Status updates received and not yet applied. */
   private readonly updates = new StatusUpdateBuffer(this);
   private readonly options: ResolvedEngineOptions;
+  /** Calls not sent since the driver's link went down (see {@link send}). */
+  private unsent = 0;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
@@ -492,6 +494,19 @@ export class SchedulerEngine
    */
   async send(call: MesosCall): Promise<void> {
     if (this.refusal !== undefined) return;
+    // A reconnecting driver refuses every call until SUBSCRIBED: don't try (nor log a line per call). What
+    // is lost is repaired after the re-subscribe: offers are dropped anyway, kills are re-sent by the tick,
+    // unacknowledged updates are resent by the agents, launches are reconciled (unknown → relaunched).
+    const link = this.driver.status?.().state;
+    if (link !== undefined && link !== 'subscribed') {
+      if (this.unsent++ === 0)
+        this.logger.warn({ call: call.type, link }, 'mesos link down: calls are not sent until it is back');
+      return;
+    }
+    if (this.unsent > 0) {
+      this.logger.info({ unsent: this.unsent }, 'mesos link back: calls not sent while it was down');
+      this.unsent = 0;
+    }
     try {
       await this.driver.call(call);
     } catch (error) {

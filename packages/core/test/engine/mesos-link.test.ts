@@ -7,6 +7,7 @@ import {
   type Logger,
   type MesosCall,
   type MesosEvent,
+  type MesosLinkStatus,
   NO_FRAMEWORK_ID_REASON,
   RECONCILE_CHUNK,
   registerCore,
@@ -118,6 +119,14 @@ async function storeWithRunning(
     taskIds: taskGroups.flatMap((tg) => tg.tasks.map((t) => t.id)),
     agentId: taskGroups[0]!.agentId!,
   };
+}
+
+/** A FakeMesosDriver whose `status()` the test sets, as a reconnecting driver reports its link. */
+class LinkFakeDriver extends FakeMesosDriver {
+  link: MesosLinkStatus['state'] = 'subscribed';
+  status(): MesosLinkStatus {
+    return { state: this.link, master: 'fake', since: 0 };
+  }
 }
 
 const reconciled = (call: MesosCall) =>
@@ -257,6 +266,24 @@ describe('after every SUBSCRIBED', () => {
     }
     expect(fake.driver.callsOf('REVIVE')).toHaveLength(2);
     expect(fake.driver.callsOf('SUPPRESS')).toHaveLength(0);
+  });
+
+  it('sends nothing while the driver reports its link down, and resumes after the next SUBSCRIBED', async () => {
+    const { store, frameworkId } = await storeWithRunning(1);
+    const driver = new LinkFakeDriver({ frameworkId });
+    fake = await onFake(store, { driver });
+    await fake.advance(2000);
+    driver.link = 'reconnecting';
+    driver.clearCalls();
+    await fake.apps.scale(NS, 'app-test', 3);
+    await fake.advance(5000);
+    expect(driver.calls).toEqual([]);
+
+    driver.link = 'subscribed';
+    driver.emit(subscribed(frameworkId));
+    await fake.settle();
+    expect(driver.callsOf('REVIVE')).toHaveLength(1);
+    expect(explicitReconciles(driver)).toHaveLength(1);
   });
 
   it('reconciles every task explicitly, again with back-off until each has answered, then implicitly', async () => {
