@@ -6,6 +6,7 @@ import { MesosSimServer, SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { pino } from 'pino';
 import { parseSimFlags, SIM_USAGE, type SimCliConfig } from '../sim-cli-config.js';
+import { closeOnSignals } from './on-signals.js';
 
 /**
  * `bcs-mesos-sim`: the simulated Mesos master and agents of @bcs/mesos-sim behind Mesos' v1 scheduler HTTP API,
@@ -72,18 +73,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bcs-mesos-sim: failed to start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(logger, close);
   // Announced only once the signal handlers are in place: a supervisor may SIGTERM right after reading it.
   for (const url of urls) process.stdout.write(`listening on ${url}\n`);
 }

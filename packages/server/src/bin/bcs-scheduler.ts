@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { pino } from 'pino';
 import { parseCliConfig, usage } from '../cli-config.js';
 import { startServer } from '../start-server.js';
+import { closeOnSignals } from './on-signals.js';
 
 /**
  * `bcs-scheduler`: the v4 REST API on LevelDB. Prints `listening on http://HOST:PORT` once it answers;
@@ -61,18 +62,7 @@ async function main(): Promise<void> {
   if (server.eventStream !== undefined) {
     logger.info({ path: '/v4/scheduler/mesos/events' }, 'event stream ready (WebSocket)');
   }
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(logger, () => server.close());
   // Announced only once the signal handlers are in place: a supervisor may SIGTERM right after reading it.
   process.stdout.write(`listening on ${server.url}\n`);
 }
