@@ -177,6 +177,14 @@ export class MesosHttpDriver implements MesosDriver {
     return this.#calls.pending;
   }
 
+  /**
+   * A SUBSCRIBE attempt is open and its SUBSCRIBED has not arrived yet (for tests to settle on: the answer
+   * comes over the wire, with no timer to advance). False while waiting out the back-off before the next one.
+   */
+  get subscribing(): boolean {
+    return this.#stream !== undefined && !this.#subscribed;
+  }
+
   /** The link now: state, master in use, since when, framework id, last error, failed attempts. */
   status(): MesosLinkStatus {
     return {
