@@ -88,6 +88,8 @@ export default defineConfig({
           include: WIRE_ENGINE_FILES.map((file) => `test/engine/${file}.test.ts`),
           setupFiles: ['reflect-metadata'],
           env: { BCS_TEST_MESOS_TRANSPORT: 'http' },
+          // Real sockets: a scenario takes 2–5× its in-process time, more on a loaded machine.
+          testTimeout: 30_000,
         },
       },
       // The examples, run as a user runs them: built (`tsc -b`), as child processes on loopback ports.

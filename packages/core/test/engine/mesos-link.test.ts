@@ -568,6 +568,7 @@ describe('executor modes', () => {
     await h.apps.scale(NS, 'app-test', 0);
     await h.advance(4000);
     expect(h.cluster.calls.filter((c) => c.type === 'SHUTDOWN')).toEqual([]);
+    const wire = onTheWire(h);
     expect(h.cluster.calls.filter((c) => c.type === 'KILL')).toEqual(
       running!.tasks.map((t) => ({
         type: 'KILL',
@@ -576,7 +577,7 @@ describe('executor modes', () => {
           agent_id: { value: running!.agentId },
           kill_policy: { grace_period: { nanoseconds: 2_000_000_000 } },
         },
-        ...onTheWire(h),
+        ...wire,
       })),
     );
     expect(h.cluster.tasks().filter((t) => t.state === 'TASK_RUNNING')).toEqual([]);
