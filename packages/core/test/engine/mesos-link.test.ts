@@ -121,10 +121,6 @@ async function storeWithRunning(
   };
 }
 
-/** What the HTTP driver adds to every call it puts on the wire (the simulator records calls as received). */
-const onTheWire = (harness: Harness) =>
-  harness.http === undefined ? {} : { framework_id: { value: harness.engine.frameworkId } };
-
 const reconciled = (call: MesosCall) =>
   call.type === 'RECONCILE' ? call.reconcile.tasks.map((t) => t.task_id.value).sort() : [];
 const explicitReconciles = (driver: FakeMesosDriver) =>
@@ -554,6 +550,10 @@ describe('acknowledgements', () => {
     expect(fake!.driver.callsOf('ACKNOWLEDGE')).toHaveLength(1);
   });
 });
+
+/** What the HTTP driver adds to every call it puts on the wire (the simulator records calls as received). */
+const onTheWire = (harness: Harness) =>
+  harness.http === undefined ? {} : { framework_id: { value: harness.engine.frameworkId } };
 
 describe('executor modes', () => {
   it('default: the DEFAULT executor, and a kill is a KILL of each task with the grace period, no SHUTDOWN', async () => {
