@@ -177,6 +177,14 @@ export class MesosHttpDriver implements MesosDriver {
     return this.#calls.pending;
   }
 
+  /**
+   * A SUBSCRIBE attempt is open and its SUBSCRIBED has not arrived yet (for tests to settle on: the answer
+   * comes over the wire, with no timer to advance). False while waiting out the back-off before the next one.
+   */
+  get subscribing(): boolean {
+    return this.#stream !== undefined && !this.#subscribed;
+  }
+
   /** The link now: state, master in use, since when, framework id, last error, failed attempts. */
   status(): MesosLinkStatus {
     return {
@@ -191,11 +199,22 @@ export class MesosHttpDriver implements MesosDriver {
 
   /**
    * Starts subscribing in the background and resolves at once; the listener gets SUBSCRIBED on each success.
-   * `framework.id`, when given, is the framework to fail over to. Called once.
+   * `framework.id`, when given, is the framework to fail over to. Called once, and again only once the master
+   * removed the framework (`removed`): the engine's `allowNewFramework` registers a new framework that way.
    */
   async subscribe(framework: MesosFrameworkInfo, listener: MesosEventListener): Promise<void> {
-    if (this.#listener !== undefined) throw new TypeError('mesos-http: subscribe() is called once');
     if (this.#state === 'closed') throw new TypeError('mesos-http: the driver is disposed');
+    if (this.#listener !== undefined && this.#state !== 'removed')
+      throw new TypeError(
+        'mesos-http: subscribe() is called once (again only after the framework was removed)',
+      );
+    if (this.#state === 'removed') {
+      // A new registration: no back-off or failed attempts carried over from the removed framework.
+      this.#everSubscribed = false;
+      this.#attempts = 0;
+      this.#failures = 0;
+      this.#transition('connecting', undefined);
+    }
     this.#framework = framework;
     this.#listener = listener;
     this.#frameworkId = framework.id?.value;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MesosCallError } from '../src/errors.js';
 import { encodeRecord } from '../src/recordio.js';
 import { startDriver, startMaster } from './helpers/harness.js';
-import { hang, refuse, until } from './helpers/scripted-master.js';
+import { FRAMEWORK, hang, refuse, until } from './helpers/scripted-master.js';
 
 const REVIVE = { type: 'REVIVE' } as const;
 
@@ -189,6 +189,30 @@ describe('MesosHttpDriver: a removed framework', () => {
       { level: 'error', fields: expect.objectContaining({ state: 'removed' }) },
     ]);
     await expect(driver.call(REVIVE)).rejects.toMatchObject({ failure: 'not-subscribed' });
+  });
+
+  it('subscribes again when asked after the removal: a new framework, without the old id', async () => {
+    const master = await startMaster();
+    master.onSubscribe = (received, res) => {
+      if (master.subscribes.length > 1) return master.accept(received, res);
+      res.writeHead(200, { 'Mesos-Stream-Id': 's' });
+      res.end(
+        encodeRecord(JSON.stringify({ type: 'ERROR', error: { message: 'Framework has been removed' } })),
+      );
+    };
+    const { driver } = startDriver([master], {}, { ...FRAMEWORK, id: { value: 'fw-old' } });
+    await until(() => expect(driver.status().state).toBe('removed'));
+    const events: string[] = [];
+    await driver.subscribe(FRAMEWORK, (event) => events.push(event.type));
+    expect(driver.status()).toMatchObject({ state: 'connecting', attempts: 0 });
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    expect(master.subscribes[1]?.body).toEqual({
+      type: 'SUBSCRIBE',
+      subscribe: { framework_info: FRAMEWORK },
+    });
+    expect(driver.status().frameworkId).toBe('fw-1');
+    expect(events).toEqual(['SUBSCRIBED']);
+    await expect(driver.subscribe(FRAMEWORK, () => undefined)).rejects.toThrow(TypeError);
   });
 
   it('stops on a 403 to SUBSCRIBE naming a completed framework', async () => {

@@ -56,8 +56,10 @@ describe('MesosHttpDriver: subscribing', () => {
     const { driver } = startDriver([master]);
     await until(() => expect(master.stream).toBeDefined());
     await expect(driver.call(REVIVE)).rejects.toMatchObject({ failure: 'not-subscribed' });
+    expect(driver.subscribing).toBe(true);
     master.send({ type: 'SUBSCRIBED', subscribed: { framework_id: { value: 'fw-9' } } });
     await until(() => expect(driver.status().state).toBe('subscribed'));
+    expect(driver.subscribing).toBe(false);
     await driver.call(REVIVE);
     expect(master.calls.map((c) => c.body.framework_id)).toEqual([{ value: 'fw-9' }]);
   });
@@ -76,6 +78,8 @@ describe('MesosHttpDriver: subscribing', () => {
     await until(() => expect(driver.status().state).toBe('subscribed'));
     master.endStream();
     await until(() => expect(driver.status().state).toBe('reconnecting'));
+    // Waiting out the back-off: no SUBSCRIBE open until the clock moves.
+    expect(driver.subscribing).toBe(false);
     clock.advance(500);
     await until(() => expect(driver.status().state).toBe('subscribed'));
     expect(master.subscribes[1]?.body).toEqual({

@@ -13,14 +13,34 @@ import {
 } from '@bcs/core';
 import { createMemoryStore, ManualClock, SequentialIds } from '@bcs/testing';
 import { anApplication } from '@bcs/testing/builders';
-import { SimulatedCluster, type SimulatedClusterOptions } from '@bcs/testing/cluster';
+import {
+  type HttpCluster,
+  SimulatedCluster,
+  type SimulatedClusterOptions,
+  startHttpCluster,
+} from '@bcs/testing/cluster';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+
+/**
+ * How the scheduler reaches the simulated cluster: `in-process` (the cluster is the driver) or `http` (a
+ * MesosHttpDriver to the cluster's MesosSimServer on loopback, with the strict proto checks: the same
+ * scenarios through the real wire, issue 10 §2).
+ */
+export type MesosTransport = 'in-process' | 'http';
+
+/** The transport from `BCS_TEST_MESOS_TRANSPORT` (`http`, else in process): vitest's `core:wire` sets it. */
+export const MESOS_TRANSPORT: MesosTransport =
+  process.env.BCS_TEST_MESOS_TRANSPORT === 'http' ? 'http' : 'in-process';
 
 /** A scheduler on a simulated cluster, with a manual clock. */
 export interface Harness {
   readonly clock: ManualClock;
   readonly store: Store;
   readonly cluster: SimulatedCluster;
+  /** What the engine talks to: the cluster itself, or the HTTP driver in front of it. */
+  readonly driver: MesosDriver;
+  /** The server and driver when the transport is `http`. */
+  readonly http: HttpCluster | undefined;
   readonly engine: SchedulerEngine;
   readonly apps: ApplicationService;
   readonly clusterView: ClusterService;
@@ -39,12 +59,29 @@ export interface Harness {
 
 export const START = Date.UTC(2026, 10, 24, 6, 0, 0);
 
-/** Lets queued microtasks, the engine queue and cluster deliveries run to quiescence. */
-async function settle(engine: SchedulerEngine): Promise<void> {
-  for (let i = 0; i < 5; i++) {
+/**
+ * Lets queued microtasks, the engine queue and cluster deliveries run to quiescence. Over HTTP, each round
+ * also waits for the wire (calls answered, events received), until a round in which nothing crossed it.
+ */
+async function settle(engine: SchedulerEngine, http: HttpCluster | undefined): Promise<void> {
+  if (http === undefined) {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await engine.idle();
+    }
+    return;
+  }
+  let last = '';
+  for (let round = 0; round < 1000; round++) {
     await new Promise((resolve) => setImmediate(resolve));
     await engine.idle();
+    await http.settle();
+    await engine.idle();
+    const now = `${http.server.eventsWritten}/${http.server.calls.length}`;
+    if (now === last) return;
+    last = now;
   }
+  throw new Error('harness: the engine and the wire did not settle in 1000 rounds');
 }
 
 export async function createHarness(
@@ -55,6 +92,8 @@ export async function createHarness(
     events?: EventRetention;
     /** Engine options added to the harness's (`clusterName` 10001, `tickMs` 1000). */
     engine?: EngineOptions;
+    /** Default {@link MESOS_TRANSPORT}. */
+    transport?: MesosTransport;
   } = {},
 ): Promise<Harness> {
   // The scheduler's store and clock are the harness's; only the cluster options go to the simulator (it must
@@ -65,6 +104,7 @@ export async function createHarness(
     cluster: givenCluster,
     events = {},
     engine = {},
+    transport = MESOS_TRANSPORT,
     ...clusterOptions
   } = options;
   const clock = givenClock ?? new ManualClock(START);
@@ -80,21 +120,24 @@ export async function createHarness(
       ...clusterOptions,
     });
   if (givenCluster === undefined) await cluster.open();
-  return wire(clock, store, cluster, events, engine);
+  const http = transport === 'http' ? await startHttpCluster(cluster, { clock }) : undefined;
+  return wire(clock, store, cluster, http, events, engine);
 }
 
 async function wire(
   clock: ManualClock,
   store: Store,
   cluster: SimulatedCluster,
+  http: HttpCluster | undefined,
   events: EventRetention,
   engineOptions: EngineOptions,
 ): Promise<Harness> {
+  const driver: MesosDriver = http?.driver ?? cluster;
   const container = registerCore(rootContainer.createChildContainer(), {
     store,
     clock,
     ids: new SequentialIds({ startNanos: BigInt(clock.now()) * 1_000_000n }),
-    driver: cluster as MesosDriver,
+    driver,
     engine: { clusterName: '10001', tickMs: 1000, ...engineOptions },
     events,
   });
@@ -102,11 +145,13 @@ async function wire(
   await engine.start();
   const controller = container.resolve(DeploymentController);
   controller.start();
-  await settle(engine);
+  await settle(engine, http);
   const harness: Harness = {
     clock,
     store,
     cluster,
+    driver,
+    http,
     engine,
     apps: container.resolve(ApplicationService),
     clusterView: container.resolve(ClusterService),
@@ -116,19 +161,23 @@ async function wire(
     async advance(ms, stepMs = 100) {
       for (let t = 0; t < ms; t += stepMs) {
         clock.advance(Math.min(stepMs, ms - t));
-        await settle(engine);
+        await settle(engine, http);
       }
     },
     async restart(options) {
       controller.dispose();
       await engine.dispose();
       await container.dispose();
-      return wire(clock, store, cluster, events, options ?? engineOptions);
+      // Over HTTP the engine disposed its driver (the stream closed: the framework is disconnected until the
+      // new scheduler re-subscribes with its id); the new one gets a fresh driver.
+      http?.newDriver();
+      return wire(clock, store, cluster, http, events, options ?? engineOptions);
     },
     async dispose() {
       controller.dispose();
       await engine.dispose();
       await container.dispose();
+      await http?.close();
       await cluster.dispose();
     },
   };

@@ -105,7 +105,8 @@ async function storeWithRunning(
   size: { agents?: number; cpu?: string; memory?: string } = {},
 ): Promise<{ store: Store; frameworkId: string; taskIds: string[]; agentId: string }> {
   const store = createMemoryStore();
-  const sim = await createHarness({ store, agents: size.agents ?? 2 });
+  // A fixture only (the tests then run on a FakeMesosDriver): built in process whatever the transport.
+  const sim = await createHarness({ store, agents: size.agents ?? 2, transport: 'in-process' });
   const limits = { cpu: size.cpu ?? '0.5', memory: size.memory ?? '100' };
   await sim.apps.create(NS, smallApp({ spec: { instance: instances }, ...app }, { resources: { limits } }));
   await sim.advance(instances > 100 ? 10_000 : 2000);
@@ -577,6 +578,10 @@ describe('acknowledgements', () => {
   });
 });
 
+/** What the HTTP driver adds to every call it puts on the wire (the simulator records calls as received). */
+const onTheWire = (harness: Harness) =>
+  harness.http === undefined ? {} : { framework_id: { value: harness.engine.frameworkId } };
+
 describe('executor modes', () => {
   it('default: the DEFAULT executor, and a kill is a KILL of each task with the grace period, no SHUTDOWN', async () => {
     h = await createHarness({ agents: 1 });
@@ -590,6 +595,7 @@ describe('executor modes', () => {
     await h.apps.scale(NS, 'app-test', 0);
     await h.advance(4000);
     expect(h.cluster.calls.filter((c) => c.type === 'SHUTDOWN')).toEqual([]);
+    const wire = onTheWire(h);
     expect(h.cluster.calls.filter((c) => c.type === 'KILL')).toEqual(
       running!.tasks.map((t) => ({
         type: 'KILL',
@@ -598,6 +604,7 @@ describe('executor modes', () => {
           agent_id: { value: running!.agentId },
           kill_policy: { grace_period: { nanoseconds: 2_000_000_000 } },
         },
+        ...wire,
       })),
     );
     expect(h.cluster.tasks().filter((t) => t.state === 'TASK_RUNNING')).toEqual([]);
@@ -634,6 +641,7 @@ describe('executor modes', () => {
       {
         type: 'SHUTDOWN',
         shutdown: { executor_id: { value: running!.id }, agent_id: { value: running!.agentId } },
+        ...onTheWire(h),
       },
     ]);
     expect(h.cluster.tasks().filter((t) => t.state === 'TASK_RUNNING')).toEqual([]);
@@ -642,16 +650,13 @@ describe('executor modes', () => {
 });
 
 describe('link()', () => {
-  it('the simulated cluster: in-process, subscribed, with the framework id; the cluster view shows it', async () => {
+  it('the simulated cluster (in process, or its HTTP face): subscribed, with the framework id; the cluster view shows it', async () => {
     h = await createHarness({ agents: 1 });
     const link = h.engine.link();
-    expect(link).toMatchObject({
-      master: 'in-process',
-      state: 'subscribed',
-      frameworkId: h.engine.frameworkId,
-    });
+    const master = h.http?.server.leaderUrl ?? 'in-process';
+    expect(link).toMatchObject({ master, state: 'subscribed', frameworkId: h.engine.frameworkId });
     expect(h.container.resolve(ClusterService).mesos()).toEqual({
-      master: 'in-process',
+      master,
       state: 'subscribed',
       since: link.since,
       frameworkId: h.engine.frameworkId,

@@ -154,7 +154,10 @@ export class DriverSession {
     });
   }
 
-  /** Best-effort cleanup for real clusters: kills what this session launched, then disposes the driver. */
+  /**
+   * Best-effort cleanup for real clusters: kills what this session launched, disposes the driver, then lets
+   * the harness release the rest (`close`).
+   */
   async close(): Promise<void> {
     for (const { taskId, agentId } of this.launched) {
       await this.call({
@@ -163,6 +166,7 @@ export class DriverSession {
       }).catch(() => undefined);
     }
     await this.#driver.dispose();
+    await this.#harness.close?.();
   }
 
   #receive(event: MesosEvent): void {

@@ -9,6 +9,11 @@ export interface MesosDriverHarness {
    * a simulation advances its manual clock and drains microtasks; a real driver sleeps.
    */
   advance(ms: number): Promise<void>;
+  /**
+   * Releases what the factory started besides the driver (a server, a cluster), after the suite killed what
+   * the test launched and disposed the driver. Optional.
+   */
+  close?(): Promise<void>;
 }
 
 /** The feature modules of the suite (`src/conformance/mesos-driver/<module>.ts`). */
