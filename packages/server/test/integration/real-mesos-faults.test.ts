@@ -8,7 +8,6 @@ import {
   hasImplicitReconcile,
   launchedTaskIds,
   logLines,
-  type MesosLink,
   mesosLink,
   repeated,
   type SimTask,
@@ -113,11 +112,11 @@ describe('a silent stream (no heartbeats, no events, socket open)', () => {
     const linesBefore = logLines(server).length;
 
     await sim.post('/admin/faults', { fault: 'silence', on: true });
-    const seen = new Set<MesosLink['state']>();
+    // Back to subscribed: a new transition (`since`) with the same framework. The reconnecting state in between
+    // may last only the back-off (< 0.5 s), too short to poll for; the log lines show it.
     const after = await waitFor(
       () => mesosLink(server),
       (link) => link.state === 'subscribed' && link.since > before.since,
-      (link) => seen.add(link.state),
     );
     expect(after.frameworkId).toBe(frameworkId);
     // The driver logged the transitions: reconnecting, then subscribed.
@@ -171,7 +170,11 @@ describe('status updates while the scheduler is disconnected', () => {
         return [id!, update];
       }),
     );
-    expect([...pending.values()].map((u) => u.state)).toEqual(['TASK_FAILED', 'TASK_FAILED', 'TASK_FINISHED']);
+    expect([...pending.values()].map((u) => u.state)).toEqual([
+      'TASK_FAILED',
+      'TASK_FAILED',
+      'TASK_FINISHED',
+    ]);
     const disconnectedAt = (await callLog(sim)).length;
 
     // After the re-subscribe the updates arrive: the API shows them, the rest still runs.

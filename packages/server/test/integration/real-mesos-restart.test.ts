@@ -48,7 +48,8 @@ describe('the scheduler SIGKILLed with 200 taskgroups Running on bcs-mesos-sim',
     // Reconciled: the restarted scheduler asked about every task, then sent the closing implicit RECONCILE.
     const calls = await waitFor(
       () => callLog(sim!),
-      (log) => hasImplicitReconcile(log.slice(firstLife)) && reconciledTaskIds(log.slice(firstLife)).size >= 200,
+      (log) =>
+        hasImplicitReconcile(log.slice(firstLife)) && reconciledTaskIds(log.slice(firstLife)).size >= 200,
     );
     const after = await waitFor(
       () => taskGroups(server!),
