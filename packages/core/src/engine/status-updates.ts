@@ -70,6 +70,7 @@ export function applyStatusUpdate(
   const task = updated.tasks.find((t) => t.id === status.task_id.value);
   if (task === undefined) return changes;
 
+  const neverLaunched = task.status === 'Staging' && isUnknownToMaster(status);
   const next = nextTaskStatus(task.status, incoming);
   if (next !== task.status) {
     task.lastStatus = task.status;
@@ -92,15 +93,34 @@ export function applyStatusUpdate(
   updated.updatedAt = ctx.now;
 
   const endedNow = !wasEnded && ENDED_STATUSES.has(updated.status);
-  if (endedNow && shouldConsiderRestart(app, updated)) {
-    if (status.state === 'TASK_DROPPED') return relaunchDropped(app, updated, ctx, changes);
+  if ((endedNow || neverLaunched) && shouldConsiderRestart(app, updated)) {
+    if (status.state === 'TASK_DROPPED' || neverLaunched) return relaunchDropped(app, updated, ctx, changes);
     return restartOrKeep(app, updated, ctx, changes);
   }
   return changes.putTaskGroup(updated);
 }
 
 /**
- * TASK_DROPPED: Mesos never launched the group (its offer was no longer valid, e.g. across a master failover or
+ * The master's reconciliation answer about a task it has no record of (spec/mesos-v1.md §8: TASK_GONE when
+ * its agent is registered, TASK_UNKNOWN otherwise, TASK_LOST to a framework that is not partition-aware). For a
+ * task still Staging (no update from its agent ever came) it means the LAUNCH_GROUP never reached the master:
+ * the ACCEPT failed (a leader switch answered 307, the link dropped while it waited) or the scheduler stopped
+ * between storing the placement and sending it.
+ */
+function isUnknownToMaster(status: MesosTaskStatus): boolean {
+  return (
+    status.source === 'SOURCE_MASTER' &&
+    status.reason === 'REASON_RECONCILIATION' &&
+    (status.state === 'TASK_GONE' ||
+      status.state === 'TASK_UNKNOWN' ||
+      status.state === 'TASK_LOST' ||
+      status.state === 'TASK_DROPPED')
+  );
+}
+
+/**
+ * TASK_DROPPED, or a Staging task the master's reconciliation does not know ({@link isUnknownToMaster}): Mesos
+ * never launched the group (its offer was no longer valid, e.g. across a master failover or
  * a re-subscribe in the middle of an offer round; spec/mesos-v1.md §7 "transient; retry"). Nothing ran, so it is
  * not a failure: the instance is placed again at once whatever the restart policy, its restart count unchanged.
  */

@@ -454,6 +454,66 @@ describe('partition-aware task states', () => {
   });
 });
 
+describe('launches that never reached the master', () => {
+  /** The master's explicit-reconciliation answer about a task it has no record of (agent registered). */
+  const unknownToMaster = (taskId: string, agentId: string): MesosEvent => ({
+    type: 'UPDATE',
+    update: {
+      status: {
+        task_id: { value: taskId },
+        agent_id: { value: agentId },
+        state: 'TASK_GONE',
+        source: 'SOURCE_MASTER',
+        reason: 'REASON_RECONCILIATION',
+      },
+    },
+  });
+  const launchedIds = (call: MesosCall) =>
+    call.type === 'ACCEPT'
+      ? call.accept.operations.flatMap((op) =>
+          op.type === 'LAUNCH_GROUP' ? op.launch_group.task_group.tasks.map((t) => t.task_id.value) : [],
+        )
+      : [];
+
+  it('a Staging task the master does not know is placed again with new ids whatever the policy; a Running one stays Failed', async () => {
+    const { store, frameworkId, taskIds, agentId } = await storeWithRunning(1, {
+      restartPolicy: { policy: 'Never' },
+    });
+    fake = await onFake(store);
+    await fake.apps.scale(NS, 'app-test', 2);
+    await fake.settle();
+    fake.driver.emit(anOffer('o-1', agentId));
+    await fake.advance(300);
+    const staging = fake.driver.callsOf('ACCEPT').flatMap(launchedIds);
+    expect(staging).toHaveLength(1);
+    const before = fake.apps.get(NS, 'app-test').taskGroups.find((tg) => tg.index === 1)!;
+    expect(before.status).toBe('Staging');
+
+    // That ACCEPT never reached the master (a former leader answered 307); the driver re-subscribes.
+    fake.driver.clearCalls();
+    fake.driver.emit(subscribed(frameworkId));
+    await fake.settle();
+    expect(reconciled(explicitReconciles(fake.driver)[0]!)).toEqual([...taskIds, ...staging].sort());
+    fake.driver.emit(unknownToMaster(staging[0]!, agentId));
+    fake.driver.emit(unknownToMaster(taskIds[0]!, agentId));
+    await fake.advance(300);
+
+    const groups = [...fake.apps.get(NS, 'app-test').taskGroups].sort((a, b) => a.index - b.index);
+    expect(groups.map((tg) => [tg.index, tg.status])).toEqual([
+      [0, 'Failed'],
+      [1, 'Pending'],
+    ]);
+    const replacement = groups[1]!;
+    expect(replacement.id).not.toBe(before.id);
+    expect(replacement.restarts).toBe(0);
+    expect(replacement.tasks.map((t) => t.id)).not.toContain(staging[0]);
+    // The next offer launches the replacement under its own task id; the unknown one is never sent again.
+    fake.driver.emit(anOffer('o-2', agentId));
+    await fake.advance(300);
+    expect(fake.driver.callsOf('ACCEPT').flatMap(launchedIds)).toEqual(replacement.tasks.map((t) => t.id));
+  });
+});
+
 describe('offers', () => {
   it('an offer held longer than offerMaxHoldMs is declined with the refuse filter, never accepted', async () => {
     const { store, agentId } = await storeWithRunning(1);

@@ -77,6 +77,39 @@ export class MesosSimProcess {
     await this.stop('SIGKILL');
     await rm(this.dataDir, { recursive: true, force: true });
   }
+
+  /** GET an admin endpoint (`/admin/calls`, `/admin/tasks`, `/admin/state`); every master answers them. */
+  async admin<T>(path: string): Promise<T> {
+    const res = await fetch(`${this.urls[0]}${path}`);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  /** `GET /admin/state`. */
+  state(): Promise<SimAdminState> {
+    return this.admin<SimAdminState>('/admin/state');
+  }
+
+  /** POSTs `body` to an admin endpoint (`/admin/faults`, `/admin/status`) and expects 200. */
+  async post(path: string, body: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${this.urls[0]}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+  }
+}
+
+/** `GET /admin/state` of `bcs-mesos-sim` (counts, not lists). */
+export interface SimAdminState {
+  leader: string;
+  recovering: boolean;
+  frameworkId: string | null;
+  subscribed: boolean;
+  agents: number;
+  tasks: number;
+  eventsWritten: number;
 }
 
 /** A SUBSCRIBE stream read with fetch: RecordIO decoded into `events`. */
