@@ -223,6 +223,9 @@ export class SchedulerEngine
   private readonly options: ResolvedEngineOptions;
   /** Calls not sent since the driver's link went down (see {@link send}). */
   private unsent = 0;
+  /** Tasks of ACCEPTs that failed while the link stayed up, to reconcile soon (see {@link reconcileLaunchesSoon}). */
+  private readonly unconfirmedLaunches = new Map<string, string>();
+  private unconfirmedLaunchTimer: CancelTimer | undefined;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
@@ -399,6 +402,7 @@ export class SchedulerEngine
     await this.queue;
     this.disposed = true;
     this.cancelTick?.();
+    this.unconfirmedLaunchTimer?.();
     this.reconciliation?.cancel?.();
     await this.driver.dispose();
   }
@@ -511,7 +515,35 @@ export class SchedulerEngine
       await this.driver.call(call);
     } catch (error) {
       this.logger.warn({ err: error, call: call.type }, 'mesos call failed');
+      if (call.type === 'ACCEPT') this.reconcileLaunchesSoon(call);
     }
+  }
+
+  /**
+   * An ACCEPT was refused or got no answer while the link stayed up (a 400, a timeout, a 307 from a master
+   * that just lost leadership): its launches may never have reached Mesos, and no re-subscribe will come to
+   * reconcile them. Their tasks are reconciled explicitly after `reconcileRetry.initialMs`: a task the master
+   * does not know comes back TASK_GONE/UNKNOWN and is relaunched (`status-updates.ts`); a known one answers
+   * its state. Several failures within the delay share one RECONCILE.
+   */
+  private reconcileLaunchesSoon(call: Extract<MesosCall, { type: 'ACCEPT' }>): void {
+    for (const operation of call.accept.operations) {
+      for (const task of operation.launch_group.task_group.tasks)
+        this.unconfirmedLaunches.set(task.task_id.value, task.agent_id.value);
+    }
+    if (this.unconfirmedLaunchTimer !== undefined || this.disposed) return;
+    this.unconfirmedLaunchTimer = this.clock.setTimer(this.options.reconcileRetry.initialMs, () => {
+      this.unconfirmedLaunchTimer = undefined;
+      this.run(async () => {
+        const tasks = [...this.unconfirmedLaunches].map(([task, agent]) => ({
+          task_id: { value: task },
+          agent_id: { value: agent },
+        }));
+        this.unconfirmedLaunches.clear();
+        for (let i = 0; i < tasks.length; i += RECONCILE_CHUNK)
+          await this.send({ type: 'RECONCILE', reconcile: { tasks: tasks.slice(i, i + RECONCILE_CHUNK) } });
+      }).catch((error: unknown) => this.logger.error({ err: error }, 'reconciling refused launches failed'));
+    });
   }
 
   /** Runs the app controller for `app`, persists its decision and sends its kills. */

@@ -130,6 +130,14 @@ class LinkFakeDriver extends FakeMesosDriver {
   }
 }
 
+/** A FakeMesosDriver whose master refuses every ACCEPT (a 400, say) while the link stays up. */
+class RefusingAcceptDriver extends FakeMesosDriver {
+  override async call(call: MesosCall): Promise<void> {
+    await super.call(call);
+    if (call.type === 'ACCEPT') throw new Error('400 Bad Request');
+  }
+}
+
 const reconciled = (call: MesosCall) =>
   call.type === 'RECONCILE' ? call.reconcile.tasks.map((t) => t.task_id.value).sort() : [];
 const explicitReconciles = (driver: FakeMesosDriver) =>
@@ -474,6 +482,28 @@ describe('launches that never reached the master', () => {
           op.type === 'LAUNCH_GROUP' ? op.launch_group.task_group.tasks.map((t) => t.task_id.value) : [],
         )
       : [];
+
+  it('an ACCEPT refused while the link stays up: its tasks are reconciled explicitly soon after, once', async () => {
+    const { store, agentId } = await storeWithRunning(1);
+    const driver = new RefusingAcceptDriver();
+    fake = await onFake(store, { driver });
+    await fake.apps.scale(NS, 'app-test', 2);
+    await fake.settle();
+    await fake.advance(3000); // the start-up reconciliation's implicit round is over
+    driver.clearCalls();
+    driver.emit(anOffer('o-refused', agentId));
+    await fake.advance(300);
+    const refused = driver.callsOf('ACCEPT').flatMap(launchedIds);
+    expect(refused).toHaveLength(1);
+    // (The start-up reconciliation keeps asking about the Running task, which this master never answers.)
+    const asking = () => explicitReconciles(driver).filter((c) => reconciled(c).includes(refused[0]!));
+    expect(asking()).toHaveLength(0);
+
+    await fake.advance(1000);
+    expect(asking().map(reconciled)).toEqual([refused]);
+    await fake.advance(5000);
+    expect(asking()).toHaveLength(1);
+  });
 
   it('a Staging task the master does not know is placed again with new ids whatever the policy; a Running one stays Failed', async () => {
     const { store, frameworkId, taskIds, agentId } = await storeWithRunning(1, {
