@@ -215,11 +215,12 @@ describe('group commit', () => {
     const { store, db } = await openStore();
     await store.put('thing', 'x', 'before');
     const held = gate();
-    const batch = db.batch.bind(db);
-    const spy = vi.spyOn(db, 'batch').mockImplementationOnce(async (...args: unknown[]) => {
+    const batch = db.batch.bind(db) as (...args: unknown[]) => Promise<void>;
+    const hold = async (...args: unknown[]) => {
       await held.promise;
-      return (batch as (...a: unknown[]) => Promise<void>)(...args);
-    });
+      return batch(...args);
+    };
+    const spy = vi.spyOn(db, 'batch').mockImplementationOnce(hold as unknown as typeof db.batch);
     const first = store.put('thing', 'y', 1);
     await calledTimes(spy, 1);
     const next = [store.put('thing', 'z', 2), store.delete('thing', 'x'), store.put('thing', 'y', 3)];

@@ -54,7 +54,7 @@ describe('planGroup', () => {
       { revision: 8, changed: false },
       { revision: 9, changed: true },
     ]);
-    expect(plan.operations.map((op) => [op.type, op.key, op.value])).toEqual([
+    expect(plan.operations.map((op) => [op.type, op.key, op.type === 'put' ? op.value : undefined])).toEqual([
       ['put', 'a', '{"revision":8,"value":1}'],
       ['put', '0000000000000008.00000000', '{"type":"put","collection":"thing","key":"a","value":1}'],
       ['put', 'd', '{"revision":9,"value":4}'],
