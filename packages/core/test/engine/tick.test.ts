@@ -1,4 +1,4 @@
-import type { Store } from '@bcs/core';
+import type { ListOptions, Store } from '@bcs/core';
 import { createMemoryStore } from '@bcs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentSettingService } from '../../src/index.js';
@@ -18,14 +18,15 @@ function countingStore(): { store: Store; reads: Map<string, number> } {
   const store = createMemoryStore();
   const reads = new Map<string, number>();
   const count = (collection: string) => reads.set(collection, (reads.get(collection) ?? 0) + 1);
-  const { get, list } = store;
-  store.get = (collection, key) => {
+  const get = store.get.bind(store);
+  const list = store.list.bind(store);
+  store.get = <T>(collection: string, key: string) => {
     count(collection);
-    return get.call(store, collection, key);
+    return get<T>(collection, key);
   };
-  store.list = (collection, options) => {
+  store.list = <T>(collection: string, options?: ListOptions) => {
     count(collection);
-    return list.call(store, collection, options);
+    return list<T>(collection, options);
   };
   return { store, reads };
 }
