@@ -18,8 +18,9 @@
  * - Values are JSON text. An object value that is not `{"revision":n,"value":…}` JSON (a foreign or torn write)
  *   is an unreadable row (ports/store.ts): `get` rejects with `Unreadable`, `list` skips and reports it, and it is
  *   never rewritten except by a put or delete of its key.
- * - Every write (put, delete or batch) is one atomic `batch()` holding the object
- *   operations, the change entries and the new `!meta!revision`.
+ * - Every write (put, delete or batch) is part of one atomic `batch()` holding the object operations, the change
+ *   entries and the new `!meta!revision`; writes issued together share one (group commit, `write-group.ts`),
+ *   each with its own revision.
  * - Entries at or below `!meta!compacted` may linger briefly after `compact()` (the marker is written first,
  *   then the range is cleared); readers never look below the marker.
  */

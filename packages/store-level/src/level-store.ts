@@ -4,8 +4,6 @@ import {
   type ChangesOptions,
   type Entry,
   type ListOptions,
-  needsStoredRevision,
-  planBatch,
   type Store,
   type StoreCapabilities,
   StoreLifecycle,
@@ -13,12 +11,20 @@ import {
   storeArgs,
   type WriteOptions,
 } from '@bcs/core';
-import type { AbstractBatchOperation, AbstractBatchOptions } from 'abstract-level';
+import type { AbstractBatchOptions } from 'abstract-level';
 import { Level } from 'level';
 import { compactedError, invalidArgument, notOpenError, wrapLevelError } from './errors.js';
-import { changeKey, encodeChange, encodeKey, encodeObject, MAX_OP_INDEX, META_KEYS } from './keys.js';
+import { changeKey, MAX_OP_INDEX, META_KEYS } from './keys.js';
 import { createPrivateDirectory, restrictPermissions } from './permissions.js';
 import { type LevelDatabase, Session } from './session.js';
+import {
+  type GroupPlan,
+  planGroup,
+  type QueuedWrite,
+  readRevisions,
+  takeGroup,
+  type WriteResult,
+} from './write-group.js';
 
 /** Where the data lives: a LevelDB directory, or an abstract-level database you bring. */
 export type LevelStoreOptions =
@@ -50,9 +56,12 @@ export interface LevelStoreExtraOptions {
  *   example `LEVEL_LOCKED` when another process holds the directory).
  * - Capabilities: `persistent` is the database's `supports.permanence` (true for classic-level, false for
  *   memory-level), `atomicBatch` and `changeFeed` are true.
- * - Every write (put, delete, batch) is one atomic Level `batch()` holding the objects, the change-feed
- *   entries and the new revision counter (layout in `keys.ts`). Writes are serialized in-process, so
- *   precondition checks and revision assignment are atomic; reads go straight to Level.
+ * - Every write (put, delete, batch) is part of one atomic Level `batch()` holding the objects, the change-feed
+ *   entries and the new revision counter (layout in `keys.ts`). Writes issued while another is being written
+ *   are grouped into the next such batch (group commit: one LevelDB round trip for many writers), each with
+ *   its own revision and change-feed entries, in issue order, each seeing the ones before it; each writer is
+ *   answered once the batch is written. Groups are serialized in-process, so precondition checks and revision
+ *   assignment are atomic; reads go straight to Level and never wait for writes.
  * - Missing or invalid options throw `BcsError` code `ParameterError` here, not later.
  */
 export function createLevelStore(options: LevelStoreOptions, extra: LevelStoreExtraOptions = {}): Store {
@@ -93,8 +102,12 @@ class LevelStore implements Store {
   /** The open/close state machine; it opens the database and loads a session, and closes the database. */
   readonly #lifecycle: StoreLifecycle;
   #session: Session | undefined;
-  /** The tail of the write queue: a promise-chain mutex that never rejects. */
+  /** The tail of the write mutex (groups and compactions, one at a time): a promise chain that never rejects. */
   #writes: Promise<unknown> = Promise.resolve();
+  /** Writes waiting for their group, in arrival order. */
+  readonly #queued: QueuedWrite[] = [];
+  /** Whether the writing of the next group is queued on the mutex (see `#scheduleGroup`). */
+  #groupScheduled = false;
 
   constructor(db: LevelDatabase, sync: boolean, location: string | undefined) {
     this.#db = db;
@@ -180,18 +193,14 @@ class LevelStore implements Store {
   async delete(collection: string, key: string, options: WriteOptions = {}): Promise<boolean> {
     const ops: BatchOp[] = [{ type: 'delete', collection, key, ...options }];
     const values = storeArgs.checkBatch(ops);
-    return this.#run('delete', (session) =>
-      this.#exclusive(async () => (await this.#apply(session, ops, values)).changed),
-    );
+    return this.#run('delete', async (session) => (await this.#write(session, ops, values)).changed);
   }
 
   async batch(ops: readonly BatchOp[]): Promise<number> {
     const values = storeArgs.checkBatch(ops);
     if (ops.length > MAX_OP_INDEX + 1)
       throw invalidArgument(`a batch holds at most ${MAX_OP_INDEX + 1} operations`);
-    return this.#run('batch', (session) =>
-      this.#exclusive(async () => (await this.#apply(session, ops, values)).revision),
-    );
+    return this.#run('batch', async (session) => (await this.#write(session, ops, values)).revision);
   }
 
   async revision(): Promise<number> {
@@ -214,11 +223,11 @@ class LevelStore implements Store {
 
   async compact(throughRevision: number): Promise<void> {
     storeArgs.checkRevision('throughRevision', throughRevision);
-    return this.#run('compact', (session) =>
-      this.#exclusive(async () => {
+    return this.#run('compact', async (session) => {
+      const range = await this.#exclusive(async () => {
         // Compacting past the current revision would hide changes not yet written; clamp instead.
         const through = Math.min(throughRevision, session.revision);
-        if (through <= session.compacted) return;
+        if (through <= session.compacted) return undefined;
         // The marker first: entries at or below it are never read again, even if the clear below is cut short.
         const marker = {
           type: 'put',
@@ -228,46 +237,64 @@ class LevelStore implements Store {
         } as const;
         await this.#db.batch([marker], this.#batchOptions);
         session.compacted = through;
-        await session.changes.clear({ lt: changeKey(through + 1, 0) });
-      }),
-    );
+        return { from: session.clearedBelow, through };
+      });
+      if (range === undefined) return;
+      // Outside the write queue: writes only add entries above the marker, readers never look at or below it.
+      // From where the last clear of this session ended, so a compact every second costs what was written
+      // since the last one, not a walk over the tombstones of every entry ever cleared.
+      await session.changes.clear({ gte: changeKey(range.from, 0), lt: changeKey(range.through + 1, 0) });
+      session.clearedBelow = Math.max(session.clearedBelow, range.through + 1);
+    });
   }
 
   /**
-   * Applies checked operations as one Level batch, as `planBatch` decides: in order, each (and its
-   * precondition) seeing the earlier ones, and nothing written when a precondition fails. `values` holds the
-   * JSON text of each put, from `checkBatch`.
+   * Queues a checked write and resolves once it is written (group commit). Writes queued while a group is being
+   * written form the next group: ONE Level batch, planned in queue order by `planGroup` so each write sees the
+   * ones before it, with the same `sync` option. Every writer of a group is answered only after that batch is
+   * written, so an answered write survives a SIGKILL exactly as a write on its own did.
    */
-  async #apply(
+  #write(
     session: Session,
     ops: readonly BatchOp[],
     values: readonly (string | undefined)[],
-  ): Promise<{ revision: number; changed: boolean }> {
-    const revision = session.revision + 1;
-    const stored = await readRevisions(session, ops);
-    const planned = planBatch(ops, revision, (collection, key) => stored.get(idOf(collection, key)));
-    if (planned.length === 0) return { revision: session.revision, changed: false };
-    const writes: AbstractBatchOperation<LevelDatabase, string, string>[] = [];
-    for (const [seq, { op, index }] of planned.entries()) {
-      const sublevel = session.collection(op.collection);
-      const key = encodeKey(op.key);
-      const json = values[index];
-      writes.push(
-        op.type === 'put'
-          ? { type: 'put', sublevel, key, value: encodeObject(revision, json as string) }
-          : { type: 'del', sublevel, key },
-      );
-      writes.push({
-        type: 'put',
-        sublevel: session.changes,
-        key: changeKey(revision, seq),
-        value: encodeChange(op, json),
-      });
+  ): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ ops, values, resolve, reject });
+      this.#scheduleGroup(session);
+    });
+  }
+
+  /** Queues the writing of the next group behind the write mutex, unless one is queued already. */
+  #scheduleGroup(session: Session): void {
+    if (this.#groupScheduled || this.#queued.length === 0) return;
+    this.#groupScheduled = true;
+    void this.#exclusive(() => this.#commitGroup(session));
+  }
+
+  /** Writes the queued writes (up to `MAX_GROUP_OPS` operations) as one Level batch and answers each. */
+  async #commitGroup(session: Session): Promise<void> {
+    this.#groupScheduled = false;
+    const group = takeGroup(this.#queued);
+    // What is left over (a group is capped) goes next; writes queued meanwhile join it.
+    this.#scheduleGroup(session);
+    let plan: GroupPlan;
+    try {
+      plan = planGroup(session, group, await readRevisions(session, group));
+      if (plan.operations.length > 0) {
+        await this.#db.batch(plan.operations, this.#batchOptions);
+        session.revision = plan.revision;
+      }
+    } catch (error) {
+      // Nothing of the group was written (a Level batch is atomic): every write of it fails.
+      for (const write of group) write.reject(error);
+      return;
     }
-    writes.push({ type: 'put', sublevel: session.meta, key: META_KEYS.revision, value: String(revision) });
-    await this.#db.batch(writes, this.#batchOptions);
-    session.revision = revision;
-    return { revision, changed: true };
+    for (const [index, write] of group.entries()) {
+      const outcome = plan.outcomes[index] as GroupPlan['outcomes'][number];
+      if ('error' in outcome) write.reject(outcome.error);
+      else write.resolve(outcome);
+    }
   }
 
   /** Runs `task` after every write queued before it (the in-process write mutex). */
@@ -288,24 +315,4 @@ class LevelStore implements Store {
         throw wrapLevelError(action, error);
       });
   }
-}
-
-/** The read-ahead map's key for a (collection, key) pair; a collection name never holds NUL. */
-function idOf(collection: string, key: string): string {
-  return `${collection}\u0000${key}`;
-}
-
-/**
- * The stored revision of every key `planBatch` will ask about (`needsStoredRevision`), read ahead because
- * Level reads are asynchronous and the plan is not. Absent keys map to `undefined`.
- */
-async function readRevisions(
-  session: Session,
-  ops: readonly BatchOp[],
-): Promise<Map<string, number | undefined>> {
-  const wanted = new Map(ops.filter(needsStoredRevision).map((op) => [idOf(op.collection, op.key), op]));
-  const entries = await Promise.all(
-    [...wanted].map(async ([id, op]) => [id, await session.revisionOf(op.collection, op.key)] as const),
-  );
-  return new Map(entries);
 }

@@ -30,7 +30,7 @@ const TEXT = { keyEncoding: 'utf8', valueEncoding: 'utf8' } as const;
 /**
  * The sublevels and cached counters of one open period of the database. Sublevels are closed together with
  * their database, so every `open()` makes a new session. `revision` and `compacted` mirror `!meta!…`: writes
- * are serialized in-process, so the cache is authoritative while the store is open.
+ * are serialized in-process (one group at a time), so the cache is authoritative while the store is open.
  */
 export class Session {
   readonly meta: TextSublevel;
@@ -39,6 +39,12 @@ export class Session {
   readonly #collections = new Map<string, TextSublevel>();
   revision = 0;
   compacted = 0;
+  /**
+   * Change entries below this revision are known to be cleared (by a `compact()` of this session), so the next
+   * one clears from here instead of scanning from the start of the feed. 0: unknown (a clear cut short by a
+   * crash may have left entries at or below the marker), so the first compact clears from the start.
+   */
+  clearedBelow = 0;
 
   private constructor(db: LevelDatabase) {
     this.#objects = db.sublevel(SUBLEVELS.objects, TEXT) as TextSublevel;
@@ -84,13 +90,13 @@ export class Session {
    * record cannot be read (it exists, and no precondition on its revision holds).
    */
   async revisionOf(collection: string, key: string): Promise<number | undefined> {
-    const text = await this.collection(collection).get(encodeKey(key));
-    if (text === undefined) return undefined;
-    try {
-      return decodeObject(text).revision;
-    } catch {
-      return UNREADABLE_REVISION;
-    }
+    return revisionIn(await this.collection(collection).get(encodeKey(key)));
+  }
+
+  /** {@link revisionOf} for many keys of one collection in one Level `getMany`, in the order of `keys`. */
+  async revisionsOf(collection: string, keys: readonly string[]): Promise<(number | undefined)[]> {
+    const texts = await this.collection(collection).getMany(keys.map(encodeKey));
+    return texts.map(revisionIn);
   }
 
   /**
@@ -170,5 +176,15 @@ export class Session {
       await iterator.close();
     }
     return out;
+  }
+}
+
+/** The revision in an object record's text: `undefined` when absent, `UNREADABLE_REVISION` when unreadable. */
+function revisionIn(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return decodeObject(text).revision;
+  } catch {
+    return UNREADABLE_REVISION;
   }
 }

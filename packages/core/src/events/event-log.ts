@@ -61,6 +61,8 @@ export const eventKey = (seq: number): string => String(seq).padStart(16, '0');
 
 /** Chunks examined by one housekeeping pass at most, so one pass never writes an unbounded batch. */
 const PRUNE_CHUNKS = 1_000;
+/** Chunks a housekeeping pass reads from the store at a time, oldest first, until one is kept. */
+const PRUNE_PAGE = 64;
 /** Chunks read from the store at a time by a reader that fell behind the in-memory tail. */
 const READ_CHUNKS = 8;
 
@@ -353,24 +355,34 @@ export class EventLog {
     const tooOld = this.firstTime !== undefined && this.firstTime < cutoff;
     if (!tooMany && !tooOld) return undefined;
     const unreadable: string[] = [];
-    const chunks = await this.store.list<EventChunk>(EVENT_COLLECTION, {
-      limit: PRUNE_CHUNKS + 1,
-      onUnreadable: (row) => {
-        this.onUnreadable(row);
-        unreadable.push(row.key);
-      },
-    });
     const ops: BatchOp[] = [];
     let newFirst = first;
     let firstTime: number | undefined;
-    for (const [index, { key, value: chunk }] of chunks.entries()) {
-      const expired = chunk.time < cutoff || last - chunk.last >= this.retention.maxEvents;
-      if (!expired || index === PRUNE_CHUNKS) {
-        firstTime = chunk.time;
-        break;
+    // Oldest first, a page at a time, up to the first chunk that stays (or the one after PRUNE_CHUNKS dropped):
+    // a pass reads what expired since the last one and at most a page more, not a fixed 1,001 chunks.
+    let after: string | undefined;
+    let examined = 0;
+    pages: while (examined <= PRUNE_CHUNKS) {
+      const page = await this.store.list<EventChunk>(EVENT_COLLECTION, {
+        limit: Math.min(PRUNE_PAGE, PRUNE_CHUNKS + 1 - examined),
+        ...(after === undefined ? {} : { after }),
+        onUnreadable: (row) => {
+          this.onUnreadable(row);
+          unreadable.push(row.key);
+        },
+      });
+      for (const { key, value: chunk } of page) {
+        after = key;
+        examined++;
+        const expired = chunk.time < cutoff || last - chunk.last >= this.retention.maxEvents;
+        if (!expired || examined > PRUNE_CHUNKS) {
+          firstTime = chunk.time;
+          break pages;
+        }
+        ops.push({ type: 'delete', collection: EVENT_COLLECTION, key });
+        newFirst = chunk.last + 1;
       }
-      ops.push({ type: 'delete', collection: EVENT_COLLECTION, key });
-      newFirst = chunk.last + 1;
+      if (page.length === 0) break;
     }
     if (ops.length === 0) return undefined;
     // Unreadable chunks older than the last one dropped go with it (keys are sequence numbers, 16 digits).

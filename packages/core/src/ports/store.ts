@@ -114,6 +114,10 @@ export interface WriteOptions {
  * - The store has one revision counter. Every write that changes something increments it by one, and all
  *   operations of one batch share the new revision. A write that changes nothing (deleting a missing key)
  *   does not increment it.
+ * - Writes (`put`, `delete`, `batch`) apply in the order they are issued, also when issued concurrently without
+ *   waiting: each one, its precondition included, sees the writes issued before it. An adapter may write many
+ *   at once (LevelStore groups them into one batch) but keeps that order, one revision and its own change-feed
+ *   entries per write, and answers each only once it is written.
  * - Absence is `undefined` (get) or `false` (delete); the caller decides whether that is an error.
  * - A row that cannot be read back ({@link UnreadableRow}) is never dropped or rewritten by the store. `get` of
  *   it rejects with `BcsError` code `Unreadable` (HTTP 500), naming the collection and key, with the decoding

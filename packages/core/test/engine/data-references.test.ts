@@ -1,10 +1,11 @@
-import { aConfigMap, aDeployment, aSecret } from '@bcs/testing/builders';
+import { aConfigMap, aDeployment, aSecret, aService } from '@bcs/testing/builders';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigMapService,
   ErrorCode,
   type MesosTaskInfo,
   SecretService,
+  ServiceService,
   type ValidationError,
 } from '../../src/index.js';
 import { rejectionOf } from '../helpers/core.js';
@@ -379,5 +380,45 @@ describe('a referenced configmap or secret is not deleted without force', () => 
     expect((await rejectionOf(configMaps().delete(NS, 'nope', { force: true }))).code).toBe(
       ErrorCode.NotFound,
     );
+  });
+});
+
+describe("configmap, secret and service writes and the engine's queue (issue 11 §3)", () => {
+  /** Holds the engine's queue until the returned function is called. */
+  function holdQueue(): () => void {
+    let release!: () => void;
+    void h.engine.run(() => new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
+  }
+
+  it('creates and updates (and service deletes) do not wait for the queue: they touch no scheduling state', async () => {
+    const release = holdQueue();
+    await configMaps().create(NS, aConfigMap());
+    await configMaps().update(
+      NS,
+      aConfigMap({ datas: { 'item-one': { type: 'file', content: b64('new') } } }),
+    );
+    await secrets().create(NS, aSecret());
+    await h.container.resolve(ServiceService).create(NS, aService());
+    await h.container.resolve(ServiceService).delete(NS, 'service-test');
+    expect((await configMaps().get(NS, 'configmap-test')).datas['item-one']?.content).toBe(b64('new'));
+    release();
+  });
+
+  it('deletes wait for it: their reference check reads the applications the queue changes', async () => {
+    await configMaps().create(NS, aConfigMap());
+    const release = holdQueue();
+    let settled = false;
+    const deleted = configMaps()
+      .delete(NS, 'configmap-test')
+      .finally(() => {
+        settled = true;
+      });
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(await configMaps().get(NS, 'configmap-test')).toBeDefined();
+    release();
+    await deleted;
+    await expect(configMaps().get(NS, 'configmap-test')).rejects.toHaveProperty('code', ErrorCode.NotFound);
   });
 });

@@ -24,8 +24,13 @@ afterAll(() => {
 });
 
 /** Runs the writer, collects the writes it reports as answered, and SIGKILLs it mid-stream. */
-async function writeThenKill(location: string): Promise<{ answers: Answer[]; signal: string | null }> {
-  const child = spawn(process.execPath, [fixture, location], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function writeThenKill(
+  location: string,
+  writers: number,
+): Promise<{ answers: Answer[]; signal: string | null }> {
+  const child = spawn(process.execPath, [fixture, location, String(writers)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -47,56 +52,59 @@ async function writeThenKill(location: string): Promise<{ answers: Answer[]; sig
 }
 
 describe('durability across SIGKILL', () => {
-  it('every answered write survives with its revision, and the change feed is intact', async () => {
-    expect(existsSync(built), 'build first: pnpm exec tsc -b (the fixture runs the built package)').toBe(
-      true,
-    );
-    const location = mkdtempSync(join(tmpdir(), 'bcs-sigkill-'));
-    directories.push(location);
+  // With 8 writers at once the store groups their writes into shared Level batches (group commit).
+  it.each([1, 8])(
+    '%i writer(s): every answered write survives with its revision, the change feed is intact',
+    async (writers) => {
+      expect(existsSync(built), 'build first: pnpm exec tsc -b (the fixture runs the built package)').toBe(
+        true,
+      );
+      const location = mkdtempSync(join(tmpdir(), 'bcs-sigkill-'));
+      directories.push(location);
 
-    const { answers, signal } = await writeThenKill(location);
-    expect(signal).toBe('SIGKILL');
+      const { answers, signal } = await writeThenKill(location, writers);
+      expect(signal).toBe('SIGKILL');
 
-    const store = createLevelStore({ location });
-    await store.open();
-    try {
-      const last = answers.at(-1) as Answer;
-      const revision = await store.revision();
-      expect(revision).toBeGreaterThanOrEqual(last.revision);
-      for (const answer of answers) {
-        if (answer.kind === 'put') {
-          expect(await store.get('thing', `p-${answer.i}`)).toEqual({
-            key: `p-${answer.i}`,
-            value: { i: answer.i },
-            revision: answer.revision,
-          });
-        } else {
-          for (const op of [0, 1]) {
-            expect(await store.get('batch', `b-${answer.i}-${op}`)).toMatchObject({
-              value: { i: answer.i, op },
+      const store = createLevelStore({ location });
+      await store.open();
+      try {
+        const revision = await store.revision();
+        expect(revision).toBeGreaterThanOrEqual(Math.max(...answers.map((answer) => answer.revision)));
+        for (const answer of answers) {
+          if (answer.kind === 'put') {
+            expect(await store.get('thing', `p-${answer.i}`)).toEqual({
+              key: `p-${answer.i}`,
+              value: { i: answer.i },
               revision: answer.revision,
             });
+          } else {
+            for (const op of [0, 1]) {
+              expect(await store.get('batch', `b-${answer.i}-${op}`)).toMatchObject({
+                value: { i: answer.i, op },
+                revision: answer.revision,
+              });
+            }
           }
         }
-      }
 
-      const feed = await store.changes({ after: 0 });
-      expect(feed.revision).toBe(revision);
-      // One entry per put, two per batch, in revision order with no gaps.
-      const revisions = [...new Set(feed.changes.map((change) => change.revision))];
-      expect(revisions).toEqual(Array.from({ length: revision }, (_, index) => index + 1));
-      for (const answer of answers) {
-        const keys = feed.changes
-          .filter((change) => change.revision === answer.revision)
-          .map((change) => change.key);
-        expect(keys).toEqual(
-          answer.kind === 'put' ? [`p-${answer.i}`] : [`b-${answer.i}-0`, `b-${answer.i}-1`],
-        );
+        const feed = await store.changes({ after: 0 });
+        expect(feed.revision).toBe(revision);
+        // One entry per put, two per batch, in revision order with no gaps.
+        const revisions = [...new Set(feed.changes.map((change) => change.revision))];
+        expect(revisions).toEqual(Array.from({ length: revision }, (_, index) => index + 1));
+        for (const answer of answers) {
+          const keys = feed.changes
+            .filter((change) => change.revision === answer.revision)
+            .map((change) => change.key);
+          expect(keys).toEqual(
+            answer.kind === 'put' ? [`p-${answer.i}`] : [`b-${answer.i}-0`, `b-${answer.i}-1`],
+          );
+        }
+        // The store carries on from where the killed process stopped.
+        expect(await store.put('thing', 'after-restart', true)).toBe(revision + 1);
+      } finally {
+        await store.close();
       }
-      // The store carries on from where the killed process stopped.
-      expect(await store.put('thing', 'after-restart', true)).toBe(revision + 1);
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { type BatchOp, ErrorCode } from '@bcs/core';
+import { type BatchOp, type Change, ErrorCode } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
 import { type StoreSuite, settle } from './harness.js';
 
@@ -69,6 +69,87 @@ export function registerConcurrencyTests(suite: StoreSuite): void {
       const entries = await store.list<number>('thing');
       const lock = entries.find((entry) => entry.key === 'lock');
       expect(entries.map((entry) => entry.key).sort()).toEqual(['lock', `owner-${lock?.value}`].sort());
+    });
+
+    it('writes issued together apply in issue order, each seeing the ones before it', async () => {
+      const store = await suite.fresh();
+      // Issued without waiting, as concurrent requests are; a store that groups them must keep this order.
+      const writes = [
+        store.put('thing', 'k', 'first', { expect: { absent: true } }),
+        store.put('thing', 'k', 'again', { expect: { absent: true } }),
+        store.delete('thing', 'k', { expect: { revision: 1 } }),
+        store.delete('thing', 'never-there'),
+        store.put('thing', 'k', 'second', { expect: { absent: true } }),
+        store.put('thing', 'k', 'third', { expect: { revision: 3 } }),
+      ];
+      const results = await Promise.allSettled(writes);
+      expect(
+        results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as { code: unknown }).code)),
+      ).toEqual([1, ErrorCode.Conflict, true, false, 3, 4]);
+      expect(await store.get('thing', 'k')).toEqual({ key: 'k', value: 'third', revision: 4 });
+      expect(await store.revision()).toBe(4);
+      if (suite.capabilities.changeFeed) {
+        expect((await store.changes({ after: 0 })).changes.map((c) => [c.revision, c.type, c.value])).toEqual(
+          [
+            [1, 'put', 'first'],
+            [2, 'delete', undefined],
+            [3, 'put', 'second'],
+            [4, 'put', 'third'],
+          ],
+        );
+      }
+    });
+
+    it(`${n} concurrent batches: each caller gets its own revision, the feed holds exactly its operations`, async () => {
+      const store = await suite.fresh();
+      // Batch i puts x<i> and `shared`, deletes x<i-1> (a change only if that batch applied) and, every fourth
+      // batch, creates `lock` if absent: the first such batch applies, the later ones conflict whole.
+      const batch = (i: number): BatchOp[] => [
+        { type: 'put', collection: 'thing', key: `x${i}`, value: i },
+        { type: 'put', collection: 'other', key: 'shared', value: i },
+        { type: 'delete', collection: 'thing', key: `x${i - 1}` },
+        ...(i % 4 === 1
+          ? [{ type: 'put', collection: 'thing', key: 'lock', value: i, expect: { absent: true } } as const]
+          : []),
+      ];
+      const results = await Promise.allSettled(range(n).map((i) => store.batch(batch(i))));
+      const applied = range(n).filter((i) => results[i]?.status === 'fulfilled');
+      for (const i of range(n).filter((i) => !applied.includes(i)))
+        expect(results[i]).toMatchObject({ status: 'rejected', reason: { code: ErrorCode.Conflict } });
+      // Issue order: the applied batches took revisions 1, 2, 3, … in the order they were issued.
+      const revisionOf = new Map(applied.map((i, at) => [i, at + 1]));
+      expect(applied.map((i) => (results[i] as PromiseFulfilledResult<number>).value)).toEqual(
+        applied.map((_, at) => at + 1),
+      );
+      expect(applied.filter((i) => i % 4 === 1)).toEqual([1]);
+      expect(await store.revision()).toBe(applied.length);
+      const last = applied.at(-1) as number;
+      expect(await store.get('other', 'shared')).toEqual({
+        key: 'shared',
+        value: last,
+        revision: applied.length,
+      });
+      expect(await store.get('thing', 'lock')).toEqual({
+        key: 'lock',
+        value: 1,
+        revision: revisionOf.get(1),
+      });
+      if (!suite.capabilities.changeFeed) return;
+      const expected: Change[] = applied.flatMap((i) => {
+        const revision = revisionOf.get(i) as number;
+        return [
+          { revision, type: 'put', collection: 'thing', key: `x${i}`, value: i },
+          { revision, type: 'put', collection: 'other', key: 'shared', value: i },
+          ...(revisionOf.has(i - 1)
+            ? [{ revision, type: 'delete', collection: 'thing', key: `x${i - 1}` } as const]
+            : []),
+          ...(i === 1
+            ? [{ revision, type: 'put', collection: 'thing', key: 'lock', value: 1 } as const]
+            : []),
+        ];
+      });
+      const feed = (await store.changes({ after: 0 })).changes;
+      expect(feed.map((c) => ({ ...c }))).toEqual(expected);
     });
 
     it('revisions strictly increase across mixed writes, and the feed agrees', async () => {
