@@ -125,9 +125,9 @@ function runChild(mode, options, nodeArgs = [], onSpawn = () => {}) {
  * and waits until the driver is subscribed and the engine idle. `tap(event)` sees every event before the
  * engine does. Engine settings as in the in-process benchmark (tick 1 s, cluster name 10001).
  */
-async function openWireScheduler({ masters, tap = () => {} }) {
+async function openWireScheduler({ masters, tap = () => {}, callConnections = 1 }) {
   const level = await openLevelStore('bcs-bench-wire-');
-  const driver = new MesosHttpDriver({ masters, clock: systemClock, logger: silentLogger });
+  const driver = new MesosHttpDriver({ masters, clock: systemClock, logger: silentLogger, callConnections });
   const subscribe = driver.subscribe.bind(driver);
   driver.subscribe = (framework, listener) =>
     subscribe(framework, (event) => {
@@ -171,8 +171,8 @@ async function waitFor(predicate, timeoutMs, what) {
  * wall ms from just before `ApplicationService.create` to the engine commit where no taskgroup is Pending,
  * and to the one where all are Running. Also the CPU seconds this process and the simulator used meanwhile.
  */
-async function placementChild({ masters, simPid, instances, unique }) {
-  const sim = await openWireScheduler({ masters });
+async function placementChild({ masters, simPid, instances, unique, callConnections }) {
+  const sim = await openWireScheduler({ masters, callConnections });
   try {
     // Let the first offers come and the engine SUPPRESS (nothing pending), as before any create.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -302,7 +302,7 @@ async function memoryChild({ masters, instances }) {
   };
   const started = performance.now();
   await sim.apps.create(NAMESPACE, benchApplication({ instances }));
-  await waitFor(() => countStatuses(sim.engine).running === instances, MAX_RUN_MS * 2, 'all Running');
+  await waitFor(() => countStatuses(sim.engine).running === instances, MAX_RUN_MS * 3, 'all Running');
   const runningMs = performance.now() - started;
   // Let the acknowledgements drain, then hold.
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -323,42 +323,63 @@ async function memoryChild({ masters, instances }) {
 /** The `placements` configurations (1,000 and 10,000 agents, UNIQUE(InnerIP) and none). */
 export const WIRE_PLACEMENT_CONFIGS = PLACEMENT_CONFIGS;
 
-/** `runs` runs per configuration, each on a fresh simulator and scheduler child. */
+/**
+ * `runs` runs per configuration, each on a fresh simulator and scheduler child, with the driver's default
+ * `callConnections` (1: calls in order). For the configurations `abConnections` names (by agents and
+ * instances), each run also runs with `callConnections` = `abConnections.connections` on a fresh pair,
+ * alternating which goes first: a second row per such configuration.
+ */
 export async function runWirePlacementBench({
   runs = 3,
   configs = WIRE_PLACEMENT_CONFIGS,
+  abConnections = { agents: 1_000, instances: 10_000, connections: 4 },
   log = () => {},
 } = {}) {
   const rows = [];
   for (const config of configs) {
-    const samples = [];
+    const ab =
+      abConnections !== undefined &&
+      abConnections.agents === config.agents &&
+      abConnections.instances === config.instances;
+    const variants = ab ? [1, abConnections.connections] : [1];
+    const samples = new Map(variants.map((c) => [c, []]));
     for (let run = 0; run < runs; run++) {
-      const sim = await startSim({ agents: config.agents });
-      try {
-        const sample = await runChild('placements', {
-          masters: sim.urls.join(','),
-          'sim-pid': sim.pid,
-          instances: config.instances,
-          unique: config.unique,
-        });
-        log(`wire-placements ${JSON.stringify(config)} run ${run + 1}: ${JSON.stringify(sample)}`);
-        samples.push(sample);
-      } finally {
-        await sim.stop();
+      const order = run % 2 === 0 ? variants : [...variants].reverse();
+      for (const callConnections of order) {
+        const sim = await startSim({ agents: config.agents });
+        try {
+          const sample = await runChild('placements', {
+            masters: sim.urls.join(','),
+            'sim-pid': sim.pid,
+            instances: config.instances,
+            unique: config.unique,
+            'call-connections': callConnections,
+          });
+          log(
+            `wire-placements ${JSON.stringify({ ...config, callConnections })} run ${run + 1}: ${JSON.stringify(sample)}`,
+          );
+          samples.get(callConnections).push(sample);
+        } finally {
+          await sim.stop();
+        }
       }
     }
-    const perSec = samples.map((s) => config.instances / (s.placedMs / 1000));
-    rows.push({
-      ...config,
-      runs,
-      placedMs: median(samples.map((s) => s.placedMs)),
-      placementsPerSec: median(perSec),
-      minPerSec: Math.min(...perSec),
-      maxPerSec: Math.max(...perSec),
-      runningMs: median(samples.map((s) => s.runningMs)),
-      schedulerCpuS: median(samples.map((s) => s.schedulerCpuS)),
-      simCpuS: median(samples.map((s) => s.simCpuS)),
-    });
+    for (const callConnections of variants) {
+      const of = samples.get(callConnections);
+      const perSec = of.map((s) => config.instances / (s.placedMs / 1000));
+      rows.push({
+        ...config,
+        callConnections,
+        runs,
+        placedMs: median(of.map((s) => s.placedMs)),
+        placementsPerSec: median(perSec),
+        minPerSec: Math.min(...perSec),
+        maxPerSec: Math.max(...perSec),
+        runningMs: median(of.map((s) => s.runningMs)),
+        schedulerCpuS: median(of.map((s) => s.schedulerCpuS)),
+        simCpuS: median(of.map((s) => s.simCpuS)),
+      });
+    }
   }
   return rows;
 }
@@ -458,6 +479,7 @@ if (process.argv[1] === SELF) {
       runs: { type: 'string' },
       masters: { type: 'string' },
       'sim-pid': { type: 'string' },
+      'call-connections': { type: 'string' },
       instances: { type: 'string' },
       unique: { type: 'string' },
       switches: { type: 'string' },
@@ -472,7 +494,13 @@ if (process.argv[1] === SELF) {
     const simPid = Number(values['sim-pid']);
     let result;
     if (mode === 'placements')
-      result = await placementChild({ masters, simPid, instances, unique: values.unique === 'true' });
+      result = await placementChild({
+        masters,
+        simPid,
+        instances,
+        unique: values.unique === 'true',
+        callConnections: Number(values['call-connections'] ?? 1),
+      });
     else if (mode === 'recovery')
       result = await recoveryChild({ masters, simPid, instances, switches: Number(values.switches) });
     else if (mode === 'memory') await memoryChild({ masters, instances });
