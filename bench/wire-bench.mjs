@@ -302,7 +302,7 @@ async function memoryChild({ masters, instances }) {
   };
   const started = performance.now();
   await sim.apps.create(NAMESPACE, benchApplication({ instances }));
-  await waitFor(() => countStatuses(sim.engine).running === instances, MAX_RUN_MS * 3, 'all Running');
+  await waitFor(() => countStatuses(sim.engine).running === instances, MAX_RUN_MS * 5, 'all Running');
   const runningMs = performance.now() - started;
   // Let the acknowledgements drain, then hold.
   await new Promise((resolve) => setTimeout(resolve, 3000));
