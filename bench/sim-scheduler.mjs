@@ -14,7 +14,9 @@ import { createMemoryStore, ManualClock, SequentialIds } from '@bcs/testing/fake
 
 // tsyringe is core's dependency, not the workspace root's: load the very copy core registered its classes in.
 const requireFromCore = createRequire(fileURLToPath(import.meta.resolve('@bcs/core')));
-const { container: rootContainer } = await import(pathToFileURL(requireFromCore.resolve('tsyringe')).href);
+export const { container: rootContainer } = await import(
+  pathToFileURL(requireFromCore.resolve('tsyringe')).href
+);
 
 /** 2026-11-24 06:00 UTC, the epoch ms the manual clock starts at. */
 export const START = Date.UTC(2026, 10, 24, 6, 0, 0);
