@@ -48,6 +48,13 @@ export interface MesosHttpDriverOptions {
    * Mesos C++ scheduler library does), so a SUPPRESS never overtakes the REVIVE sent before it.
    */
   readonly callConnections?: number;
+  /**
+   * Keep-alive connections for ACKNOWLEDGE and RECONCILE, a lane of their own: their order does not matter
+   * (each names its task and uuid), and one round trip after another would cap a busy scheduler at one
+   * acknowledgement per round trip (issue 10's wire benchmark: two ACKs per task, the processes taking turns).
+   * Default 8.
+   */
+  readonly ackConnections?: number;
 }
 
 export const MESOS_HTTP_DEFAULTS = {
@@ -56,6 +63,7 @@ export const MESOS_HTTP_DEFAULTS = {
   callTimeoutMs: 30_000,
   maxRedirects: 5,
   callConnections: 1,
+  ackConnections: 8,
   /** Used for the watchdog when SUBSCRIBED carries no interval (Mesos' fixed 15 s). */
   heartbeatIntervalSeconds: 15,
 } as const;
@@ -105,6 +113,8 @@ export class MesosHttpDriver implements MesosDriver {
   readonly #maxRecordBytes: number;
   readonly #masters: readonly URL[];
   readonly #calls: CallSender;
+  /** The unordered lane of ACKNOWLEDGE and RECONCILE (see `ackConnections`). */
+  readonly #acks: CallSender;
 
   #state: LinkState = 'connecting';
   #since: number;
@@ -164,6 +174,11 @@ export class MesosHttpDriver implements MesosDriver {
       callTimeoutMs: positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs'),
       connections: positive(options.callConnections, MESOS_HTTP_DEFAULTS.callConnections, 'callConnections'),
     });
+    this.#acks = new CallSender({
+      clock: this.#clock,
+      callTimeoutMs: positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs'),
+      connections: positive(options.ackConnections, MESOS_HTTP_DEFAULTS.ackConnections, 'ackConnections'),
+    });
     this.#since = this.#clock.now();
   }
 
@@ -174,7 +189,7 @@ export class MesosHttpDriver implements MesosDriver {
 
   /** Calls sent and not answered yet (for tests to settle on). */
   get callsInFlight(): number {
-    return this.#calls.pending;
+    return this.#calls.pending + this.#acks.pending;
   }
 
   /**
@@ -227,7 +242,8 @@ export class MesosHttpDriver implements MesosDriver {
 
   /**
    * Sends one call with `framework_id` and the stream id; resolves on 202, else rejects with MesosCallError.
-   * Calls wait in one FIFO and go out at most `callConnections` at a time, in the order they were made; one
+   * Calls wait in one FIFO and go out at most `callConnections` at a time, in the order they were made
+   * (ACKNOWLEDGE and RECONCILE in a lane of their own, `ackConnections` at a time, in no order); one
    * still waiting when the link drops is refused (`not-subscribed`), never sent with a stale stream id.
    */
   call(call: MesosCall): Promise<void> {
@@ -242,7 +258,8 @@ export class MesosHttpDriver implements MesosDriver {
       generation === this.#generation && this.#state === 'subscribed' && this.#streamId !== undefined
         ? { endpoint: this.#endpoint, streamId: this.#streamId }
         : undefined;
-    return this.#calls.send(body, call.type, target).catch((error: MesosCallError) => {
+    const lane = call.type === 'ACKNOWLEDGE' || call.type === 'RECONCILE' ? this.#acks : this.#calls;
+    return lane.send(body, call.type, target).catch((error: MesosCallError) => {
       this.#callFailed(generation, call, error);
       throw error;
     });
@@ -263,7 +280,7 @@ export class MesosHttpDriver implements MesosDriver {
     this.#dropStream();
     this.#cancelRetry?.();
     this.#transition('closed', undefined);
-    await Promise.all([stream?.closed, this.#calls.dispose()]);
+    await Promise.all([stream?.closed, this.#calls.dispose(), this.#acks.dispose()]);
   }
 
   [Symbol.asyncDispose](): Promise<void> {

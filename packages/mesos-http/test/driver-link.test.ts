@@ -304,6 +304,50 @@ describe('MesosHttpDriver: calls', () => {
     expect(driver.callsInFlight).toBe(0);
   });
 
+  it('sends ACKNOWLEDGE and RECONCILE on a lane of their own, several at once, beside a held ordered call', async () => {
+    const master = await startMaster();
+    const held: (() => void)[] = [];
+    master.onCall = (_received, res) => {
+      held.push(() => {
+        res.writeHead(202);
+        res.end();
+      });
+    };
+    const { driver } = startDriver([master], { ackConnections: 3 });
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    const ack = (n: number) =>
+      ({
+        type: 'ACKNOWLEDGE',
+        acknowledge: {
+          agent_id: { value: 'a' },
+          task_id: { value: `t-${n}` },
+          uuid: 'yquKe+R9RxyK7YbDJb5OCA==',
+        },
+      }) as const;
+    const calls = [
+      driver.call(REVIVE),
+      driver.call({ type: 'SUPPRESS' }),
+      ...[1, 2, 3, 4].map((n) => driver.call(ack(n))),
+      driver.call({ type: 'RECONCILE', reconcile: { tasks: [] } }),
+    ];
+    // REVIVE holds the ordered lane (SUPPRESS waits behind it); three of the five others are on the wire.
+    await until(() => expect(master.calls).toHaveLength(4));
+    expect(master.calls.map((c) => c.body.type).sort()).toEqual([
+      'ACKNOWLEDGE',
+      'ACKNOWLEDGE',
+      'ACKNOWLEDGE',
+      'REVIVE',
+    ]);
+    while (held.length > 0) {
+      for (const release of held.splice(0)) release();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await Promise.all(calls);
+    expect(master.calls).toHaveLength(7);
+    const ordered = master.calls.map((c) => c.body.type).filter((t) => t === 'REVIVE' || t === 'SUPPRESS');
+    expect(ordered).toEqual(['REVIVE', 'SUPPRESS']);
+  });
+
   it('refuses the calls still waiting when the link drops, never sending them with a stale stream id', async () => {
     const master = await startMaster();
     const held: (() => void)[] = [];

@@ -88,13 +88,19 @@ export async function drainStatusUpdates(
   await engine.commit(batch.changes);
   for (const status of batch.unknown) await stopOrphan(engine, status);
   if (batch.affected.size > 0) await engine.syncApps(batch.affected);
+  // The batch's acknowledgements go out together (a driver may send them on parallel connections: their order
+  // does not matter), not one round trip after another while the queue waits.
+  const acks: Promise<void>[] = [];
   for (const status of statuses) {
     if (status.uuid === undefined || status.agent_id === undefined) continue;
-    await engine.send({
-      type: 'ACKNOWLEDGE',
-      acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
-    });
+    acks.push(
+      engine.send({
+        type: 'ACKNOWLEDGE',
+        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+      }),
+    );
   }
+  await Promise.all(acks);
 }
 
 /**

@@ -40,6 +40,7 @@ export function applyStatusUpdates(
       continue;
     }
     const changes = applyStatusUpdate(found.app, latest.get(id) ?? found.taskGroup, status, ctx);
+    if (changes.empty) continue; // nothing new (a confirming reconciliation answer): no write, no decision
     for (const taskGroup of changes.removedTaskGroups) replaced.add(taskGroup.id);
     for (const taskGroup of changes.taskGroups.values()) latest.set(taskGroup.id, taskGroup);
     batch.changes.merge(changes);
@@ -72,6 +73,15 @@ export function applyStatusUpdate(
 
   const neverLaunched = task.status === 'Staging' && isUnknownToMaster(status);
   const next = nextTaskStatus(task.status, incoming);
+  // A reconciliation answer that confirms what is stored changes nothing: no write, no event (after a
+  // re-subscribe 10 000 of them would otherwise rewrite 10 000 unchanged taskgroups).
+  if (
+    status.reason === 'REASON_RECONCILIATION' &&
+    next === task.status &&
+    !neverLaunched &&
+    confirms(task, status)
+  )
+    return changes;
   if (next !== task.status) {
     task.lastStatus = task.status;
     task.status = next;
@@ -139,6 +149,13 @@ function relaunchDropped(
   });
   replacement.message = 'relaunching: Mesos dropped the launch before it ran';
   return changes.removeTaskGroup(taskGroup).putTaskGroup(replacement);
+}
+
+/** Whether `status` tells nothing new of `task` beyond its state (health and container IP unchanged). */
+function confirms(task: TaskGroup['tasks'][number], status: MesosTaskStatus): boolean {
+  if (status.healthy !== undefined && status.healthy !== task.healthy) return false;
+  const ip = status.container_status?.network_infos?.[0]?.ip_addresses?.[0]?.ip_address;
+  return ip === undefined || ip === task.containerIp;
 }
 
 /** Ended on its own, still wanted, and the application is not being deleted. */

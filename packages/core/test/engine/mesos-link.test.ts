@@ -327,6 +327,31 @@ describe('after every SUBSCRIBED', () => {
     expect(implicitReconciles(driver)).toHaveLength(1);
   });
 
+  it('writes nothing for an answer that confirms the stored state; one that changes it is stored', async () => {
+    const { store, taskIds, agentId } = await storeWithRunning(2);
+    fake = await onFake(store);
+    await fake.advance(3000);
+    // (The first answers let the restarted engine settle the application's own status record.)
+    for (const id of taskIds) fake.driver.emit(reconciliationAnswer(id, agentId));
+    await fake.settle();
+    const revision = await store.revision();
+    const before = fake.apps.get(NS, 'app-test').taskGroups;
+    for (let round = 0; round < 3; round++) {
+      for (const id of taskIds) fake.driver.emit(reconciliationAnswer(id, agentId));
+    }
+    await fake.settle();
+    expect(await store.revision()).toBe(revision);
+    expect(fake.apps.get(NS, 'app-test').taskGroups).toEqual(before);
+
+    const failed = reconciliationAnswer(taskIds[0]!, agentId) as Extract<MesosEvent, { type: 'UPDATE' }>;
+    fake.driver.emit({
+      type: 'UPDATE',
+      update: { status: { ...failed.update.status, state: 'TASK_FAILED' } },
+    });
+    await fake.settle();
+    expect(await store.revision()).toBeGreaterThan(revision);
+  });
+
   it('restarts the reconciliation on a second SUBSCRIBED, forgetting the answers given before it', async () => {
     const { store, frameworkId, taskIds, agentId } = await storeWithRunning(2);
     fake = await onFake(store, { engine: { reconcileRetry: { initialMs: 1000, maxMs: 1000 } } });
