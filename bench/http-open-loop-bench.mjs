@@ -154,7 +154,8 @@ export async function idleWindow(server, seconds = 5) {
  * in the order of {@link OPERATIONS}, rates ascending; each window's backlog awaited up to `drainMs`), after a
  * 2 s warm-up at 200 req/s per operation. CPU profiles of the server during a further GET and a further POST
  * configmap window at `profileRate` come between the POST and the taskgroups windows.
- * Resolves to `{ rows, profiles, idle, prefillMs, seconds }` (`profiles` by operation; `idle`: 5 s without
+ * Resolves to `{ rows, profiles, idle, prefillMs, taskgroupsBytes, seconds }` (`profiles` by operation;
+ * `taskgroupsBytes`: the size of one taskgroups answer; `idle`: 5 s without
  * requests before the first window, see {@link idleWindow}).
  */
 export async function runOpenLoopBench({
@@ -170,6 +171,11 @@ export async function runOpenLoopBench({
     await prefill(server.url, PREFILL);
     const prefillMs = performance.now() - started;
     await createApplication(server.url, INSTANCES);
+    const taskgroupsBytes = (
+      await (
+        await fetch(`${server.url}${BASE}/applications/${APP_ID}/taskgroups`, { headers: HEADERS })
+      ).arrayBuffer()
+    ).byteLength;
     log(`pre-filled ${PREFILL} configmaps in ${(prefillMs / 1000).toFixed(1)} s; application Running`);
     for (const op of Object.keys(OPERATIONS)) {
       await window(server, { op, rate: 200, seconds: 2, tag: 'warm' });
@@ -196,7 +202,7 @@ export async function runOpenLoopBench({
       log(`profile ${op}: ${JSON.stringify(profiles[op])}`);
     }
     await measure(taskgroupsOp);
-    return { rows, profiles, idle, prefillMs, seconds };
+    return { rows, profiles, idle, prefillMs, taskgroupsBytes, seconds };
   } finally {
     await server.close();
   }

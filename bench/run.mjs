@@ -262,7 +262,7 @@ const benches = {
         `clock), started as \`node --import bench/eld-probe.mjs <bin>\`: the probe, which the command itself does not have,`,
         'runs `perf_hooks.monitorEventLoopDelay` (1 ms resolution) and answers over an IPC channel. The store is',
         `pre-filled with ${fmt(PREFILL)} configmaps (\`cm-0\`…, 32 at a time, in ${seconds(r.prefillMs)} s) and an application of`,
-        `${INSTANCES} instances, all Running. The bench process then sends **open loop**: request \`i\` is due at`,
+        `${INSTANCES} instances, all Running (its taskgroups answer is ${fmt(r.taskgroupsBytes / 1024)} KiB). The bench process then sends **open loop**: request \`i\` is due at`,
         '`start + i / rate` and leaves then whatever the earlier answers (node:http, keep-alive pool of 256 sockets,',
         'requests beyond them queue in the client), and its latency runs from that **intended** time to the end of the',
         'answer, so a stalled server cannot hide its stall by slowing the sender (no coordinated omission).',
