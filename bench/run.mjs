@@ -8,6 +8,7 @@ import { deploymentMarkdown, runDeploymentBench } from './deployment-bench.mjs';
 import { runEventMemoryBench, runFanoutBench } from './events-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
+import { INSTANCES, PREFILL, runOpenLoopAB, runOpenLoopBench } from './http-open-loop-bench.mjs';
 import { runRedosStallBench } from './redos-stall-bench.mjs';
 import { MEMORY_CONFIGS, runMemoryBench, runPlacementBench } from './scheduler-bench.mjs';
 import { runSoakBench, SOAK_SETTINGS, soakSettings } from './soak-bench.mjs';
@@ -35,6 +36,46 @@ const log = (line) => console.error(`[bench]   ${line}`);
 const gb = (bytes) => fmt(bytes / 2 ** 30, 2);
 /** A count of problems, or "none". */
 const none = (n) => (n === 0 ? 'none' : fmt(n));
+const pct = (share) => `${fmt(share * 100, 1)}%`;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** A latency of an open-loop window; "≥" when requests were still unanswered after the drain (a lower bound). */
+const atLeast = (w, ms) => `${w.unanswered > 0 ? '≥ ' : ''}${fmt(ms, 1)}`;
+/** The open-loop window length and rates: 10 s and 200–2,000 req/s unless `BCS_OPEN_LOOP_SECONDS` / `_RATES` say. */
+const openLoopSettings = () => ({
+  seconds: Number(process.env.BCS_OPEN_LOOP_SECONDS ?? 10),
+  rates: (process.env.BCS_OPEN_LOOP_RATES ?? '200,500,1000,2000').split(',').map(Number),
+});
+/** Issue 11's goals for the 1,000 req/s windows, each figure judged met or NOT met. */
+function openLoopGoals(rows) {
+  const judge = (ok) => (ok ? 'met' : '**NOT met**');
+  return [
+    'Goals at 1,000 req/s (issue 11: p99 < 5 ms, p99.9 < 20 ms, no backlog, event-loop delay p99 < 10 ms):',
+    '',
+    ...rows.map(
+      (w) =>
+        `- ${w.op}: p99 ${fmt(w.p99, 1)} ms ${judge(w.p99 < 5)}; p99.9 ${fmt(w.p999, 1)} ms ${judge(w.p999 < 20)}; backlog ${fmt(w.backlog)} ${judge(w.backlog === 0)}; ELD p99 ${fmt(w.eld.p99, 1)} ms ${judge(w.eld.p99 < 10)}.`,
+    ),
+  ];
+}
+/** A CPU profile summary (bench/cpu-profile.mjs) as markdown lines. */
+function profileLines(p, top = 12) {
+  return [
+    `${fmt(p.samples)} samples over ${seconds(p.ms)} s: idle **${pct(p.idle)}**, \`writev\` **${pct(p.writev)}**, garbage collector ${pct(p.gc)}, V8 (program) ${pct(p.program)}.`,
+    `Inclusive (a sample counts when any frame of its stack is in the area): ${Object.entries(p.inclusive)
+      .map(([area, share]) => `${area} ${pct(share)}`)
+      .join(', ')}.`,
+    '',
+    '| function (self time) | where | share of samples |',
+    '| --- | --- | ---: |',
+    ...p.top
+      .slice(0, top)
+      .map((t) => `| \`${t.name}\` | ${t.where === '' ? '–' : `\`${t.where}\``} | ${pct(t.share)} |`),
+  ];
+}
 /** The goal of the placement benchmark: placements per second at 10 000 agents, in one process. */
 const PLACEMENT_GOAL = 10_000;
 /** Issue 10's goals over the wire: placements/s at 10 000 agents, the share of the in-process rate, recovery ms, peak bytes. */
@@ -74,12 +115,14 @@ const benches = {
     },
   },
   http: {
-    title: 'HTTP: create and get configmaps',
+    title: 'HTTP: create and get configmaps (closed loop)',
     async run() {
       const options = { runs: 5, seconds: 5, connections: 16 };
       const rows = await runHttpBench(options);
       return [
-        `Command: \`pnpm bench -- http\` (bench/http-bench.mjs). The \`bcs-scheduler\` command runs in its own process with`,
+        `Command: \`pnpm bench -- http\` (bench/http-bench.mjs). **Closed loop**: each connection waits for its answer before`,
+        'it sends again, so a slow server slows the load down and these rows show throughput, not a tail or a backlog',
+        '(for those see `http-open-loop`). The `bcs-scheduler` command runs in its own process with',
         `LevelDB on disk; autocannon loads it from the bench process over loopback with ${options.connections} connections,`,
         `${options.seconds} s per run. Figures are the median of ${options.runs} runs; each create uses a new name.`,
         '',
@@ -228,6 +271,142 @@ const benches = {
         'LIKE and UNLIKE patterns are matched with RE2 (re2js), in time linear in the attribute, so the pattern',
         "costs a placement pass microseconds. On JavaScript's backtracking `RegExp` (the code before issue 9),",
         'the same pattern against one such attribute froze every request for about 12 s per placement pass.',
+      ];
+    },
+  },
+  'http-open-loop': {
+    title: 'HTTP: open-loop latency at fixed arrival rates',
+    async run() {
+      const r = await runOpenLoopBench({ ...openLoopSettings(), log });
+      return [
+        'Command: `pnpm bench -- http-open-loop` (bench/http-open-loop-bench.mjs, generator bench/open-loop.mjs, server',
+        'probe bench/eld-probe.mjs, profile summary bench/cpu-profile.mjs).',
+        '',
+        'What it measures: the latency tail and backlog of the HTTP API at fixed arrival rates (issue 11 §1), and the',
+        "server's event-loop delay over the same windows.",
+        '',
+        'How: the built `bcs-scheduler` command runs in its own process (`--sim-agents 10`, LevelDB on disk, real',
+        `clock), started as \`node --import bench/eld-probe.mjs <bin>\`: the probe, which the command itself does not have,`,
+        'runs `perf_hooks.monitorEventLoopDelay` (1 ms resolution) and answers over an IPC channel. The store is',
+        `pre-filled with ${fmt(PREFILL)} configmaps (\`cm-0\`…, 32 at a time, in ${seconds(r.prefillMs)} s) and an application of`,
+        `${INSTANCES} instances, all Running (its taskgroups answer is ${fmt(r.taskgroupsBytes / 1024)} KiB). The bench process then sends **open loop**: request \`i\` is due at`,
+        '`start + i / rate` and leaves then whatever the earlier answers (node:http, keep-alive pool of 256 sockets,',
+        'requests beyond them queue in the client), and its latency runs from that **intended** time to the end of the',
+        'answer, so a stalled server cannot hide its stall by slowing the sender (no coordinated omission).',
+        `One window of **${r.seconds} s per rate** (not a median of runs), after a 2 s warm-up at 200 req/s per operation;`,
+        'operations in the order of the table, rates ascending, on the same server (the POSTs add configmaps with new',
+        'names); the CPU profiles below ran between the POST and the taskgroups windows. "Backlog" is the requests',
+        'still unanswered as the window closed; they are then awaited (up to 30 s) and their latencies counted; one',
+        'still unanswered after that counts with its age then, and the row\'s figures read "≥". Outstanding requests are capped at 20,000 ("capped" counts slots not sent for',
+        'that). "ELD" is the event-loop delay over the window; "server CPU" the server process\'s CPU time (all',
+        'threads) as a share of one core; "ELU" the share of the window its main thread was not idle',
+        '(`performance.eventLoopUtilization`). "Send lag" is how late the generator itself sent (p99): when it is large,',
+        "the client was short of CPU and the rate was not held. Load average: the machine's at the end of each window.",
+        '',
+        '| operation | rate (req/s) | answered/s in window | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | backlog at end | capped | non-2xx or errors | ELD p99 (ms) | ELD max (ms) | server CPU | ELU | send lag p99 (ms) | load average |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...r.rows.map(
+          (w) =>
+            `| ${w.op} | ${fmt(w.rate)} | ${fmt(w.achievedRate)} | ${atLeast(w, w.p50)} | ${atLeast(w, w.p99)} | ${atLeast(w, w.p999)} | ${atLeast(w, w.max)} | ${fmt(w.backlog)}${w.unanswered > 0 ? ` (${fmt(w.unanswered)} after the drain)` : ''} | ${fmt(w.capped)} | ${fmt(w.non2xx + w.errors)} | ${fmt(w.eld.p99, 1)} | ${fmt(w.eld.max, 1)} | ${pct(w.eld.cpu)} | ${pct(w.eld.elu)} | ${fmt(w.sendLagP99, 1)} | ${fmt(w.load, 1)} |`,
+        ),
+        '',
+        `With no request (5 s after the pre-fill, before the first window) the server used ${pct(r.idle.cpu)} of a core, ELU ${pct(r.idle.elu)},`,
+        `ELD p99 ${fmt(r.idle.p99, 1)} ms, max ${fmt(r.idle.max, 1)} ms: its background work (engine tick, simulated cluster).`,
+        '',
+        ...openLoopGoals(r.rows.filter((w) => w.rate === 1_000 && !w.op.includes('taskgroups'))),
+        '',
+        ...Object.entries(r.profiles).flatMap(([op, p]) => [
+          `CPU profile of the server (node:inspector, 1 ms sampling) over one more ${op} window at ${fmt(p.row.rate)} req/s (p50`,
+          `${fmt(p.row.p50, 1)} ms, p99 ${fmt(p.row.p99, 1)} ms, backlog ${fmt(p.row.backlog)}; the profiler's own cost included):`,
+          '',
+          ...profileLines(p.summary),
+          '',
+        ]),
+      ];
+    },
+  },
+  'http-open-loop-ab': {
+    title: 'HTTP: open loop, A/B against another build',
+    requires: 'BCS_AB_BIN',
+    async run() {
+      const bins = [
+        { label: 'this code', bin: undefined },
+        { label: process.env.BCS_AB_LABEL ?? 'other', bin: process.env.BCS_AB_BIN },
+      ];
+      const r = await runOpenLoopAB({
+        bins,
+        rate: 1_000,
+        seconds: openLoopSettings().seconds,
+        rounds: 2,
+        log,
+      });
+      const [a, b] = bins.map((x) => x.label);
+      const med = (label, op, key) =>
+        median(r.runs.filter((w) => w.label === label && w.op === op).map((w) => key(w)));
+      const cols = [
+        ['answered/s', (w) => w.achievedRate, 0],
+        ['p50 (ms)', (w) => w.p50, 1],
+        ['p99 (ms)', (w) => w.p99, 1],
+        ['p99.9 (ms)', (w) => w.p999, 1],
+        ['max (ms)', (w) => w.max, 1],
+        ['backlog', (w) => w.backlog, 0],
+        ['ELD p99 (ms)', (w) => w.eld.p99, 1],
+        ['server CPU', (w) => w.eld.cpu, 2],
+        ['server CPU ms per answer', (w) => (w.eld.cpu * 1000) / w.achievedRate, 2],
+        ['ELU', (w) => w.eld.elu, 2],
+      ];
+      const rows = [];
+      for (const op of ['GET configmap', 'POST configmap']) {
+        for (const label of [a, b]) {
+          const each = (key, digits) =>
+            r.runs
+              .filter((w) => w.label === label && w.op === op)
+              .map((w) => fmt(key(w), digits))
+              .join(', ');
+          rows.push(
+            `| ${op} | ${label} | ${cols.map(([, key, digits]) => `${fmt(med(label, op, key), digits)} [${each(key, digits)}]`).join(' | ')} |`,
+          );
+        }
+        const ratio = (key) => med(a, op, key) / med(b, op, key);
+        rows.push(
+          `| ${op} | ratio ${a} / ${b} | ${cols.map(([, key]) => `**${fmt(ratio(key), 2)}**`).join(' | ')} |`,
+        );
+      }
+      return [
+        'Command: `BCS_AB_BIN=<other build>/packages/http-koa/dist/bin/bcs-scheduler.js BCS_AB_LABEL=<name> pnpm bench --',
+        'http-open-loop-ab` (bench/http-open-loop-bench.mjs `runOpenLoopAB`); skipped by a plain `pnpm bench`.',
+        '',
+        `What it measures: the open-loop GET and POST configmap windows of \`http-open-loop\` at ${fmt(r.rate)} req/s, this code`,
+        `against ${b} (\`${process.env.BCS_AB_BIN}\`), in one session.`,
+        '',
+        'How: each build runs as its own `bcs-scheduler` process with the probe preloaded, default flags (3 simulated',
+        `agents), LevelDB on disk, pre-filled with ${fmt(PREFILL)} configmaps; a 2 s warm-up at 200 req/s of each operation,`,
+        `then one ${r.seconds} s window per operation. ${r.rounds} rounds, each on fresh servers, the order of the builds alternating`,
+        'per round; medians of the rounds with each round in brackets (with 2 rounds the median is their mean). In the',
+        'first round each server also ran a profiled GET and a profiled POST window (not in the table).',
+        '',
+        `| operation | build | ${cols.map(([name]) => name).join(' | ')} |`,
+        `| --- | --- | ${cols.map(() => '---:').join(' | ')} |`,
+        ...rows,
+        '',
+        'With no request (5 s after each pre-fill), median of the rounds: ' +
+          [a, b]
+            .map((label) => {
+              const idle = r.idles.filter((x) => x.label === label);
+              const m = (key) => median(idle.map((x) => x[key]));
+              return `${label} server CPU ${pct(m('cpu'))} of a core, ELU ${pct(m('elu'))}, ELD p99 ${fmt(m('p99'), 1)} ms`;
+            })
+            .join('; ') +
+          '.',
+        '',
+        ...[a, b].flatMap((label) =>
+          Object.entries(r.profiles[label]).flatMap(([op, p]) => [
+            `Profile of ${label}, ${op} at ${fmt(r.rate)} req/s for ${r.seconds} s (p50 ${fmt(p.row.p50, 1)} ms, p99 ${fmt(p.row.p99, 1)} ms, backlog ${fmt(p.row.backlog)}):`,
+            '',
+            ...profileLines(p.summary, 10),
+            '',
+          ]),
+        ),
       ];
     },
   },
@@ -645,6 +824,11 @@ const benches = {
 
 for (const [name, bench] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
+  // A section that needs a setting (the A/B's other build) runs only when named and given it.
+  if (bench.requires !== undefined && (only.length === 0 || process.env[bench.requires] === undefined)) {
+    if (only.includes(name)) console.error(`[bench] ${name}: set ${bench.requires} first`);
+    continue;
+  }
   console.error(`[bench] ${name}…`);
   const body = await bench.run();
   const section = [

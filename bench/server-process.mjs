@@ -13,12 +13,20 @@ export const BIN =
  * printed `listening on`, to `{ url, stop, pid, child }` (`stop` sends SIGTERM and resolves when it exited;
  * `pid` is the server's process id, for /proc sampling; `child` the ChildProcess, whose stdout carries the
  * server's log lines when `args` sets `--log-level`). `nodeArgs` go to node before the command (e.g.
- * `--expose-gc`); `ipc` opens an IPC channel to the child (`child.send`, the soak benchmark's probe).
+ * `--expose-gc`); `ipc` opens an IPC channel to the child (`child.send`, the soak benchmark's probe); `bin`
+ * runs another build of the command than {@link BIN} (the open-loop A/B runs two in one process).
  */
-export async function startServerProcess({ dataDir, clusterId, args = [], nodeArgs = [], ipc = false }) {
+export async function startServerProcess({
+  dataDir,
+  clusterId,
+  args = [],
+  nodeArgs = [],
+  ipc = false,
+  bin = BIN,
+}) {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, BIN, '--port', '0', '--data-dir', dataDir, '--cluster-id', clusterId, ...args],
+    [...nodeArgs, bin, '--port', '0', '--data-dir', dataDir, '--cluster-id', clusterId, ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit', ...(ipc ? ['ipc'] : [])],
       env: { ...process.env, BCS_LOG_LEVEL: 'silent' },
