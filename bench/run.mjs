@@ -559,7 +559,8 @@ const benches = {
     title: 'Over the wire: recovery from a master leader switch with 10,000 tasks',
     async run() {
       const loadBefore = loadNow();
-      const r = await runWireRecoveryBench({ runs: 3, log });
+      // BCS_BENCH_WIRE_RUNS=N runs fewer (or more) than 3 (each run starts 10,000 tasks: over a minute).
+      const r = await runWireRecoveryBench({ runs: Number(process.env.BCS_BENCH_WIRE_RUNS ?? 3), log });
       const loadAfter = loadNow();
       const worst = Math.max(...r.rows.map((row) => row.maxReconciledMs));
       const defaultRow = r.rows.find((row) => row.recoveringMs === 1000);
