@@ -73,15 +73,11 @@ export function applyStatusUpdate(
 
   const neverLaunched = task.status === 'Staging' && isUnknownToMaster(status);
   const next = nextTaskStatus(task.status, incoming);
-  // A reconciliation answer that confirms what is stored changes nothing: no write, no event (after a
-  // re-subscribe 10 000 of them would otherwise rewrite 10 000 unchanged taskgroups).
-  if (
-    status.reason === 'REASON_RECONCILIATION' &&
-    next === task.status &&
-    !neverLaunched &&
-    confirms(task, status)
-  )
-    return changes;
+  // An update that confirms what is stored changes nothing: no write, no event. After a re-subscribe 10 000
+  // reconciliation answers (whose message is the master's, not news) would otherwise rewrite 10 000 unchanged
+  // taskgroups, and an agent resending an update the scheduler already applied (its ACK was late) would
+  // rewrite it again. It is still acknowledged (status-drain.ts).
+  if (next === task.status && !neverLaunched && confirms(task, status)) return changes;
   if (next !== task.status) {
     task.lastStatus = task.status;
     task.status = next;
@@ -151,9 +147,14 @@ function relaunchDropped(
   return changes.removeTaskGroup(taskGroup).putTaskGroup(replacement);
 }
 
-/** Whether `status` tells nothing new of `task` beyond its state (health and container IP unchanged). */
+/**
+ * Whether `status` tells nothing new of `task` beyond its state: health, container IP and message unchanged
+ * (a reconciliation answer's message is the master's boilerplate, not news).
+ */
 function confirms(task: TaskGroup['tasks'][number], status: MesosTaskStatus): boolean {
   if (status.healthy !== undefined && status.healthy !== task.healthy) return false;
+  const news = status.message !== undefined && status.message !== '' && status.message !== task.message;
+  if (news && status.reason !== 'REASON_RECONCILIATION') return false;
   const ip = status.container_status?.network_infos?.[0]?.ip_addresses?.[0]?.ip_address;
   return ip === undefined || ip === task.containerIp;
 }

@@ -678,6 +678,17 @@ describe('acknowledgements', () => {
     expect(log.indexOf('batch')).toBeLessThan(log.indexOf('ACKNOWLEDGE'));
   });
 
+  it('a resent update the scheduler already applied is acknowledged again and writes nothing', async () => {
+    const { log, task, agentId } = await runningOnFlaky();
+    fake!.driver.emit(update(task, agentId, 'TASK_RUNNING', UUID));
+    await fake!.settle();
+    log.length = 0;
+    fake!.driver.emit(update(task, agentId, 'TASK_RUNNING', UUID));
+    await fake!.settle();
+    expect(fake!.driver.callsOf('ACKNOWLEDGE')).toHaveLength(2);
+    expect(log).toEqual(['ACKNOWLEDGE']);
+  });
+
   it('not when the batch fails: Mesos resends it, and the resent update is acknowledged once stored', async () => {
     const { flaky, task, agentId } = await runningOnFlaky();
     flaky.fail(true);
