@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MesosEvent, MesosFrameworkInfo } from '@bcs/core';
+import { stopChild } from './child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built command (the test script runs `tsc -b` first). */
@@ -63,12 +64,7 @@ export class MesosSimProcess {
 
   /** Sends `signal`; resolves to the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null)
-      return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    child.kill(signal);
-    const code = await exited;
+    const code = await stopChild(this.child, signal);
     this.child = undefined;
     return code;
   }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built command. The test script runs `tsc -b` before vitest, so it exists. */
@@ -65,12 +66,7 @@ export class ServerProcess {
 
   /** Sends `signal` and waits for the process to exit; resolves to its exit code (null when killed). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null)
-      return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    child.kill(signal);
-    const code = await exited;
+    const code = await stopChild(this.child, signal);
     this.child = undefined;
     return code;
   }
