@@ -8,6 +8,7 @@ import {
   type MesosCall,
   type MesosEvent,
   type MesosLinkStatus,
+  type MesosTaskState,
   NO_FRAMEWORK_ID_REASON,
   RECONCILE_CHUNK,
   registerCore,
@@ -149,14 +150,19 @@ function subscribed(frameworkId: string): MesosEvent {
   return { type: 'SUBSCRIBED', subscribed: { framework_id: { value: frameworkId } } };
 }
 
-function reconciliationAnswer(taskId: string, agentId: string): MesosEvent {
+/** The master's explicit-reconciliation answer about a task (no uuid). */
+function reconciliationAnswer(
+  taskId: string,
+  agentId: string,
+  state: MesosTaskState = 'TASK_RUNNING',
+): MesosEvent {
   return {
     type: 'UPDATE',
     update: {
       status: {
         task_id: { value: taskId },
         agent_id: { value: agentId },
-        state: 'TASK_RUNNING',
+        state,
         source: 'SOURCE_MASTER',
         reason: 'REASON_RECONCILIATION',
       },
@@ -343,11 +349,7 @@ describe('after every SUBSCRIBED', () => {
     expect(await store.revision()).toBe(revision);
     expect(fake.apps.get(NS, 'app-test').taskGroups).toEqual(before);
 
-    const failed = reconciliationAnswer(taskIds[0]!, agentId) as Extract<MesosEvent, { type: 'UPDATE' }>;
-    fake.driver.emit({
-      type: 'UPDATE',
-      update: { status: { ...failed.update.status, state: 'TASK_FAILED' } },
-    });
+    fake.driver.emit(reconciliationAnswer(taskIds[0]!, agentId, 'TASK_FAILED'));
     await fake.settle();
     expect(await store.revision()).toBeGreaterThan(revision);
   });
@@ -489,18 +491,8 @@ describe('partition-aware task states', () => {
 
 describe('launches that never reached the master', () => {
   /** The master's explicit-reconciliation answer about a task it has no record of (agent registered). */
-  const unknownToMaster = (taskId: string, agentId: string): MesosEvent => ({
-    type: 'UPDATE',
-    update: {
-      status: {
-        task_id: { value: taskId },
-        agent_id: { value: agentId },
-        state: 'TASK_GONE',
-        source: 'SOURCE_MASTER',
-        reason: 'REASON_RECONCILIATION',
-      },
-    },
-  });
+  const unknownToMaster = (taskId: string, agentId: string) =>
+    reconciliationAnswer(taskId, agentId, 'TASK_GONE');
   const launchedIds = (call: MesosCall) =>
     call.type === 'ACCEPT'
       ? call.accept.operations.flatMap((op) =>
