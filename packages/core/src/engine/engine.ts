@@ -223,9 +223,6 @@ export class SchedulerEngine
   private readonly options: ResolvedEngineOptions;
   /** Calls not sent since the driver's link went down (see {@link send}). */
   private unsent = 0;
-  /** Tasks of ACCEPTs that failed while the link stayed up, to reconcile soon (see {@link reconcileLaunchesSoon}). */
-  private readonly unconfirmedLaunches = new Map<string, string>();
-  private unconfirmedLaunchTimer: CancelTimer | undefined;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
@@ -402,7 +399,6 @@ export class SchedulerEngine
     await this.queue;
     this.disposed = true;
     this.cancelTick?.();
-    this.unconfirmedLaunchTimer?.();
     this.reconciliation?.cancel?.();
     await this.driver.dispose();
   }
@@ -522,27 +518,33 @@ export class SchedulerEngine
   /**
    * An ACCEPT was refused or got no answer while the link stayed up (a 400, a timeout, a 307 from a master
    * that just lost leadership): its launches may never have reached Mesos, and no re-subscribe will come to
-   * reconcile them. Their tasks are reconciled explicitly after `reconcileRetry.initialMs`: a task the master
-   * does not know comes back TASK_GONE/UNKNOWN and is relaunched (`status-updates.ts`); a known one answers
-   * its state. Several failures within the delay share one RECONCILE.
+   * reconcile them. Their tasks join the explicit reconciliation (one is started if none runs), whose next
+   * round comes after `reconcileRetry.initialMs` and which asks again until each has answered: a task the
+   * master does not know comes back TASK_GONE/UNKNOWN and is relaunched (`status-updates.ts`).
    */
   private reconcileLaunchesSoon(call: Extract<MesosCall, { type: 'ACCEPT' }>): void {
-    for (const operation of call.accept.operations) {
-      for (const task of operation.launch_group.task_group.tasks)
-        this.unconfirmedLaunches.set(task.task_id.value, task.agent_id.value);
+    if (this.disposed) return;
+    const initialMs = this.options.reconcileRetry.initialMs;
+    let reconciliation = this.reconciliation;
+    if (reconciliation === undefined) {
+      reconciliation = { pending: new Map(), answered: new Set(), delayMs: initialMs, cancel: undefined };
+      this.reconciliation = reconciliation;
+    } else if (reconciliation.pending === undefined) {
+      return; // its first round is being built: it asks about every live task, these included
+    } else if (reconciliation.cancel === undefined) {
+      // A round is being sent; the timer it sets when done asks about these too.
+      for (const [taskId, agentId] of launchedTasks(call)) reconciliation.pending.set(taskId, agentId);
+      return;
     }
-    if (this.unconfirmedLaunchTimer !== undefined || this.disposed) return;
-    this.unconfirmedLaunchTimer = this.clock.setTimer(this.options.reconcileRetry.initialMs, () => {
-      this.unconfirmedLaunchTimer = undefined;
-      this.run(async () => {
-        const tasks = [...this.unconfirmedLaunches].map(([task, agent]) => ({
-          task_id: { value: task },
-          agent_id: { value: agent },
-        }));
-        this.unconfirmedLaunches.clear();
-        for (let i = 0; i < tasks.length; i += RECONCILE_CHUNK)
-          await this.send({ type: 'RECONCILE', reconcile: { tasks: tasks.slice(i, i + RECONCILE_CHUNK) } });
-      }).catch((error: unknown) => this.logger.error({ err: error }, 'reconciling refused launches failed'));
+    for (const [taskId, agentId] of launchedTasks(call)) reconciliation.pending!.set(taskId, agentId);
+    // Asked soon, not after the back-off the reconciliation had reached.
+    reconciliation.cancel?.();
+    reconciliation.delayMs = initialMs;
+    const current = reconciliation;
+    current.cancel = this.clock.setTimer(initialMs, () => {
+      this.run(() => this.retryReconciliation(current)).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'reconciliation failed'),
+      );
     });
   }
 
@@ -898,5 +900,13 @@ export class SchedulerEngine
     }
     if (this.hasPlaceablePending()) this.requestPlacement();
     else await this.updateOfferInterest();
+  }
+}
+
+/** task id → agent id of every task an ACCEPT launches. */
+function* launchedTasks(call: Extract<MesosCall, { type: 'ACCEPT' }>): Iterable<[string, string]> {
+  for (const operation of call.accept.operations) {
+    for (const task of operation.launch_group.task_group.tasks)
+      yield [task.task_id.value, task.agent_id.value];
   }
 }

@@ -500,26 +500,32 @@ describe('launches that never reached the master', () => {
         )
       : [];
 
-  it('an ACCEPT refused while the link stays up: its tasks are reconciled explicitly soon after, once', async () => {
+  it('an ACCEPT refused while the link stays up: its tasks are reconciled soon after, until they answer', async () => {
     const { store, agentId } = await storeWithRunning(1);
     const driver = new RefusingAcceptDriver();
     fake = await onFake(store, { driver });
     await fake.apps.scale(NS, 'app-test', 2);
     await fake.settle();
-    await fake.advance(3000); // the start-up reconciliation's implicit round is over
+    await fake.advance(3000);
     driver.clearCalls();
     driver.emit(anOffer('o-refused', agentId));
     await fake.advance(300);
     const refused = driver.callsOf('ACCEPT').flatMap(launchedIds);
     expect(refused).toHaveLength(1);
-    // (The start-up reconciliation keeps asking about the Running task, which this master never answers.)
+    // The refused tasks join the start-up reconciliation (still asking about the Running task, which this
+    // master never answers), whose next round is brought forward to reconcileRetry.initialMs.
     const asking = () => explicitReconciles(driver).filter((c) => reconciled(c).includes(refused[0]!));
     expect(asking()).toHaveLength(0);
-
     await fake.advance(1000);
-    expect(asking().map(reconciled)).toEqual([refused]);
-    await fake.advance(5000);
     expect(asking()).toHaveLength(1);
+    await fake.advance(2000); // unanswered: asked again after the doubled delay
+    expect(asking()).toHaveLength(2);
+
+    driver.emit(reconciliationAnswer(refused[0]!, agentId, 'TASK_STAGING'));
+    await fake.settle();
+    await fake.advance(130_000);
+    expect(asking()).toHaveLength(2);
+    expect(explicitReconciles(driver).length).toBeGreaterThan(2); // the Running task is still asked about
   });
 
   it('a Staging task the master does not know is placed again with new ids whatever the policy; a Running one stays Failed', async () => {
