@@ -31,6 +31,8 @@ export const AdmissionWebhookSchema = Type.Object({
         path: Type.Optional(Type.String()),
         port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
       }),
+      /** Seconds to wait for the webhook's answer (1–30, default 10); past it the call has failed. */
+      timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
       namespaceSelector: Type.Optional(
         Type.Object({ operator: OneOf(['In', 'NotIn']), values: Type.Array(Type.String()) }),
       ),
