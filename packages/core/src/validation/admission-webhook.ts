@@ -12,7 +12,11 @@ export const AdmissionWebhookSchema = Type.Object({
   kind: KindLiteral('admissionwebhook'),
   metadata: NamespacedMeta(),
   resourcesRef: Type.Object({
-    operation: OneOf(['Create', 'Update']),
+    /** Matched ignoring case, like `kind` (issue 13 §3). */
+    operation: Type.String({
+      pattern: '^([Cc][Rr][Ee][Aa][Tt][Ee]|[Uu][Pp][Dd][Aa][Tt][Ee])$',
+      errorMessage: 'must be Create or Update (any case)',
+    }),
     /** The document writes `Application`; the original matched only lowercase (spec/bcs-behaviour.md §15.16). */
     kind: Type.String({
       pattern: '^([Aa][Pp][Pp][Ll][Ii][Cc][Aa][Tt][Ii][Oo][Nn]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt])$',
