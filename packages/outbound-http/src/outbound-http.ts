@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import {
+  isOutboundError,
   type Outbound,
   OutboundError,
   type OutboundFailure,
@@ -83,7 +84,9 @@ export function createHttpOutbound(options: HttpOutboundOptions = {}): Outbound 
 }
 
 function exchange(url: URL, request: OutboundHttpRequest): Promise<OutboundHttpResponse> {
-  return new Promise((resolve, reject) => {
+  // Node may throw while setting the request up (an invalid header value, a TLS option it cannot use): that
+  // is an OutboundError too, never a raw error the caller would report as internal.
+  return new Promise<OutboundHttpResponse>((resolve, reject) => {
     let settled = false;
     const fail = (reason: OutboundFailure, what: string, cause?: unknown) => {
       if (settled) return;
@@ -136,6 +139,12 @@ function exchange(url: URL, request: OutboundHttpRequest): Promise<OutboundHttpR
       });
     });
     req.end(request.body);
+  }).catch((error: unknown) => {
+    if (isOutboundError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'setup failed';
+    throw new OutboundError(reasonOf(error as NodeJS.ErrnoException), `${url.host}: ${code}`, {
+      cause: error,
+    });
   });
 }
 

@@ -13,6 +13,9 @@ export const OUTBOUND_LIMITS = {
   maxResponseBytes: 16 * 1024 * 1024,
   /** The longest URL, in characters. */
   maxUrlLength: 2048,
+  /** The most request headers, and the longest header value in characters. */
+  maxHeaders: 64,
+  maxHeaderValueLength: 8192,
 } as const;
 
 /** One HTTP(S) call the scheduler makes (an admission webhook, later a remote health check). */
@@ -147,6 +150,8 @@ export function outboundRequestProblem(request: OutboundHttpRequest): string | u
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'url must be http: or https:';
   if (url.username !== '' || url.password !== '') return 'url must not carry credentials';
   if (!/^[A-Z]{1,16}$/.test(request.method)) return 'method must be an upper-case HTTP method';
+  const headers = headersProblem(request.headers ?? {});
+  if (headers !== undefined) return headers;
   const timeout = timeoutProblem(request.timeoutMs);
   if (timeout !== undefined) return timeout;
   if (
@@ -171,6 +176,23 @@ export function outboundTcpProblem(request: OutboundTcpRequest): string | undefi
     return 'port must be a whole number from 1 to 65535';
   }
   return timeoutProblem(request.timeoutMs);
+}
+
+/** Header names are RFC 9110 tokens; values carry no CR, LF or NUL (no header injection). */
+function headersProblem(headers: Readonly<Record<string, string>>): string | undefined {
+  const entries = Object.entries(headers);
+  if (entries.length > OUTBOUND_LIMITS.maxHeaders) return `at most ${OUTBOUND_LIMITS.maxHeaders} headers`;
+  for (const [name, value] of entries) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/.test(name)) return 'header names must be HTTP tokens';
+    if (
+      typeof value !== 'string' ||
+      value.length > OUTBOUND_LIMITS.maxHeaderValueLength ||
+      /[\r\n\0]/.test(value)
+    ) {
+      return `header values must be text of at most ${OUTBOUND_LIMITS.maxHeaderValueLength} characters without line breaks`;
+    }
+  }
+  return undefined;
 }
 
 function timeoutProblem(timeoutMs: number): string | undefined {

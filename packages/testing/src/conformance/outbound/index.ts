@@ -101,6 +101,8 @@ export function outboundConformance(name: string, factory: () => Promise<Outboun
       ['maxResponseBytes over the limit', { maxResponseBytes: OUTBOUND_LIMITS.maxResponseBytes + 1 }],
       ['a body over the limit', { method: 'POST', body: 'x'.repeat(OUTBOUND_LIMITS.maxRequestBytes + 1) }],
       ['a lower-case method', { method: 'get' }],
+      ['a header value with a line break (header injection)', { headers: { 'x-a': 'a\r\nx-injected: 1' } }],
+      ['a header name that is not a token', { headers: { 'bad name': 'a' } }],
     ])('refuses %s before sending anything (invalid-request)', async (_label, extra) => {
       const endpoint = await harness.serve(() => ({ status: 200 }));
       expect(await failureOf(get(endpoint.url, extra as Partial<OutboundHttpRequest>))).toBe(
