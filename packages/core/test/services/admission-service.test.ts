@@ -256,21 +256,31 @@ describe('AdmissionService on applications', () => {
   });
 
   it('without an outbound adapter, a Fail webhook refuses (1405910) and an Ignore one is skipped', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 24, 6, 0, 0));
+    const ownCluster = new SimulatedCluster({ clock, seed: 8, agents: 1 });
+    await ownCluster.open();
     const bare = await createScheduler({
       container: rootContainer.createChildContainer(),
       store: createMemoryStore(),
-      driver: cluster as MesosDriver,
+      clock,
+      driver: ownCluster as MesosDriver,
     });
     try {
-      await bare.admissionWebhooks.create(
-        NS,
-        configBody('any', { operation: 'Create', kind: 'application' }, [{ name: 'unreachable' }]),
-      );
+      const body = (failurePolicy: 'Fail' | 'Ignore') =>
+        configBody('any', { operation: 'Create', kind: 'application' }, [
+          { name: 'unreachable', failurePolicy },
+        ]);
+      await bare.admissionWebhooks.create(NS, body('Fail'));
       expect((await rejectionOf(bare.applications.create(NS, anApplication()))).code).toBe(
         ErrorCode.WebhookFailed,
       );
+      expect(bare.applications.list(NS)).toHaveLength(0);
+      await bare.admissionWebhooks.update(NS, body('Ignore'));
+      await bare.applications.create(NS, anApplication());
+      expect(bare.applications.list(NS)).toHaveLength(1);
     } finally {
       await bare.close();
+      await ownCluster.dispose();
     }
   });
 });
