@@ -6,7 +6,15 @@
 // for a package that is not installed as well (packages/core/test/layers.test.ts plants such imports).
 
 /** Adapters: packages that implement core's ports or expose it, and that core must never see. */
-const ADAPTERS = ['store-level', 'http-koa', 'ws-events', 'mesos-sim', 'mesos-http', 'server'];
+const ADAPTERS = [
+  'store-level',
+  'http-koa',
+  'ws-events',
+  'mesos-sim',
+  'mesos-http',
+  'outbound-http',
+  'server',
+];
 /** Libraries that belong to one adapter only; core must not import them. */
 const ADAPTER_LIBRARIES = [
   'koa',

@@ -13,6 +13,7 @@ const packages = [
   'testing',
   'mesos-sim',
   'mesos-http',
+  'outbound-http',
   'store-level',
   'http-koa',
   'ws-events',

@@ -13,7 +13,9 @@ import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
 import { type MesosDriver, MesosDriverToken } from './ports/mesos-driver.js';
+import { type Outbound, OutboundToken, unavailableOutbound } from './ports/outbound.js';
 import { type Store, StoreToken } from './ports/store.js';
+import { AdmissionService } from './services/admission-service.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
 import {
   AgentSettingService,
@@ -56,6 +58,11 @@ export interface CoreOverrides {
   readonly events?: EventRetention;
   /** Limits an operator may raise (max instances per application or deployment). */
   readonly limits?: SchedulerLimits;
+  /**
+   * Calls to the outside (admission webhooks): `createHttpOutbound()` from `@bcs/outbound-http`. Default: every
+   * call fails as unreachable, so webhooks with `failurePolicy: Fail` refuse and `Ignore` ones are skipped.
+   */
+  readonly outbound?: Outbound;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
@@ -78,6 +85,7 @@ export const coreServices = [
   AgentSettingService,
   CustomResourceService,
   AdmissionWebhookService,
+  AdmissionService,
 ] as const;
 
 /**
@@ -92,6 +100,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
   container.register(IdGeneratorToken, { useValue: overrides.ids ?? createSystemIds(clock) });
   container.register(LoggerToken, { useValue: overrides.logger ?? silentLogger });
   container.register(SchedulerLimitsToken, { useValue: overrides.limits ?? {} });
+  container.register(OutboundToken, { useValue: overrides.outbound ?? unavailableOutbound });
   for (const service of coreServices) container.registerSingleton(service as InjectableClass);
   container.register(AgentSettingsSinkToken, { useValue: directAgentSettingsSink });
   container.register(DataReferenceGuardToken, { useValue: noDataReferenceGuard });

@@ -40,6 +40,12 @@ export const ErrorCode = {
   NoCluster: 1405905,
   /** A stored record cannot be read back (its stored form is not valid JSON, say); it is kept as it is. */
   Unreadable: 1405906,
+  /**
+   * An admission webhook with `failurePolicy: Fail` could not be used: unreachable, timed out, TLS refused,
+   * not 200, or an answer that is not a valid admission response, patch or definition (HTTP 502; 504 on a
+   * timeout). The message names the webhook and its configuration.
+   */
+  WebhookFailed: 1405910,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -64,6 +70,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.Compacted]: 410,
   [ErrorCode.NoCluster]: 503,
   [ErrorCode.Unreadable]: 500,
+  [ErrorCode.WebhookFailed]: 502,
 };
 
 /** One broken rule of a validation: the dotted field path (`metadata.name`, `datas.a.type`) and the rule. */

@@ -1,6 +1,8 @@
 // The Reflect polyfill must load once, before any decorator metadata is read (tsyringe README).
 import 'reflect-metadata';
 
+export * from './admission/json-patch.js';
+export * from './admission/plan.js';
 export * from './container.js';
 export * from './convert/index.js';
 export * from './create-scheduler.js';
@@ -73,6 +75,7 @@ export type {
 } from './resources/version.js';
 export * from './rollout/index.js';
 export * from './scheduler/index.js';
+export { type AdmissionRequest, AdmissionService } from './services/admission-service.js';
 export { AdmissionWebhookService } from './services/admission-webhook-service.js';
 export {
   AGENT_SETTING_RETRIES,

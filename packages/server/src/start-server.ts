@@ -10,6 +10,7 @@ import {
   type EventRetention,
   type Logger,
   type MesosDriver,
+  type Outbound,
   type Scheduler,
   type SchedulerLimits,
   type Store,
@@ -26,6 +27,7 @@ import {
 } from '@bcs/http-koa';
 import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
 import { SimulatedCluster } from '@bcs/mesos-sim';
+import { createHttpOutbound } from '@bcs/outbound-http';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
@@ -96,6 +98,11 @@ export interface ServerOptions {
    * client without `Origin` (not a browser) is always accepted. Default none.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * How the scheduler calls out (admission webhooks). Default: `createHttpOutbound()` from
+   * `@bcs/outbound-http` (Node's https, each webhook's `caBundle` as its only trust).
+   */
+  readonly outbound?: Outbound;
 }
 
 /** A running server. */
@@ -166,6 +173,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     container: rootContainer.createChildContainer(),
     store,
     logger,
+    outbound: options.outbound ?? createHttpOutbound(),
     ...(driver === undefined ? {} : { driver, engine }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),

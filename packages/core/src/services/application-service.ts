@@ -21,6 +21,7 @@ import { parseApplication, parseProcessApplication } from '../validation/applica
 import { isPlainObject } from '../validation/canonical-keys.js';
 import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
+import { AdmissionService } from './admission-service.js';
 import { checkDataRefs, templateDataRefs } from './data-references.js';
 
 /** An application with its taskgroups (ordered by index) and current version: what fetch returns. */
@@ -41,11 +42,12 @@ export class ApplicationService {
     @inject(ClockToken) private readonly clock: Clock,
     @inject(IdGeneratorToken) private readonly ids: IdGenerator,
     @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
+    @inject(AdmissionService) private readonly admission: AdmissionService,
   ) {}
 
-  /** Creates an application; `AlreadyExists` if it exists. */
+  /** Creates an application; `AlreadyExists` if it exists. Admission webhooks run first ({@link admitted}). */
   async create(namespace: string, body: unknown): Promise<ApplicationView> {
-    const { version, refs } = this.versionOf(namespace, body);
+    const { version, refs } = await this.admitted('Create', namespace, body);
     await this.engine.run(async () => {
       await this.checkDataRefs(version, refs);
       await createApplication(this.engine, version);
@@ -62,7 +64,7 @@ export class ApplicationService {
     if (options.instances !== undefined) {
       assertInstances('update', 'instances', options.instances, this.limits, ErrorCode.BadParams);
     }
-    const { version, refs } = this.versionOf(namespace, body);
+    const { version, refs } = await this.admitted('Update', namespace, body);
     await this.engine.run(async () => {
       await this.checkDataRefs(version, refs);
       await updateApplication(this.engine, version, options);
@@ -151,6 +153,27 @@ export class ApplicationService {
   private checkDataRefs(version: Version, refs: readonly DataRefs[]): Promise<void> {
     const section = `spec.template.spec.${version.kind === 'process' ? 'processes' : 'containers'}`;
     return checkDataRefs(this.engine.store, version.namespace, refs, section, 'application');
+  }
+
+  /**
+   * Validates `body`, then runs the admission webhooks on it (applications only: processes are never hooked,
+   * spec/bcs-behaviour.md §11) before the engine's queue is entered, and validates what they return again.
+   */
+  private async admitted(
+    operation: 'Create' | 'Update',
+    namespace: string,
+    body: unknown,
+  ): Promise<{ version: Version; refs: DataRefs[] }> {
+    const sent = this.versionOf(namespace, body);
+    if (sent.version.kind === 'process') return sent;
+    const check = (changed: unknown) => {
+      if (isPlainObject(changed) && changed.kind === 'process') {
+        throw new ValidationError('application', [{ path: 'kind', rule: 'must stay "application"' }]);
+      }
+      this.versionOf(namespace, changed);
+    };
+    const admitted = await this.admission.admit({ operation, kind: 'application', namespace, body }, check);
+    return admitted === body ? sent : this.versionOf(namespace, admitted);
   }
 
   private versionOf(namespace: string, body: unknown): { version: Version; refs: DataRefs[] } {

@@ -27,6 +27,7 @@ import { parseApplication } from '../validation/application.js';
 import { type DeploymentDefinition, templateWorkload } from '../validation/deployment.js';
 import { assertInstances, type SchedulerLimits, SchedulerLimitsToken } from '../validation/limits.js';
 import { isValidName } from '../validation/rules.js';
+import { AdmissionService } from './admission-service.js';
 import { checkDataRefs, templateDataRefs } from './data-references.js';
 
 /** A deployment with what its apps do now: what `GET /namespaces/{ns}/deployments/{name}` shows. */
@@ -49,6 +50,7 @@ export class DeploymentService {
     @inject(SchedulerEngine) private readonly engine: DeploymentPorts,
     @inject(DeploymentController) private readonly controller: DeploymentController,
     @inject(SchedulerLimitsToken) private readonly limits: SchedulerLimits,
+    @inject(AdmissionService) private readonly admission: AdmissionService,
   ) {}
 
   /**
@@ -67,7 +69,7 @@ export class DeploymentService {
    * An empty or absent selector matches nothing. `AlreadyExists` if the deployment exists.
    */
   async create(namespace: string, body: unknown): Promise<DeploymentView> {
-    const sent = parseChecked(body, namespace, this.limits);
+    const sent = await this.admitted('Create', namespace, body);
     const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
@@ -105,7 +107,7 @@ export class DeploymentService {
    * The body is validated first (4xx, nothing stored). 409 while `Deploying` or `Deleting`.
    */
   async update(namespace: string, body: unknown): Promise<DeploymentView> {
-    const sent = parseChecked(body, namespace, this.limits);
+    const sent = await this.admitted('Update', namespace, body);
     const definition = sent.parsed;
     const name = definition.metadata.name;
     await this.engine.run(async () => {
@@ -146,6 +148,23 @@ export class DeploymentService {
    * `identical` to the app's version (`compareVersions`), with the deployment's count, and the rolling update
    * settings are the same.
    */
+  /**
+   * Validates `body`, then runs the admission webhooks on it before the engine's queue is entered, and
+   * validates what they return again (issue 13 §3).
+   */
+  private async admitted(
+    operation: 'Create' | 'Update',
+    namespace: string,
+    body: unknown,
+  ): Promise<DefinitionRecord> {
+    const sent = parseChecked(body, namespace, this.limits);
+    const check = (changed: unknown) => {
+      parseChecked(changed, namespace, this.limits);
+    };
+    const admitted = await this.admission.admit({ operation, kind: 'deployment', namespace, body }, check);
+    return admitted === body ? sent : parseChecked(admitted, namespace, this.limits);
+  }
+
   private isIdentical(current: Deployment, bound: AppState, definition: DeploymentDefinition): boolean {
     const running = bound.versions.get(bound.app.versionId);
     if (running === undefined) return false;

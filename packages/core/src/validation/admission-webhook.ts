@@ -12,7 +12,11 @@ export const AdmissionWebhookSchema = Type.Object({
   kind: KindLiteral('admissionwebhook'),
   metadata: NamespacedMeta(),
   resourcesRef: Type.Object({
-    operation: OneOf(['Create', 'Update']),
+    /** Matched ignoring case, like `kind` (issue 13 §3). */
+    operation: Type.String({
+      pattern: '^([Cc][Rr][Ee][Aa][Tt][Ee]|[Uu][Pp][Dd][Aa][Tt][Ee])$',
+      errorMessage: 'must be Create or Update (any case)',
+    }),
     /** The document writes `Application`; the original matched only lowercase (spec/bcs-behaviour.md §15.16). */
     kind: Type.String({
       pattern: '^([Aa][Pp][Pp][Ll][Ii][Cc][Aa][Tt][Ii][Oo][Nn]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt])$',
@@ -31,6 +35,8 @@ export const AdmissionWebhookSchema = Type.Object({
         path: Type.Optional(Type.String()),
         port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
       }),
+      /** Seconds to wait for the webhook's answer (1–30, default 10); past it the call has failed. */
+      timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
       namespaceSelector: Type.Optional(
         Type.Object({ operator: OneOf(['In', 'NotIn']), values: Type.Array(Type.String()) }),
       ),

@@ -27,7 +27,7 @@ describe('admission webhook schema', () => {
         ...anAdmissionWebhook(),
         resourcesRef: { operation: 'Delete', kind: 'application' },
       }),
-    ).toEqual([{ path: 'resourcesRef.operation', rule: 'must be one of: Create, Update' }]);
+    ).toEqual([{ path: 'resourcesRef.operation', rule: 'must be Create or Update (any case)' }]);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { createScheduler, type MesosDriver, type Scheduler, SchedulerEngine } from '@bcs/core';
+import { createScheduler, type MesosDriver, type Outbound, type Scheduler, SchedulerEngine } from '@bcs/core';
 import { createMemoryStore, ManualClock, SequentialIds } from '@bcs/testing';
 import { SimulatedCluster, type SimulatedClusterOptions } from '@bcs/testing/cluster';
 import { container as rootContainer } from 'tsyringe';
@@ -19,7 +19,10 @@ export interface SimApp {
   close(): Promise<void>;
 }
 
-export async function createSimApp(options: Partial<SimulatedClusterOptions> = {}): Promise<SimApp> {
+export async function createSimApp(
+  options: Partial<SimulatedClusterOptions> = {},
+  core: { outbound?: Outbound } = {},
+): Promise<SimApp> {
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 6, 0, 0));
   const store = createMemoryStore();
   const cluster = new SimulatedCluster({
@@ -38,6 +41,7 @@ export async function createSimApp(options: Partial<SimulatedClusterOptions> = {
     ids: new SequentialIds({ startNanos: BigInt(clock.now()) * 1_000_000n }),
     driver: cluster as MesosDriver,
     engine: { clusterName: CLUSTER_ID, tickMs: 1000 },
+    ...core,
   });
   const engine = scheduler.container.resolve(SchedulerEngine);
   const app = createHttpApp({ container: scheduler.container, clusterId: CLUSTER_ID });

@@ -8,4 +8,11 @@ export {
   mesosDriverConformance,
   scalar,
 } from './mesos-driver/index.js';
+export {
+  fakeOutboundHarness,
+  loopbackOutboundHarness,
+  type OutboundHarness,
+  outboundConformance,
+  type ServedEndpoint,
+} from './outbound/index.js';
 export { type StoreConformanceOptions, storeConformance } from './store/index.js';

@@ -1,0 +1,1 @@
+export { createHttpOutbound, type HttpOutboundOptions } from './outbound-http.js';
