@@ -1,5 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { DEFINITION_LIMITS } from './limits.js';
 import { ApiVersion, KindLiteral, NamespacedMeta } from './rules.js';
+
+/**
+ * The most webhooks one configuration may list. Each may take up to 30 s, and every create or update of an
+ * application or deployment waits for the matching ones in turn, so the count is kept small.
+ */
+export const MAX_WEBHOOKS_PER_CONFIG = 16;
 
 const OneOf = (values: string[], errorMessage?: string) =>
   Type.Union(
@@ -38,9 +45,13 @@ export const AdmissionWebhookSchema = Type.Object({
       /** Seconds to wait for the webhook's answer (1–30, default 10); past it the call has failed. */
       timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 })),
       namespaceSelector: Type.Optional(
-        Type.Object({ operator: OneOf(['In', 'NotIn']), values: Type.Array(Type.String()) }),
+        Type.Object({
+          operator: OneOf(['In', 'NotIn']),
+          values: Type.Array(Type.String(), { maxItems: DEFINITION_LIMITS.mapEntries }),
+        }),
       ),
     }),
+    { maxItems: MAX_WEBHOOKS_PER_CONFIG },
   ),
 });
 

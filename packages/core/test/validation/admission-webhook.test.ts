@@ -40,6 +40,21 @@ describe('admission webhook schema', () => {
     ['admissionWebhooks[0].clientConfig.port', { admissionWebhooks: [hook({ clientConfig: { port: 0 } })] }],
     ['admissionWebhooks[0].name', { admissionWebhooks: [hook({ name: '' })] }],
     ['admissionWebhooks', { admissionWebhooks: undefined }],
+    // Each webhook may take 30 s and a create waits for all that match: a configuration lists at most 16.
+    [
+      'admissionWebhooks',
+      { admissionWebhooks: Array.from({ length: 17 }, (_, i) => hook({ name: `w${i}` })) },
+    ],
+    [
+      'admissionWebhooks[0].namespaceSelector.values',
+      {
+        admissionWebhooks: [
+          hook({
+            namespaceSelector: { operator: 'In', values: Array.from({ length: 1001 }, (_, i) => `n${i}`) },
+          }),
+        ],
+      },
+    ],
   ])('names %s', (path, patch) => {
     expect(validator.issues({ ...anAdmissionWebhook(), ...patch }).map((issue) => issue.path)).toEqual([
       path,
