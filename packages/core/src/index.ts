@@ -1,6 +1,7 @@
 // The Reflect polyfill must load once, before any decorator metadata is read (tsyringe README).
 import 'reflect-metadata';
 
+export * from './commands/targets.js';
 export * from './container.js';
 export * from './convert/index.js';
 export * from './create-scheduler.js';
@@ -28,6 +29,7 @@ export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './events/index.js';
+export * from './messages/bcs-message.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';
@@ -89,6 +91,7 @@ export {
   ClusterService,
   type OfferView,
 } from './services/cluster-service.js';
+export * from './services/command-tracker.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export {
@@ -99,6 +102,13 @@ export {
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { EventService } from './services/event-service.js';
+export {
+  MESSAGE_TYPES,
+  type MessageResult,
+  MessageService,
+  parseMessageBody,
+  type TaskGroupMessageResult,
+} from './services/message-service.js';
 export {
   type DeleteOptions,
   NamespacedResourceService,
