@@ -17,6 +17,7 @@ import { createAgent } from './agents.js';
 import { type CallEffects, checkCall, dispatchCall } from './calls.js';
 import { groupOf, resolveSettings, type SimContext, type SimSettings } from './context.js';
 import { EventStream } from './event-stream.js';
+import { EmulatedExecutors, type ExecutorMessageRecord, type ExecutorProgram } from './executor.js';
 import { frameworkFrom, HEARTBEAT_MS, subscribedBody } from './framework.js';
 import { forgetTask } from './groups.js';
 import { type ClusterState, emptyState } from './model.js';
@@ -62,6 +63,7 @@ export class SimulatedCluster implements MesosDriver {
   readonly #messages: SimMessage[] = [];
   readonly #ctx: SimContext;
   readonly #effects: CallEffects;
+  readonly #executors: EmulatedExecutors;
   #state: ClusterState;
   #stream: EventStream | undefined;
   #persisting = false;
@@ -84,8 +86,12 @@ export class SimulatedCluster implements MesosDriver {
     this.#effects = {
       revive: () => this.#revive(),
       teardown: () => this.#teardown(),
-      delivered: (message) => this.#messages.push(message),
+      delivered: (message) => {
+        this.#messages.push(message);
+        this.#executors.receive(message);
+      },
     };
+    this.#executors = new EmulatedExecutors(this.#ctx);
     const agents = options.agents ?? 1;
     if (typeof agents === 'number') {
       if (!Number.isInteger(agents) || agents < 0)
@@ -262,6 +268,20 @@ export class SimulatedCluster implements MesosDriver {
   /** MESSAGE calls delivered to executors, in order. */
   messages(): SimMessage[] {
     return [...this.#messages];
+  }
+
+  /**
+   * Programs the emulated BCS executor of taskgroup (executor id) `target`, or with `'*'` the default of every
+   * executor; `undefined` clears. Only groups launched with a CUSTOM executor answer MESSAGEs (see
+   * `ExecutorProgram` and the package README). Not persisted. Throws `RangeError` for an invalid program.
+   */
+  programExecutor(target: string, program: ExecutorProgram | undefined): void {
+    this.#executors.program(target, program);
+  }
+
+  /** Every message an emulated (CUSTOM) executor received, decoded, in order (not persisted). */
+  executorMessages(): readonly ExecutorMessageRecord[] {
+    return this.#executors.messages();
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 } from '@bcs/core';
 import { Prng } from '../prng.js';
 import type { SimulatedCluster } from '../simulated-cluster.js';
+import { EXECUTOR_ADMIN_MAX_BODY, executorAdmin } from './admin-executor.js';
 import { encodeRecord, splitAtRandom } from './recordio.js';
 
 /** Options of {@link MesosSimServer}. */
@@ -507,6 +508,10 @@ export class MesosSimServer {
         ? json(res, 200, { ok: true })
         : json(res, problem.status, { error: problem.error });
     }
+    const executor = await executorAdmin(this.#cluster, method, path, () =>
+      readBody(req, EXECUTOR_ADMIN_MAX_BODY),
+    );
+    if (executor !== undefined) return json(res, executor.status, executor.body);
     return json(res, 404, { error: `no admin endpoint ${method} ${path}` });
   }
 

@@ -275,6 +275,46 @@ describe('SimulatedCluster events against scheduler.proto', () => {
     expect([...first.problems, ...second.problems]).toEqual([]);
   });
 
+  it("the emulated BCS executor's MESSAGE replies are valid", async () => {
+    const s = await session();
+    await s.subscribe(FRAMEWORK);
+    await s.advance(100);
+    const offer = s.offers()[0]!;
+    const launch = aLaunchGroupCall(offer, {
+      frameworkId: s.frameworkId,
+      executorId: 'grp-bcs',
+      tasks: [{ id: 'bcs-1' }, { id: 'bcs-2' }],
+    });
+    if (launch.type !== 'ACCEPT' || launch.accept.operations[0]?.type !== 'LAUNCH_GROUP')
+      throw new Error('ACCEPT');
+    const op = launch.accept.operations[0];
+    const executor = {
+      ...op.launch_group.executor,
+      type: 'CUSTOM' as const,
+      command: { value: './executor' },
+    };
+    await s.call({
+      ...launch,
+      accept: { ...launch.accept, operations: [{ ...op, launch_group: { ...op.launch_group, executor } }] },
+    });
+    await s.advance(1000);
+    await s.ackAll();
+    // As the original scheduler sends them: ASCII base64 of the JSON BcsMessage in the bytes field.
+    const data = (message: object) =>
+      Buffer.from(Buffer.from(JSON.stringify(message)).toString('base64')).toString('base64');
+    const to = { agent_id: offer.agent_id, executor_id: { value: 'grp-bcs' } };
+    const command = { ID: 'c1', TaskId: 'bcs-1', ContainerId: '', Env: null, Cmd: ['ls'], User: '' };
+    await s.call({
+      type: 'MESSAGE',
+      message: { ...to, data: data({ Id: 1, Type: 12, RequestCommandTask: command }) },
+    });
+    const commit = { Tasks: [{ TaskId: 'bcs-2', Image: 'r/a:1' }] };
+    await s.call({ type: 'MESSAGE', message: { ...to, data: data({ Id: 2, Type: 9, CommitTask: commit }) } });
+    await s.advance(100);
+    expect(s.events.filter((e) => e.type === 'MESSAGE')).toHaveLength(3);
+    expect(s.problems).toEqual([]);
+  });
+
   it("FakeMesosDriver's own SUBSCRIBED and HEARTBEAT are valid", async () => {
     const driver = new FakeMesosDriver();
     const events: MesosEvent[] = [];
