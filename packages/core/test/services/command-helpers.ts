@@ -124,9 +124,18 @@ export interface CommandBed {
   close(): Promise<void>;
 }
 
-export async function createCommandBed(
-  options: { engine?: EngineOptions; commands?: CommandTrackerOptions; agents?: number } = {},
-): Promise<CommandBed> {
+/**
+ * Options of {@link createCommandBed}. `executors`: `emulated` lets the simulator's emulated BCS executors
+ * answer; `scripted` (default) silences them, so the test plays the executor with `driver.answer()`.
+ */
+export interface CommandBedOptions {
+  readonly engine?: EngineOptions;
+  readonly commands?: CommandTrackerOptions;
+  readonly agents?: number;
+  readonly executors?: 'emulated' | 'scripted';
+}
+
+export async function createCommandBed(options: CommandBedOptions = {}): Promise<CommandBed> {
   const clock = new ManualClock(START);
   const store = createMemoryStore();
   const cluster = new SimulatedCluster({
@@ -137,6 +146,9 @@ export async function createCommandBed(
     startupMs: 100,
   });
   await cluster.open();
+  if (options.executors !== 'emulated') {
+    cluster.programExecutor('*', { command: { silent: true }, commit: { silent: true } });
+  }
   return start(clock, store, cluster, options);
 }
 
