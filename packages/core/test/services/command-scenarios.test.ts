@@ -162,3 +162,37 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
     expect(tasksOf(done).map((t) => t.status)).toEqual(['finish', 'finish']);
   });
 });
+
+describe('command.status events', () => {
+  it('reach a subscription filtered with kinds=command.status, and nothing else does', async () => {
+    bed = await createCommandBed({ executors: 'emulated' });
+    await runningApp(bed, 2);
+    const subscription = bed.scheduler.events.subscribe({ kinds: ['command.status'], since: 0 });
+    const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    await bed.advance(1000);
+    const seen: unknown[] = [];
+    for await (const message of subscription) {
+      if (message.type === 'events') seen.push(...message.events);
+      if (seen.length >= 4) break;
+    }
+    expect(seen).toMatchObject([
+      {
+        kind: 'command.status',
+        command: record.id,
+        from: null,
+        to: 'running',
+        namespace: 'test',
+        application: 'web',
+      },
+      { kind: 'command.status', command: record.id, from: 'running', to: 'finish', exitCode: 0 },
+      { kind: 'command.status', command: record.id, from: 'running', to: 'finish', exitCode: 0 },
+      { kind: 'command.status', command: record.id, from: 'running', to: 'finish' },
+    ]);
+    expect((seen as { task?: string }[]).map((e) => e.task === undefined)).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+  });
+});
