@@ -81,7 +81,9 @@ async function commandRun({ instances, agents }) {
     const started = performance.now();
     const record = await scheduler.commands.send('application', NAMESPACE, APP, body);
     const sentMs = performance.now() - started;
-    const sendBatches = batches;
+    // From here on: the dispatch turns and the answers.
+    batches = 0;
+    recordPuts = 0;
     const final = (r) =>
       r.status.taskgroups.every((g) =>
         g.tasks.every((t) => t.status !== 'running' && t.status !== 'staging'),
@@ -101,9 +103,9 @@ async function commandRun({ instances, agents }) {
       finished,
       sentMs,
       answeredMs,
-      answerBatches: batches - sendBatches,
-      answerRecordPuts: recordPuts - 1,
-      writesPerAnswer: (batches - sendBatches) / finished,
+      answerBatches: batches,
+      answerRecordPuts: recordPuts,
+      writesPerAnswer: batches / finished,
     };
   } finally {
     await scheduler.close();

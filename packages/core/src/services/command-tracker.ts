@@ -63,6 +63,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 /** Default {@link CommandTrackerOptions.outputLimitBytes}. */
 export const DEFAULT_COMMAND_OUTPUT_LIMIT = 4096;
 const MAX_TIMEOUT_MS = 24 * 3600_000;
+/** MESSAGEs sent per queue turn while a command is dispatched. */
+export const DISPATCH_CHUNK = 100;
 
 /** The engine ports the tracker uses: state, commits, queue, executor channel, store, commit feed, clock, ids. */
 export type CommandPorts = StateSource &
@@ -88,9 +90,10 @@ class RecordWrites {
  * taskgroups through the BCS executor, and image commits, and keeps their records.
  *
  * - **Record.** One per command, in the original's shape (`CommandRecord`), persisted in collection `command`
- *   before anything is sent; each task goes `running` when its MESSAGE is sent (`failed` when it cannot be),
- *   then `finish`/`failed` with the executor's answer (Res_COMMAND_TASK, type 13), `failed` when its taskgroup
- *   ends first, or `timeout` at the record's `timeoutAt`.
+ *   before anything is sent, its Running tasks `staging`; the MESSAGEs go out in dispatch turns of
+ *   {@link DISPATCH_CHUNK} per engine queue turn, each task going `running` when its MESSAGE is sent (`failed`
+ *   when it cannot be), then `finish`/`failed` with the executor's answer (Res_COMMAND_TASK, type 13), `failed`
+ *   when its taskgroup ends first, or `timeout` at the record's `timeoutAt`.
  * - **Answers.** MESSAGE events are buffered and applied together in one queue turn: one store batch per turn
  *   for every record they change (one write per answer at worst, far fewer when answers arrive together).
  * - **Time.** Every deadline is a stored epoch-ms field (`timeoutAt`, `expiresAt`) checked by a housekeeping
@@ -111,6 +114,8 @@ export class CommandTracker implements AsyncDisposable {
   /** `<taskgroup id>/<message id>` → id of the open commit record waiting for that message's result. */
   private readonly commits = new Map<string, string>();
   private readonly received: MessageBody[] = [];
+  /** Ids of records with a dispatch turn queued. */
+  private readonly dispatching = new Set<string>();
   private drainScheduled = false;
   private started = false;
   private disposed = false;
@@ -166,8 +171,8 @@ export class CommandTracker implements AsyncDisposable {
 
   /**
    * `POST /command/{application|deployment}/{ns}/{name}`: validates `body` for its URL (`parseCommand`),
-   * creates the command's record, persists it, and sends the command to every task of the target's Running
-   * taskgroups. Returns the record (its id is the API's `data`). Refused: 400 naming the field for a bad body
+   * creates the command's record and persists it; the command then goes to every task of the target's Running
+   * taskgroups in dispatch turns. Returns the record as created (its id is the API's `data`). Refused: 400 naming the field for a bad body
    * (empty or oversized command, a ref that is not the URL's), a listed taskgroup that is not the target's, an
    * image that matches no task, or a target with no Running taskgroup; 404 for an unknown application or
    * deployment; 409 with the DEFAULT executor.
@@ -209,32 +214,14 @@ export class CommandTracker implements AsyncDisposable {
           privileged: spec.privileged ?? false,
           reserveTime: spec.reserveTime,
         },
-        status: { taskgroups: targets.map((target) => initialGroup(target, now, 'command in running')) },
+        status: { taskgroups: targets.map((target) => initialGroup(target, now)) },
         createdAt: now,
         timeoutAt: now + this.options.timeoutMs,
         expiresAt: commandExpiresAt(now, spec),
       };
       await this.create(record);
-      await this.dispatch(record, targets, (target, task) =>
-        stampMessage(
-          {
-            Type: MsgType.REQ_COMMAND_TASK,
-            RequestCommandTask: {
-              ID: id,
-              TaskId: task,
-              ContainerId: '',
-              Env: record.spec.env,
-              Cmd: record.spec.command,
-              User: record.spec.user,
-              WorkingDir: record.spec.workingDir,
-              Privileged: record.spec.privileged,
-            },
-          },
-          target.taskGroup.id,
-          now,
-        ),
-      );
-      return this.records.get(id) ?? record;
+      this.queueDispatch(id);
+      return record;
     });
   }
 
@@ -266,14 +253,8 @@ export class CommandTracker implements AsyncDisposable {
         );
       }
       const now = this.engine.clock.now();
-      const message = stampMessage(
-        {
-          Type: MsgType.COMMIT_TASK,
-          CommitTask: { Tasks: tasks.map((t) => ({ TaskId: t.id, Image: url })) },
-        },
-        taskGroup.id,
-        now,
-      );
+      // The message id the executor's report will carry: the original stamps unix seconds (§8.1).
+      const messageId = Math.floor(now / 1000);
       const target: TargetTaskGroup = { taskGroup, tasks: tasks.map((t) => t.id) };
       const id = `commit-${taskGroup.namespace}-${taskGroup.appId}-${this.engine.ids.uniqueNanos()}`;
       const record: CommandRecord = {
@@ -289,15 +270,15 @@ export class CommandTracker implements AsyncDisposable {
           privileged: false,
           reserveTime: 0,
         },
-        status: { taskgroups: [initialGroup(target, now, 'commit in running')] },
+        status: { taskgroups: [initialGroup(target, now)] },
         createdAt: now,
         timeoutAt: now + this.options.timeoutMs,
         expiresAt: commandExpiresAt(now, { reserveTime: 0 }),
-        commit: { image, url, messageId: message.Id },
+        commit: { image, url, messageId },
       };
       await this.create(record);
-      await this.dispatch(record, [target], () => message, true);
-      return this.records.get(id) ?? record;
+      this.queueDispatch(id);
+      return record;
     });
   }
 
@@ -344,46 +325,107 @@ export class CommandTracker implements AsyncDisposable {
     await this.write(writes);
   }
 
+  /** Queues the next dispatch turn of record `id` (one pending turn per record). */
+  private queueDispatch(id: string): void {
+    if (this.dispatching.has(id) || this.disposed) return;
+    this.dispatching.add(id);
+    setImmediate(() => {
+      this.engine
+        .run(() => this.dispatchChunk(id))
+        .catch((error: unknown) => {
+          if (!this.disposed) this.logger.error({ err: error, command: id }, 'command dispatch failed');
+        });
+    });
+  }
+
   /**
-   * Sends `messageOf(target, task)` for each task marked `running` in `record` (one message per taskgroup when
-   * `perTaskGroup`), then records the tasks whose MESSAGE was not delivered as `failed`.
+   * One dispatch turn of record `id`: sends up to {@link DISPATCH_CHUNK} MESSAGEs for its `staging` tasks
+   * (one Req_COMMAND_TASK per task; for an image commit one COMMIT_TASK per taskgroup), marks them `running`
+   * (or `failed`: no longer Running, or the MESSAGE was not delivered) in one write, and queues the next turn
+   * while some are left, so a command to 10,000 taskgroups never holds the engine's queue for long.
    */
-  private async dispatch(
-    record: CommandRecord,
-    targets: readonly TargetTaskGroup[],
-    messageOf: (target: TargetTaskGroup, task: string) => BcsMessage,
-    perTaskGroup = false,
-  ): Promise<void> {
-    const failures: { taskgroupId: string; taskId: string; reason: string }[] = [];
-    for (const target of targets) {
-      const { taskGroup } = target;
-      if (taskGroup.status !== 'Running' || taskGroup.agentId === undefined) continue;
-      const running = target.tasks.filter((task) => runningIn(taskGroup, task));
-      const batches = perTaskGroup ? [running] : running.map((task) => [task]);
-      for (const tasks of batches) {
-        if (tasks.length === 0) continue;
+  private async dispatchChunk(id: string): Promise<void> {
+    this.dispatching.delete(id);
+    const record = this.records.get(id);
+    if (record === undefined || this.disposed) return;
+    const writes = new RecordWrites();
+    const now = this.engine.clock.now();
+    let budget = DISPATCH_CHUNK;
+    for (const group of record.status.taskgroups) {
+      const staging = group.tasks.filter((task) => task.status === 'staging').map((task) => task.taskId);
+      if (staging.length === 0) continue;
+      if (budget <= 0) break;
+      const taskGroup = this.engine.state.findTaskGroup(group.taskgroupId)?.taskGroup;
+      const fail = (taskId: string, reason: string) =>
+        this.change(writes, id, group.taskgroupId, taskId, (task) => ({
+          ...task,
+          status: 'failed',
+          message: reason,
+          completedAt: now,
+        }));
+      const running = taskGroup === undefined ? [] : staging.filter((taskId) => runningIn(taskGroup, taskId));
+      for (const taskId of staging) if (!running.includes(taskId)) fail(taskId, 'task not in running status');
+      if (taskGroup?.agentId === undefined || running.length === 0) continue;
+      const batches = record.commit === undefined ? running.map((taskId) => [taskId]) : [running];
+      for (const tasks of batches.slice(0, budget)) {
+        budget--;
         try {
-          const message = messageOf(target, tasks[0]!);
+          const message = this.messageFor(record, taskGroup.id, tasks, now);
           await this.engine.sendMessage(messageCallBody(taskGroup.agentId, taskGroup.id, message));
         } catch (error) {
           if (!isBcsError(error)) throw error;
-          for (const taskId of tasks)
-            failures.push({ taskgroupId: taskGroup.id, taskId, reason: error.message });
+          for (const taskId of tasks) fail(taskId, error.message);
+          continue;
+        }
+        for (const taskId of tasks) {
+          this.change(writes, id, group.taskgroupId, taskId, (task) => ({
+            ...task,
+            status: 'running',
+            message: record.commit === undefined ? 'command in running' : 'commit in running',
+            sentAt: now,
+          }));
         }
       }
     }
-    if (failures.length === 0) return;
-    const writes = new RecordWrites();
-    const now = this.engine.clock.now();
-    for (const failure of failures) {
-      this.change(writes, record.id, failure.taskgroupId, failure.taskId, (task) => ({
-        ...task,
-        status: 'failed',
-        message: failure.reason,
-        completedAt: now,
-      }));
-    }
     await this.write(writes);
+    const after = this.records.get(id);
+    if (after?.status.taskgroups.some((g) => g.tasks.some((t) => t.status === 'staging')))
+      this.queueDispatch(id);
+  }
+
+  /** The MESSAGE for `tasks` of taskgroup `taskGroupId`: a Req_COMMAND_TASK (one task), or the COMMIT_TASK. */
+  private messageFor(
+    record: CommandRecord,
+    taskGroupId: string,
+    tasks: readonly string[],
+    now: number,
+  ): BcsMessage {
+    if (record.commit !== undefined) {
+      const { url, messageId } = record.commit;
+      const payload = {
+        Type: MsgType.COMMIT_TASK,
+        CommitTask: { Tasks: tasks.map((t) => ({ TaskId: t, Image: url })) },
+      };
+      return { ...stampMessage(payload, taskGroupId, now), Id: messageId };
+    }
+    const { spec } = record;
+    return stampMessage(
+      {
+        Type: MsgType.REQ_COMMAND_TASK,
+        RequestCommandTask: {
+          ID: record.id,
+          TaskId: tasks[0]!,
+          ContainerId: '',
+          Env: spec.env,
+          Cmd: spec.command,
+          User: spec.user,
+          WorkingDir: spec.workingDir,
+          Privileged: spec.privileged,
+        },
+      },
+      taskGroupId,
+      now,
+    );
   }
 
   // ---- answers ----
@@ -535,7 +577,13 @@ export class CommandTracker implements AsyncDisposable {
     const writes = new RecordWrites();
     for (const id of [...this.open]) {
       const record = this.records.get(id);
-      if (record === undefined || record.timeoutAt > now) continue;
+      if (record === undefined) continue;
+      // Tasks not sent yet (a restart came between the record and its MESSAGEs): send them now.
+      if (record.timeoutAt > now) {
+        if (record.status.taskgroups.some((g) => g.tasks.some((t) => t.status === 'staging')))
+          this.queueDispatch(id);
+        continue;
+      }
       const seconds = Math.round((record.timeoutAt - record.createdAt) / 1000);
       for (const group of record.status.taskgroups) {
         for (const task of group.tasks) {
@@ -688,10 +736,11 @@ function runningIn(taskGroup: TaskGroup, taskId: string): boolean {
 }
 
 /**
- * The starting state of a target's tasks: `running` (with `sentAt`) for the Running tasks of a Running
- * taskgroup, which are sent next; `failed` with the original's "task not in running status" otherwise.
+ * The starting state of a target's tasks: `staging` ("still not send command to task", the original's words)
+ * for the Running tasks of a Running taskgroup, which the dispatch sends next; `failed` with the original's
+ * "task not in running status" otherwise.
  */
-function initialGroup(target: TargetTaskGroup, now: number, runningMessage: string) {
+function initialGroup(target: TargetTaskGroup, now: number) {
   const { taskGroup } = target;
   const groupRuns = taskGroup.status === 'Running' && taskGroup.agentId !== undefined;
   return {
@@ -699,7 +748,7 @@ function initialGroup(target: TargetTaskGroup, now: number, runningMessage: stri
     tasks: target.tasks.map(
       (taskId): TaskCommandInfo =>
         groupRuns && runningIn(taskGroup, taskId)
-          ? { taskId, status: 'running', message: runningMessage, commInspect: null, sentAt: now }
+          ? { taskId, status: 'staging', message: 'still not send command to task', commInspect: null }
           : {
               taskId,
               status: 'failed',

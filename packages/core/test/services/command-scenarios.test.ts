@@ -36,6 +36,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
       'web',
       commandBody('web', {}, ['hostname']),
     );
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     // The executors got one Req_COMMAND_TASK each, decoded the original executor's way.
     const received = bed.cluster.executorMessages().filter((m) => m.type === MsgType.REQ_COMMAND_TASK);
     expect(received.map((m) => m.executorId)).toEqual(taskGroups.map((tg) => tg.id));
@@ -55,6 +56,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
     const taskGroups = await runningApp(bed, 3);
     bed.cluster.programExecutor(taskGroups[2]!.id, { command: { silent: true } });
     const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(19_000, 1000);
     expect(tasksOf(get(record.id)).map((t) => t.status)).toEqual(['finish', 'finish', 'running']);
     await bed.advance(2000, 1000);
@@ -66,6 +68,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
     const taskGroups = await runningApp(bed, 2);
     bed.cluster.programExecutor(taskGroups[0]!.id, { endOnCommand: 'TASK_KILLED' });
     const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(1000);
     const tasks = tasksOf(get(record.id));
     expect(tasks.map((t) => t.status)).toEqual(['failed', 'finish']);
@@ -78,6 +81,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
     bed.cluster.programExecutor('*', { command: { delayMs: 5000, stdout: 'late\n' } });
     bed.cluster.programExecutor(taskGroups[1]!.id, { command: { silent: true } });
     const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(1000);
     bed = await bed.restart();
     await bed.advance(6000);
@@ -96,6 +100,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
       'web',
       commandBody('web', { reserveTime: 2 }),
     );
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(119_000, 1000);
     expect(get(record.id).id).toBe(record.id);
     await bed.advance(2000, 1000);
@@ -130,7 +135,9 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
     bed.cluster.programExecutor(bad!.id, { commit: { ok: false, message: 'no space left' } });
     const image = ok!.tasks[0]!.image;
     const committed = await bed.scheduler.commands.commitImage(ok!.id, image, 'registry/snap:v2');
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     const refused = await bed.scheduler.commands.commitImage(bad!.id, image, 'registry/snap:v2');
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(1000);
     expect(tasksOf(get(committed.id))[0]).toMatchObject({ status: 'finish' });
     expect(tasksOf(get(refused.id))[0]).toMatchObject({ status: 'failed', message: 'no space left' });
@@ -155,6 +162,7 @@ describe('commands on the simulated cluster (emulated BCS executor)', () => {
       spec: { commandTargetRef: { kind: 'Deployment', namespace: 'test', name: 'dep' }, command: ['id'] },
     };
     const record = await bed.scheduler.commands.send('deployment', 'test', 'dep', body);
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     expect(record.id).toMatch(/^deployment-test-dep-\d+$/);
     await bed.advance(1000);
     const done = bed.scheduler.commands.get('deployment', 'test', 'dep', record.id);
@@ -169,11 +177,12 @@ describe('command.status events', () => {
     await runningApp(bed, 2);
     const subscription = bed.scheduler.events.subscribe({ kinds: ['command.status'], since: 0 });
     const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await bed.advance(1000);
     const seen: unknown[] = [];
     for await (const message of subscription) {
       if (message.type === 'events') seen.push(...message.events);
-      if (seen.length >= 4) break;
+      if (seen.length >= 6) break;
     }
     expect(seen).toMatchObject([
       {
@@ -184,6 +193,8 @@ describe('command.status events', () => {
         namespace: 'test',
         application: 'web',
       },
+      { kind: 'command.status', command: record.id, from: 'staging', to: 'running' },
+      { kind: 'command.status', command: record.id, from: 'staging', to: 'running' },
       { kind: 'command.status', command: record.id, from: 'running', to: 'finish', exitCode: 0 },
       { kind: 'command.status', command: record.id, from: 'running', to: 'finish', exitCode: 0 },
       { kind: 'command.status', command: record.id, from: 'running', to: 'finish' },
@@ -192,7 +203,59 @@ describe('command.status events', () => {
       true,
       false,
       false,
+      false,
+      false,
       true,
     ]);
+  });
+});
+
+describe('dispatch in turns', () => {
+  it('sends a command to 150 taskgroups in turns of 100 MESSAGEs, each turn one write', async () => {
+    bed = await createCommandBed({ executors: 'emulated', agents: 20 });
+    const { aContainer, anApplication } = await import('@bcs/testing/builders');
+    await bed.scheduler.applications.create(
+      'test',
+      anApplication({
+        metadata: { name: 'web', namespace: 'test' },
+        spec: {
+          instance: 150,
+          template: {
+            spec: {
+              containers: [
+                aContainer({
+                  ports: [],
+                  healthChecks: [],
+                  resources: { limits: { cpu: '0.1', memory: '32' } },
+                }),
+              ],
+            },
+          },
+        },
+      }),
+    );
+    await bed.advance(5000);
+    expect(bed.taskGroups().filter((tg) => tg.status === 'Running')).toHaveLength(150);
+    bed.cluster.programExecutor('*', { command: { silent: true } });
+    const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    expect(tasksOf(record).every((t) => t.status === 'staging')).toBe(true);
+    const sentAfter: number[] = [];
+    for (let turn = 0; turn < 2; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await bed.engine.idle();
+      sentAfter.push(tasksOf(get(record.id)).filter((t) => t.status === 'running').length);
+    }
+    expect(sentAfter).toEqual([100, 150]);
+  });
+
+  it('sends what a restart interrupted before its MESSAGEs went out', async () => {
+    bed = await createCommandBed({ executors: 'emulated' });
+    await runningApp(bed, 2);
+    const record = await bed.scheduler.commands.send('application', 'test', 'web', commandBody());
+    // No settle: the scheduler stops before the dispatch turn; the record holds the tasks as staging.
+    bed = await bed.restart();
+    expect(tasksOf(get(record.id)).map((t) => t.status)).toEqual(['staging', 'staging']);
+    await bed.advance(2000);
+    expect(tasksOf(get(record.id)).map((t) => t.status)).toEqual(['finish', 'finish']);
   });
 });

@@ -29,6 +29,7 @@ describe('the command record', () => {
       'web',
       commandBody('web', { reserveTime: 0 }, ['ps']),
     );
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     bed.driver.answer(tg!.id, tg!.agentId!, commandAnswer(record.id, tg!.tasks[0]!.id, { stdout: 'PID\n' }));
     await bed.settle();
     const answered = JSON.parse(

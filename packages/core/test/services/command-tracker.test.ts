@@ -43,6 +43,7 @@ describe('CommandTracker: a command to every instance', () => {
     bed = await createCommandBed();
     const taskGroups = await runningApp(bed, 3);
     const record = await tracker().send('application', 'test', 'web', commandBody('web', {}, ['echo', 'hi']));
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     expect(record.id).toMatch(/^Application-test-web-\d+$/);
     // One request per task, to the taskgroup's executor on its agent, in the original's shape.
     const requests = bed.driver.sent(MsgType.REQ_COMMAND_TASK);
@@ -92,11 +93,14 @@ describe('CommandTracker: a command to every instance', () => {
       { status: 'finish', commInspect: { exitCode: 2, stdout: 'out-2\n', stderr: 'warn\n' } },
     ]);
     expect(done.status.taskgroups.every((g) => g.tasks[0]!.completedAt === bed.clock.now())).toBe(true);
-    // Stored as answered; events: created, three task changes, completed.
+    // Stored as answered; events: created, three tasks sent, three answered, completed.
     expect((await bed.store.get<CommandRecord>(COMMAND_COLLECTION, record.id))?.value).toEqual(done);
     const events = await commandEvents();
     expect(events.map((e) => [e.kind === 'command.status' && e.task !== undefined, e.from, e.to])).toEqual([
       [false, null, 'running'],
+      [true, 'staging', 'running'],
+      [true, 'staging', 'running'],
+      [true, 'staging', 'running'],
       [true, 'running', 'finish'],
       [true, 'running', 'finish'],
       [true, 'running', 'finish'],
@@ -108,6 +112,7 @@ describe('CommandTracker: a command to every instance', () => {
     bed = await createCommandBed();
     const taskGroups = await runningApp(bed, 3);
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     const before = await bed.store.revision();
     for (const tg of taskGroups)
       bed.driver.answer(tg.id, tg.agentId!, commandAnswer(record.id, tg.tasks[0]!.id));
@@ -120,6 +125,7 @@ describe('CommandTracker: a command to every instance', () => {
     bed = await createCommandBed({ commands: { outputLimitBytes: 100 } });
     const [tg0, tg1] = await runningApp(bed, 2);
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     bed.driver.answer(
       tg0!.id,
       tg0!.agentId!,
@@ -158,6 +164,7 @@ describe('CommandTracker: a command to every instance', () => {
         commandTargetRef: { kind: 'Application', namespace: 'test', name: 'web', image: 'gamesvr' },
       }),
     );
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     expect(record.status.taskgroups.map((g) => g.taskgroupId)).toEqual([taskGroups[1]!.id]);
     expect(bed.driver.sent(MsgType.REQ_COMMAND_TASK).map((m) => m.executorId)).toEqual([taskGroups[1]!.id]);
   });
@@ -168,6 +175,7 @@ describe('CommandTracker: nothing stays running for ever', () => {
     bed = await createCommandBed({ commands: { timeoutMs: 60_000 } });
     const [tg0, tg1] = await runningApp(bed, 2);
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     bed.driver.answer(tg0!.id, tg0!.agentId!, commandAnswer(record.id, tg0!.tasks[0]!.id, { stdout: 'ok' }));
     await bed.advance(59_000, 1000);
     expect(
@@ -195,6 +203,7 @@ describe('CommandTracker: nothing stays running for ever', () => {
     bed = await createCommandBed();
     const [tg0] = await runningApp(bed, 2);
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     bed.cluster.injectStatus(tg0!.tasks[0]!.id, 'TASK_KILLED');
     await bed.settle();
     const tasks = tracker()
@@ -207,6 +216,7 @@ describe('CommandTracker: nothing stays running for ever', () => {
     bed = await createCommandBed({ commands: { timeoutMs: 30_000 } });
     const [tg0, tg1] = await runningApp(bed, 2);
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     bed = await bed.restart();
     expect(
       tracker()
@@ -232,7 +242,9 @@ describe('CommandTracker: nothing stays running for ever', () => {
     bed = await createCommandBed();
     await runningApp(bed, 1);
     const kept = await tracker().send('application', 'test', 'web', commandBody('web', { reserveTime: 1 }));
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     const deleted = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     await tracker().remove('application', 'test', 'web', deleted.id);
     expect(await bed.store.get(COMMAND_COLLECTION, deleted.id)).toBeUndefined();
     await bed.advance(59_000, 1000);
@@ -316,6 +328,7 @@ describe('CommandTracker: refusals', () => {
     await runningApp(bed, 1);
     bed.driver.refuseMessages = true;
     const record = await tracker().send('application', 'test', 'web', commandBody());
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     const task = tracker().get('application', 'test', 'web', record.id).status.taskgroups[0]!.tasks[0]!;
     expect(task.status).toBe('failed');
     expect(bed.scheduler.container.resolve(CommandTracker)).toBe(tracker());

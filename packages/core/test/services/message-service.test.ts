@@ -145,6 +145,7 @@ describe('CommandTracker.commitImage', () => {
     const [tg] = await runningApp(bed, 1);
     const image = tg!.tasks[0]!.image;
     const record = await bed.scheduler.commands.commitImage(tg!.id, image, 'registry/snap:v2');
+    await bed.settle(); // the MESSAGEs go out in the dispatch turns after the record
     expect(record.id).toMatch(/^commit-test-web-\d+$/);
     const [sent] = bed.driver.sent(MsgType.COMMIT_TASK);
     expect(sent!.message).toMatchObject({

@@ -159,7 +159,8 @@ describe.each(['/v4/scheduler/mesos', '/bcsapi/v4/scheduler/mesos'])('command ro
     const got = await api(bed)
       .get(`${prefix}/command/application/test/web?id=${res.body.data.id}`)
       .set('BCS-ClusterID', CLUSTER_ID);
-    expect(got.body.data.status.taskgroups[0].tasks[0].status).toBe('running');
+    // Sent (or about to be: MESSAGEs go out in the dispatch turn after the record), never answered here.
+    expect(['staging', 'running']).toContain(got.body.data.status.taskgroups[0].tasks[0].status);
   });
 });
 

@@ -125,7 +125,9 @@ describe('commands, messages and image commit over HTTP with the BCS executor', 
     const commitId = (committed.body as Envelope).data.id as string;
     const commit = await waitFor(
       () => server!.call('GET', `/command/application/test/testapp?id=${commitId}`),
-      (res) => res.status === 200 && res.body.data.status.taskgroups[0].tasks[0].status !== 'running',
+      (res) =>
+        res.status === 200 &&
+        ['finish', 'failed', 'timeout'].includes(res.body.data.status.taskgroups[0].tasks[0].status),
     );
     expect(commit.body.data.status.taskgroups[0].tasks[0].status).toBe('finish');
 
