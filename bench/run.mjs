@@ -505,7 +505,7 @@ const benches = {
         `whole machine, 2 cores shared with other work) before and after: ${loadBefore} and ${loadAfter}.`,
         '',
         'Answers that arrive together are applied in one queue turn and written as one batch per turn, whatever',
-        'their number: in process the emulated executors answer each dispatch turn's 100 MESSAGEs in the same',
+        'their number: in process the emulated executors answer the 100 MESSAGEs of each dispatch turn in the same',
         'simulated millisecond, so the writes after `send` are the 10 dispatch turns and 10 answer turns. Over the wire, answers arrive spread over the event',
         'stream and a turn takes what arrived meanwhile (at worst one batch per answer, never more). Within a',
         'dispatch turn the MESSAGE calls are sequential (each awaited, so a refused call marks its task failed).',
