@@ -184,6 +184,7 @@ export class CommandTracker implements AsyncDisposable {
     body: unknown,
   ): Promise<CommandRecord> {
     const definition = parseCommand(body, urlKind, namespace, name);
+    await this.start(); // idempotent: a tracker nobody started (embedded without createScheduler) starts here
     return this.engine.run(async () => {
       assertBcsExecutor(this.engine.executor, 'commands');
       const { spec } = definition;
@@ -232,6 +233,7 @@ export class CommandTracker implements AsyncDisposable {
    * then `finish`/`failed` as the executor reports, or `timeout`.
    */
   async commitImage(taskGroupId: string, image: string, url: string): Promise<CommandRecord> {
+    await this.start();
     return this.engine.run(async () => {
       assertBcsExecutor(this.engine.executor, 'image commits');
       const found = this.engine.state.findTaskGroup(taskGroupId);
@@ -254,7 +256,10 @@ export class CommandTracker implements AsyncDisposable {
       }
       const now = this.engine.clock.now();
       // The message id the executor's report will carry: the original stamps unix seconds (§8.1).
-      const messageId = Math.floor(now / 1000);
+      // A second commit of the same taskgroup within that second takes the next free number, so reports
+      // never mix.
+      let messageId = Math.floor(now / 1000);
+      while (this.commits.has(`${taskGroup.id}/${messageId}`)) messageId++;
       const target: TargetTaskGroup = { taskGroup, tasks: tasks.map((t) => t.id) };
       const id = `commit-${taskGroup.namespace}-${taskGroup.appId}-${this.engine.ids.uniqueNanos()}`;
       const record: CommandRecord = {

@@ -185,3 +185,19 @@ describe('CommandTracker.commitImage', () => {
     expect(bed.driver.sent(MsgType.COMMIT_TASK)).toEqual([]);
   });
 });
+
+describe('CommandTracker.commitImage twice in one second', () => {
+  it('gives each commit its own message id, so each gets its own report', async () => {
+    bed = await createCommandBed({ executors: 'emulated' });
+    const [tg] = await runningApp(bed, 1);
+    const image = tg!.tasks[0]!.image;
+    const first = await bed.scheduler.commands.commitImage(tg!.id, image, 'registry/a:v1');
+    const second = await bed.scheduler.commands.commitImage(tg!.id, image, 'registry/a:v2');
+    expect(second.commit!.messageId).toBe(first.commit!.messageId + 1);
+    await bed.advance(1000);
+    for (const record of [first, second]) {
+      const done = bed.scheduler.commands.get('application', 'test', 'web', record.id);
+      expect(done.status.taskgroups[0]!.tasks[0]!.status).toBe('finish');
+    }
+  });
+});
