@@ -229,7 +229,7 @@ export class CommandTracker implements AsyncDisposable {
   /**
    * `POST /image/commit/{taskgroup}?image=&url=`: commits the containers of the Running taskgroup whose image
    * is `image` as image `url` (spec/bcs-behaviour.md §8.3). The result is visible as a command record (id
-   * `commit-<ns>-<app>-<nanos>`, read with `GET /command/application/<ns>/<app>?id=`): each task `running`,
+   * `commit-<ns>-<app>-<nanos>`, read with `GET /command/application/<ns>/<app>?id=`): each task `staging`, `running`,
    * then `finish`/`failed` as the executor reports, or `timeout`.
    */
   async commitImage(taskGroupId: string, image: string, url: string): Promise<CommandRecord> {
