@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runCommandsBench } from './commands-bench.mjs';
 import { deploymentMarkdown, runDeploymentBench } from './deployment-bench.mjs';
 import { runEventMemoryBench, runFanoutBench } from './events-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
@@ -475,6 +476,40 @@ const benches = {
         .join('\n')
         .trim()
         .split('\n');
+    },
+  },
+  commands: {
+    title: 'Commands: one command fanned out to 1,000 taskgroups',
+    async run() {
+      const loadBefore = loadNow();
+      const r = await runCommandsBench({ runs: 3, instances: 1000, agents: 100, log });
+      const loadAfter = loadNow();
+      return [
+        'Command: `pnpm bench -- commands` (bench/commands-bench.mjs).',
+        '',
+        'What it measures (issue 12 §4): `CommandTracker.send` of one command to an application of 1,000 Running',
+        'taskgroups (one task each), until every task of the record is final, and the store writes the answers cost.',
+        'How: one process; the scheduler core with `executor: bcs` on a `SimulatedCluster` of 100 agents whose',
+        'CUSTOM-executor groups run the emulated BCS executor (it answers each Req_COMMAND_TASK at once), on a',
+        'ManualClock stepped 1 ms at a time as fast as it runs; the store on LevelDB (classic-level, temp dir). Wall',
+        '"send returned" is until `send` answered (the record written, its tasks `staging`); the 1,000 MESSAGE calls',
+        '(each encoded as the original) then go out in dispatch turns of 100 per engine queue turn, one write per',
+        'turn; "all answered" is until the last answer was recorded. Writes are store batches (each one atomic: the',
+        `record and its \`command.status\` events) after \`send\` returned, dispatch turns included. Median of ${r.runs} runs.`,
+        '',
+        '| taskgroups | runs | send returned (ms) | all answered (ms) | answers recorded | store batches after send | record writes after send | batches per answer |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${fmt(r.instances)} | ${r.runs} | ${fmt(r.sentMs)} | ${fmt(r.answeredMs)} | ${fmt(r.finished)} | ${fmt(r.answerBatches)} | ${fmt(r.answerRecordPuts)} | ${fmt(r.writesPerAnswer, 3)} |`,
+        '',
+        `Runs (send returned / all answered, ms): ${r.samples.map((x) => `${fmt(x.sentMs)} / ${fmt(x.answeredMs)}`).join('; ')}. Load average (1 min, the`,
+        `whole machine, 2 cores shared with other work) before and after: ${loadBefore} and ${loadAfter}.`,
+        '',
+        'Answers that arrive together are applied in one queue turn and written as one batch per turn, whatever',
+        'their number: in process the emulated executors answer the 100 MESSAGEs of each dispatch turn in the same',
+        'simulated millisecond, so the writes after `send` are the 10 dispatch turns and 10 answer turns. Over the wire, answers arrive spread over the event',
+        'stream and a turn takes what arrived meanwhile (at worst one batch per answer, never more). Within a',
+        'dispatch turn the MESSAGE calls are sequential (each awaited, so a refused call marks its task failed).',
+      ];
     },
   },
   'wire-placements': {

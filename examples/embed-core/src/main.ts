@@ -112,6 +112,8 @@ function formatEvent(event: DomainEvent): string {
       return `#${event.seq} ${event.kind} ${event.application} ${from} → ${to} (${event.instances} instances)`;
     case 'deployment.status':
       return `#${event.seq} ${event.kind} ${event.deployment} ${from} → ${to}`;
+    case 'command.status':
+      return `#${event.seq} ${event.kind} ${event.command} ${event.task ?? '(command)'} ${from} → ${to}`;
   }
 }
 

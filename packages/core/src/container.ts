@@ -24,6 +24,11 @@ import {
 } from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
+import {
+  CommandTracker,
+  type CommandTrackerOptions,
+  CommandTrackerOptionsToken,
+} from './services/command-tracker.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
 import {
@@ -34,6 +39,7 @@ import {
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
+import { MessageService } from './services/message-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 import { type SchedulerLimits, SchedulerLimitsToken } from './validation/limits.js';
@@ -63,6 +69,8 @@ export interface CoreOverrides {
    * call fails as unreachable, so webhooks with `failurePolicy: Fail` refuse and `Ignore` ones are skipped.
    */
   readonly outbound?: Outbound;
+  /** Settings of the command tracker (answer timeout, output bound). */
+  readonly commands?: CommandTrackerOptions;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
@@ -75,6 +83,8 @@ export const schedulerServices = [
   EndpointService,
   DeploymentController,
   DeploymentService,
+  CommandTracker,
+  MessageService,
 ] as const;
 
 /** Every service class core registers; transports resolve these. */
@@ -114,6 +124,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
     container.register(MesosDriverToken, { useValue: overrides.driver });
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
     container.register(EventRetentionToken, { useValue: overrides.events ?? {} });
+    container.register(CommandTrackerOptionsToken, { useValue: overrides.commands ?? {} });
     for (const service of schedulerServices) container.registerSingleton(service as InjectableClass);
   }
   return container;

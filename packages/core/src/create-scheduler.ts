@@ -7,11 +7,13 @@ import { AdmissionWebhookService } from './services/admission-webhook-service.js
 import { AgentSettingService } from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
 import { ClusterService } from './services/cluster-service.js';
+import { CommandTracker } from './services/command-tracker.js';
 import { ConfigMapService } from './services/configmap-service.js';
 import { CustomResourceService } from './services/custom-resource-service.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
+import { MessageService } from './services/message-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 
@@ -42,6 +44,10 @@ export interface Scheduler extends AsyncDisposable {
   readonly endpoints: EndpointService;
   /** Subscriptions to the event log: `for await (const message of scheduler.events.subscribe({...}))`. */
   readonly events: EventService;
+  /** Commands in containers and image commits, with their records (BCS executor only). */
+  readonly commands: CommandTracker;
+  /** Messages and signals to taskgroups' executors (BCS executor only). */
+  readonly messages: MessageService;
   /** True when a Mesos driver was given. */
   readonly scheduling: boolean;
   /** Stops the engine and the deployment controller and disposes the container. The store stays open. */
@@ -65,6 +71,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const container = registerCore(given ?? rootContainer.createChildContainer(), overrides);
   const scheduling = overrides.driver !== undefined;
   const engine = scheduling ? container.resolve(SchedulerEngine) : undefined;
+  // The tracker loads its records and listens before the engine subscribes, so no executor answer is missed.
+  const tracker = scheduling ? container.resolve(CommandTracker) : undefined;
+  await tracker?.start();
   await engine?.start();
   const controller = scheduling ? container.resolve(DeploymentController) : undefined;
   controller?.start();
@@ -74,6 +83,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const close = () => {
     closing ??= (async () => {
       controller?.dispose();
+      await tracker?.dispose();
       await engine?.dispose();
       await container.dispose();
     })();
@@ -92,6 +102,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     cluster: needsCluster(ClusterService),
     endpoints: needsCluster(EndpointService),
     events: needsCluster(EventService),
+    commands: needsCluster(CommandTracker),
+    messages: needsCluster(MessageService),
     scheduling,
     close,
     [Symbol.asyncDispose]: close,

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 
 export * from './admission/json-patch.js';
 export * from './admission/plan.js';
+export * from './commands/targets.js';
 export * from './container.js';
 export * from './convert/index.js';
 export * from './create-scheduler.js';
@@ -30,6 +31,7 @@ export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './events/index.js';
+export * from './messages/bcs-message.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';
@@ -92,6 +94,7 @@ export {
   ClusterService,
   type OfferView,
 } from './services/cluster-service.js';
+export * from './services/command-tracker.js';
 export { ConfigMapService } from './services/configmap-service.js';
 export { CUSTOM_RESOURCE_RETRIES, CustomResourceService } from './services/custom-resource-service.js';
 export {
@@ -102,6 +105,13 @@ export {
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { EventService, SNAPSHOT_CHUNK } from './services/event-service.js';
+export {
+  MESSAGE_TYPES,
+  type MessageResult,
+  MessageService,
+  parseMessageBody,
+  type TaskGroupMessageResult,
+} from './services/message-service.js';
 export {
   type DeleteOptions,
   NamespacedResourceService,

@@ -28,6 +28,12 @@ describe('checkHandshake', () => {
       },
     ],
     ['since=0 (all retained history)', `${PATH}?since=0`, header, { since: 0 }],
+    [
+      'kinds=command.status (issue 12)',
+      `${PATH}?kinds=command.status`,
+      header,
+      { kinds: ['command.status'] },
+    ],
   ])('accepts a request with %s', (_name, url, headers, subscription) => {
     expect(checkHandshake({ url, headers }, rules)).toEqual({ kind: 'accept', subscription });
   });

@@ -14,6 +14,7 @@ import {
   type MesosId,
   type MesosLinkStatus,
   type MesosOffer,
+  type MessageBody,
 } from '../ports/mesos-driver.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
@@ -34,6 +35,7 @@ import type {
   CommitFeed,
   Committer,
   EngineQueue,
+  ExecutorChannel,
   ExecutorMode,
   LogSource,
   MesosCalls,
@@ -173,7 +175,8 @@ export class SchedulerEngine
     LogSource,
     StoreSource,
     EngineQueue,
-    OfferPool
+    OfferPool,
+    ExecutorChannel
 {
   /** The in-memory state; replaced by the stored one at start. */
   private current = new SchedulerState();
@@ -212,6 +215,8 @@ export class SchedulerEngine
     | undefined;
   private compactedThrough = 0;
   private placementScheduled = false;
+  /** Told of every executor MESSAGE event (see {@link onMessage}). */
+  private readonly messageListeners = new Set<(message: MessageBody) => void>();
   /** Called after every commit (see {@link onCommit}). */
   private readonly commitListeners = new Set<(changes: Changes) => void>();
   /** `<ns>/<app>` of applications with a fill continuation queued (see `continueFilling`). */
@@ -663,6 +668,11 @@ export class SchedulerEngine
    * update counts as an answer to it (spec/mesos-v1.md §8: "an update newer than the subscribe").
    */
   private receive(event: MesosEvent): void {
+    if (event.type === 'MESSAGE') {
+      // Executor messages (command answers, issue 12) go to their listeners, which queue their own work.
+      for (const listener of this.messageListeners) listener(event.message);
+      return;
+    }
     if (event.type === 'UPDATE') {
       this.reconciliation?.answered.add(event.update.status.task_id.value);
       this.updates.push(event.update.status);
@@ -835,6 +845,36 @@ export class SchedulerEngine
     }
     reconciliation.delayMs = Math.min(reconciliation.delayMs * 2, this.options.reconcileRetry.maxMs);
     await this.reconcileRound(reconciliation);
+  }
+
+  /**
+   * Calls `listener` with every executor MESSAGE event, as it arrives, outside the queue (the listener queues
+   * its own work with `run`). Returns the function that unsubscribes.
+   */
+  onMessage(listener: (message: MessageBody) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  /**
+   * Sends a MESSAGE call to an executor and rejects (`BcsError`, code `Conflict`) when it was not delivered:
+   * the framework does not run, the link is down, or the master refused the call. Unlike {@link send}, the
+   * caller must know: a command records the task as failed (spec/bcs-behaviour.md §8.1, "non-202 → failed").
+   */
+  async sendMessage(message: MessageBody): Promise<void> {
+    if (this.refusal !== undefined) {
+      throw new BcsError(ErrorCode.Conflict, `the Mesos framework does not run: ${this.refusal.reason}`);
+    }
+    const link = this.driver.status?.().state;
+    if (link !== undefined && link !== 'subscribed') {
+      throw new BcsError(ErrorCode.Conflict, `the link to the Mesos master is ${link}`);
+    }
+    try {
+      await this.driver.call({ type: 'MESSAGE', message });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new BcsError(ErrorCode.Conflict, `the master refused the MESSAGE: ${reason}`, { cause: error });
+    }
   }
 
   /** Declines the pooled offers held longer than `offerMaxHoldMs` (they count against the framework). */

@@ -7,10 +7,11 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors.js';
+import { MsgType, messageCallBody, stampMessage } from '../messages/bcs-message.js';
 import type { Application } from '../resources/app.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
-import { demandOf, tasksDemandOf } from '../scheduler/resources.js';
+import { demandOf } from '../scheduler/resources.js';
 import { isEnded } from './app-controller.js';
 import type { OperationPorts, StateSource } from './ports.js';
 import { type AppState, Changes } from './state.js';
@@ -124,7 +125,6 @@ async function updateResourcesInPlace(
   // What a taskgroup holds on its agent: its tasks plus the executor's overhead, as at launch (issue 9 §4:
   // without the overhead LaunchResource/CurrResource dropped from {2.01,164,64} to {2,200,0}).
   const demand = demandOf(stored);
-  const taskDemand = tasksDemandOf(stored);
   const updated: TaskGroup[] = [];
   for (const taskGroup of state.taskGroups.values()) {
     if (isEnded(taskGroup)) continue;
@@ -135,18 +135,25 @@ async function updateResourcesInPlace(
   await engine.commit(changes);
   for (const taskGroup of updated) {
     if (taskGroup.agentId === undefined || taskGroup.status === 'Pending') continue;
-    const message = {
-      Type: 8,
-      TaskGroupId: taskGroup.id,
-      UpdateTaskResources: { Cpus: taskDemand.cpus, Mem: taskDemand.mem },
-    };
+    // The original's UPDATE_TASK (trans_updateapp_resource.go): per task, requests and limits of its container.
+    const Resources = taskGroup.tasks.map((task) => {
+      const container = stored.containers[task.containerIndex];
+      return {
+        TaskId: task.id,
+        ReqCpu: container?.resources.cpus ?? 0,
+        ReqMem: container?.resources.mem ?? 0,
+        Cpu: container?.limits.cpus ?? 0,
+        Mem: container?.limits.mem ?? 0,
+      };
+    });
+    const message = stampMessage(
+      { Type: MsgType.UPDATE_TASK, UpdateTaskResources: { Resources } },
+      taskGroup.id,
+      now,
+    );
     await engine.send({
       type: 'MESSAGE',
-      message: {
-        agent_id: { value: taskGroup.agentId },
-        executor_id: { value: taskGroup.id },
-        data: Buffer.from(JSON.stringify(message)).toString('base64'),
-      },
+      message: messageCallBody(taskGroup.agentId, taskGroup.id, message),
     });
   }
   await engine.syncApp(state);

@@ -2,7 +2,7 @@ import type { UnsequencedEvent } from '../events/event.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Logger } from '../ports/logger.js';
-import type { MesosCall, MesosOffer } from '../ports/mesos-driver.js';
+import type { MesosCall, MesosOffer, MessageBody } from '../ports/mesos-driver.js';
 import type { BatchOp, Store } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
@@ -161,6 +161,19 @@ export interface OfferPool extends ClusterView {
 export interface CommitFeed {
   /** Calls `listener` after every commit; returns the function that unsubscribes. */
   onCommit(listener: (changes: Changes) => void): () => void;
+}
+
+/**
+ * The BCS executor's channel (issue 12): MESSAGE events from executors, and MESSAGE calls whose delivery the
+ * caller must know about.
+ */
+export interface ExecutorChannel {
+  /** Calls `listener` with every executor MESSAGE event as it arrives (outside the queue). Any time. */
+  onMessage(listener: (message: MessageBody) => void): () => void;
+  /** Sends a MESSAGE call; rejects with a `BcsError` when it was not delivered. Inside the queue only. */
+  sendMessage(message: MessageBody): Promise<void>;
+  /** How taskgroups are launched: messages reach only the BCS executor. */
+  readonly executor: ExecutorMode;
 }
 
 /** What an API operation on applications uses (`engine/operations.ts`). */

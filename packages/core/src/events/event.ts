@@ -1,5 +1,6 @@
 import type { DeploymentStatus } from '../deployments/record.js';
 import type { ApplicationStatus } from '../resources/app.js';
+import type { CommandOverallStatus, CommandTaskStatus } from '../resources/command.js';
 import type { TaskGroupStatus } from '../resources/taskgroup.js';
 import type { RolloutPhase, RolloutStageKind } from '../rollout/state.js';
 
@@ -10,12 +11,13 @@ import type { RolloutPhase, RolloutStageKind } from '../rollout/state.js';
  * `from` and `to` are the status before and after; `null` means the object did not exist (created) or no
  * longer exists (removed).
  */
-export type EventKind = 'taskgroup.status' | 'application.status' | 'deployment.status';
+export type EventKind = 'taskgroup.status' | 'application.status' | 'deployment.status' | 'command.status';
 
 export const EVENT_KINDS: readonly EventKind[] = [
   'taskgroup.status',
   'application.status',
   'deployment.status',
+  'command.status',
 ];
 
 interface EventBase {
@@ -88,7 +90,35 @@ export interface DeploymentStatusEvent extends EventBase {
   readonly rollout?: RolloutProgress;
 }
 
-export type DomainEvent = TaskGroupStatusEvent | ApplicationStatusEvent | DeploymentStatusEvent;
+/**
+ * A command record changed (issue 12, `CommandTracker`). Two levels:
+ * - with `taskgroup` and `task`: one task's state changed (`from`/`to` are {@link CommandTaskStatus}es), e.g.
+ *   `running` → `finish` when its executor answered, → `timeout`, → `failed`;
+ * - without them: the command as a whole (`from`/`to` are {@link CommandOverallStatus}es): created (`null` →
+ *   `running`, or straight to `failed` when nothing could be sent), completed (`running` → `finish`|`failed`),
+ *   removed (→ `null`: deleted, or expired past its `reserveTime`).
+ *
+ * `application` is the target application (for a deployment: the application serving it, and `deployment` is
+ * set). Commands are not part of snapshots: a subscriber reads a record with `GET /command/...?id=`.
+ */
+export interface CommandStatusEvent extends EventBase {
+  readonly kind: 'command.status';
+  /** The command id (`Application-<ns>-<name>-<nanos>`, …; `commit-…` for an image commit). */
+  readonly command: string;
+  readonly taskgroup?: string;
+  readonly task?: string;
+  readonly from: CommandTaskStatus | CommandOverallStatus | null;
+  readonly to: CommandTaskStatus | CommandOverallStatus | null;
+  readonly message: string;
+  /** The exit code the executor reported, on a task's `finish`/`failed`. */
+  readonly exitCode?: number;
+}
+
+export type DomainEvent =
+  | TaskGroupStatusEvent
+  | ApplicationStatusEvent
+  | DeploymentStatusEvent
+  | CommandStatusEvent;
 
 /** An event before the log numbers it. */
 export type UnsequencedEvent = DomainEvent extends infer E

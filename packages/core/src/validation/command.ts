@@ -9,6 +9,9 @@ import { createValidator, type Validator } from './validate.js';
  * spec/bcs-behaviour.md §8.5): run `command` in the tasks of an application's or deployment's taskgroups.
  */
 
+/** The most bytes (UTF-8) of `spec.command`, and of `spec.env`, all items together: 64 KiB. */
+export const COMMAND_MAX_BYTES = 64 * 1024;
+
 /** The kinds a command may target, spelt exactly as the original required. */
 export const COMMAND_TARGET_KINDS = ['Application', 'Deployment'] as const;
 
@@ -106,6 +109,16 @@ export function commandIssues(
   }
   if (ref.name !== urlName)
     issues.push({ path: `${path}.name`, rule: `must equal the name in the URL ("${urlName}")` });
+  // The command travels in one framework MESSAGE per task: keep it far below what a master accepts.
+  for (const field of ['command', 'env'] as const) {
+    const bytes = (definition.spec[field] ?? []).reduce(
+      (sum, item) => sum + Buffer.byteLength(item, 'utf8'),
+      0,
+    );
+    if (bytes > COMMAND_MAX_BYTES) {
+      issues.push({ path: `spec.${field}`, rule: `must be at most ${COMMAND_MAX_BYTES} bytes in all` });
+    }
+  }
   return issues;
 }
 

@@ -12,6 +12,7 @@ describe('parseSubscribeOptions', () => {
       { application: 'app-test', deployment: 'deployment-test' },
     ],
     ['kinds=taskgroup.status,deployment.status', { kinds: ['taskgroup.status', 'deployment.status'] }],
+    ['kinds=command.status', { kinds: ['command.status'] }],
     ['since=0', { since: 0 }],
     ['since=42', { since: 42 }],
     ['snapshot=true', { snapshot: true }],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { commandExpiresAt, commandId, commandReserveMinutes } from '../../src/resources/command.js';
+import {
+  boundOutput,
+  type CommandTaskStatus,
+  commandExpiresAt,
+  commandId,
+  commandReserveMinutes,
+  overallCommandStatus,
+} from '../../src/resources/command.js';
 import type { CommandTargetKind } from '../../src/validation/command.js';
 
 describe('commandReserveMinutes', () => {
@@ -27,5 +34,38 @@ describe('commandId', () => {
     ['Deployment', 'ns', 'web', '1', 'deployment-ns-web-1'],
   ])('(%s, %s, %s, %s) → %s', (kind, namespace, name, nanos, id) => {
     expect(commandId(kind, namespace, name, nanos)).toBe(id);
+  });
+});
+
+describe('boundOutput', () => {
+  it.each([
+    ['abc', 10, 'abc'],
+    ['a'.repeat(20), 10, `${'a'.repeat(10)}\n…[truncated: 20 bytes in all]`],
+    ['ééé', 3, 'é\n…[truncated: 6 bytes in all]'],
+  ])('(%j, %d) → %j', (text, limit, expected) => {
+    expect(boundOutput(text, limit)).toBe(expected);
+  });
+});
+
+describe('overallCommandStatus', () => {
+  const of = (...statuses: CommandTaskStatus[]) => ({
+    status: {
+      taskgroups: [
+        {
+          taskgroupId: 'g',
+          tasks: statuses.map((status, i) => ({ taskId: `t${i}`, status, message: '', commInspect: null })),
+        },
+      ],
+    },
+  });
+  it.each<[CommandTaskStatus[], string]>([
+    [['running', 'finish'], 'running'],
+    [['staging'], 'running'],
+    [['finish', 'finish'], 'finish'],
+    [['finish', 'timeout'], 'failed'],
+    [['failed'], 'failed'],
+    [[], 'finish'],
+  ])('%j → %s', (statuses, expected) => {
+    expect(overallCommandStatus(of(...statuses))).toBe(expected);
   });
 });

@@ -5,6 +5,7 @@ import { createAdmissionWebhookRoutes } from './admission-webhooks.js';
 import { createAgentSettingRoutes } from './agent-settings.js';
 import { createApplicationRoutes } from './applications.js';
 import { createClusterRoutes } from './cluster.js';
+import { createCommandRoutes } from './commands.js';
 import { createCustomResourceRoutes } from './custom-resources.js';
 import { createDeploymentRoutes } from './deployments.js';
 import type { RouteDeps } from './deps.js';
@@ -34,6 +35,7 @@ export function createV4Routes(deps: RouteDeps): Router[] {
     createApplicationRoutes(deps),
     createDeploymentRoutes(deps),
     createClusterRoutes(deps),
+    createCommandRoutes(deps),
     createNotImplementedRoutes(deps),
   ];
 }

@@ -10,13 +10,7 @@ type Method = 'get' | 'post' | 'put' | 'delete';
  * implements it.
  */
 export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [
-  ['post', '/namespaces/:ns/applications/:name/message', 'messages'],
-  ['post', '/namespaces/:ns/applications/:name/taskgroups/:taskgroup/message', 'messages'],
   ['post', '/healthcheck', 'health check reports'],
-  ['post', '/command/:kind/:ns/:name', 'commands'],
-  ['get', '/command/:kind/:ns/:name', 'commands'],
-  ['delete', '/command/:kind/:ns/:name', 'commands'],
-  ['post', '/image/commit/:taskgroup', 'image commit'],
 ];
 
 /** Registers every {@link NOT_YET_IMPLEMENTED} endpoint, answering 501. */

@@ -93,9 +93,9 @@ describe('routing', () => {
   });
   it('answers 501 code 1405902 for endpoints later issues own, and stores nothing', async () => {
     const res = await api()
-      .post(`${V4}/command/application/defaultGroup/app-test`)
+      .post(`${V4}/healthcheck`)
       .set('BCS-ClusterID', CLUSTER_ID)
-      .send({ kind: 'command' });
+      .send({ kind: 'healthcheck' });
     expect(res.status).toBe(501);
     expectFailure(res.body, ErrorCode.NotImplemented);
     expect(await t.store.revision()).toBe(0);

@@ -7,7 +7,14 @@ export {
   anAgentTaintList,
 } from './agent-setting.js';
 export { type ApplicationBody, aContainer, anApplication } from './application.js';
-export { aCommand, type CommandBody } from './command.js';
+export {
+  aCommand,
+  COMMAND_RECORD_ADDITIONS,
+  COMMAND_RECORD_EXAMPLE,
+  type CommandBody,
+  commandRecordShapeDifferences,
+  type Json,
+} from './command.js';
 export { aConfigMap, type ConfigMapBody } from './configmap.js';
 export {
   aBkLogConfig,
