@@ -6,7 +6,7 @@
 // for a package that is not installed as well (packages/core/test/layers.test.ts plants such imports).
 
 /** Adapters: packages that implement core's ports or expose it, and that core must never see. */
-const ADAPTERS = ['store-level', 'http-koa', 'ws-events', 'mesos-sim', 'mesos-http', 'server'];
+const ADAPTERS = ['store-level', 'store-etcd', 'http-koa', 'ws-events', 'mesos-sim', 'mesos-http', 'server'];
 /** Libraries that belong to one adapter only; core must not import them. */
 const ADAPTER_LIBRARIES = [
   'koa',
@@ -17,6 +17,7 @@ const ADAPTER_LIBRARIES = [
   'abstract-level',
   'ws',
   'pino',
+  'etcd3',
 ];
 
 const either = (names) => `(${names.join('|')})`;

@@ -14,6 +14,7 @@ const packages = [
   'mesos-sim',
   'mesos-http',
   'store-level',
+  'store-etcd',
   'http-koa',
   'ws-events',
   'server',

@@ -1,0 +1,3 @@
+export { createEtcdStore, type EtcdStoreOptions } from './etcd-store.js';
+export { CLUSTER_ID } from './keys.js';
+export type { SplitPart } from './split.js';
