@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type BatchOp,
+  type BcsError,
   type Change,
   type ChangePage,
   type ChangesOptions,
@@ -99,7 +100,7 @@ const PAGE = 256;
  *   when etcd cannot be reached (cause: the etcd3 error).
  * - Missing or invalid options throw `BcsError` code `ParameterError` here.
  */
-export function createEtcdStore(options: EtcdStoreOptions): Store {
+export function createEtcdStore(options: EtcdStoreOptions): EtcdStore {
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('options { clusterId, etcd } required');
   if (typeof options.clusterId !== 'string' || !CLUSTER_ID.test(options.clusterId))
@@ -111,7 +112,7 @@ export function createEtcdStore(options: EtcdStoreOptions): Store {
     maxBytes: positive('maxTxnBytes', options.maxTxnBytes, DEFAULT_MAX_TXN_BYTES),
   };
   if (limits.maxOps < 4) throw invalidArgument('maxTxnOps must be at least 4');
-  const store = new EtcdStore(options, limits);
+  const store = new EtcdKvStore(options, limits);
   store.open().catch(() => undefined);
   return store;
 }
@@ -145,7 +146,47 @@ class SplitAborted extends Error {
   }
 }
 
-class EtcdStore implements Store {
+/** The changes of one log record. */
+function toChanges(revision: number, text: Buffer): Change[] {
+  return (JSON.parse(text.toString('utf8')) as StoredChange[]).map((change) =>
+    change.type === 'put'
+      ? { revision, type: 'put', collection: change.collection, key: change.key, value: change.value }
+      : { revision, type: 'delete', collection: change.collection, key: change.key },
+  );
+}
+
+/** What {@link EtcdStore.watch} calls. */
+export interface ChangeListener {
+  /**
+   * Committed changes, oldest first, a revision's changes always together; `revision` is the store revision
+   * they bring the reader to. First the retained history after `after` (one call), then each commit as etcd
+   * reports it.
+   */
+  onChanges(changes: readonly Change[], revision: number): void;
+  /**
+   * The watch ended: `Compacted` (1405904) when etcd compacted the history it needed (read again with
+   * `changes()` from the last revision seen, or reload), `Internal` otherwise. Called at most once.
+   */
+  onError(error: BcsError): void;
+}
+
+/** A running {@link EtcdStore.watch}. */
+export interface ChangeWatch {
+  close(): Promise<void>;
+}
+
+/** The Store on etcd, with a push feed for readers in other processes (followers). */
+export interface EtcdStore extends Store {
+  /**
+   * Tails the change feed from `after` on an etcd watch: `listener.onChanges` gets the changes already
+   * committed after `after`, then every commit of any process on this cluster id, in revision order, each
+   * once. Rejects with `Compacted` when `after` is below the compaction marker. Close the watch, or the store
+   * (which closes its watches).
+   */
+  watch(options: { readonly after: number }, listener: ChangeListener): Promise<ChangeWatch>;
+}
+
+class EtcdKvStore implements EtcdStore {
   readonly capabilities: StoreCapabilities = Object.freeze({
     persistent: true,
     atomicBatch: true,
@@ -164,6 +205,8 @@ class EtcdStore implements Store {
   #groupScheduled = false;
   /** Set while this store writes a split batch: reads wait for it, so they never see half of it. */
   #splitting: Promise<unknown> | undefined;
+  /** Open watches, closed with the store. */
+  readonly #watches = new Set<ChangeWatch>();
 
   constructor(options: EtcdStoreOptions, limits: TxnLimits) {
     this.#options = options;
@@ -186,6 +229,7 @@ class EtcdStore implements Store {
         this.#client = client;
       },
       close: async () => {
+        await Promise.all([...this.#watches].map((watch) => watch.close()));
         if (this.#options.client === undefined) this.#client?.close();
         this.#client = undefined;
       },
@@ -292,67 +336,149 @@ class EtcdStore implements Store {
 
   async changes(options: ChangesOptions): Promise<ChangePage> {
     storeArgs.checkChangesOptions(options);
-    return this.#read('changes', async (kv) => {
-      const { after, limit } = options;
-      const logEnd = prefixEnd(Buffer.from(this.#keys.logPrefix));
-      let from: Buffer = this.#keys.log(after + 1, 0);
-      const first = await kv.txn({
-        compare: [],
-        success: [
-          getOp(this.#keys.revision),
-          getOp(this.#keys.compacted),
-          { request_range: { key: from, range_end: logEnd, limit: PAGE } },
-        ],
-        failure: [],
-      });
-      const revision = readCounter(rangeResult(first, 0)[0]).revision;
-      const compacted = readNumber(rangeResult(first, 1)[0]);
-      if (after < compacted) throw compactedError(after, compacted);
-      const at = first.header.revision;
-      const changes: Change[] = [];
-      /** The changes of the revision being read (its parts may span pages); added whole or not at all. */
-      let current: Change[] = [];
-      let currentRevision = -1;
-      let full = false;
-      const flush = (): void => {
-        if (current.length === 0) return;
-        if (limit !== undefined && changes.length > 0 && changes.length + current.length > limit) full = true;
-        else changes.push(...current);
-        if (limit !== undefined && changes.length >= limit) full = true;
-        current = [];
-      };
-      let page = first.responses[2]?.response_range;
-      while (page !== undefined && !full) {
-        for (const kvs of page.kvs) {
-          const logRevision = this.#keys.revisionOfLog(kvs.key);
-          // Above the counter: a split batch not yet committed.
-          if (logRevision > revision) break;
-          if (logRevision !== currentRevision) {
-            flush();
-            if (full) break;
-            currentRevision = logRevision;
-          }
-          for (const change of JSON.parse(kvs.value.toString('utf8')) as StoredChange[])
-            current.push(
-              change.type === 'put'
-                ? {
-                    revision: logRevision,
-                    type: 'put',
-                    collection: change.collection,
-                    key: change.key,
-                    value: change.value,
-                  }
-                : { revision: logRevision, type: 'delete', collection: change.collection, key: change.key },
-            );
-        }
-        const last = page.kvs.at(-1);
-        if (full || !page.more || last === undefined || this.#keys.revisionOfLog(last.key) > revision) break;
-        from = successor(last.key);
-        page = await rangePage(kv, from, logEnd, PAGE, at);
-      }
-      if (!full) flush();
-      return { changes, revision };
+    return this.#read(
+      'changes',
+      async (kv) => (await this.#readChanges(kv, options.after, options.limit)).page,
+    );
+  }
+
+  async watch(options: { readonly after: number }, listener: ChangeListener): Promise<ChangeWatch> {
+    storeArgs.checkChangesOptions(options);
+    if (typeof listener?.onChanges !== 'function' || typeof listener.onError !== 'function')
+      throw invalidArgument('listener { onChanges, onError } required');
+    return this.#read('watch', async (kv) => {
+      const { page, at } = await this.#readChanges(kv, options.after, undefined);
+      return this.#tail(page, at, listener);
     });
+  }
+
+  /**
+   * Delivers `page`, then tails the feed on an etcd watch of the `log/` and `meta/` keys from etcd revision
+   * `at + 1`: log records are held until the counter reaches their revision (a split batch's parts arrive before
+   * its commit), dropped when deleted (a rolled-back batch, a compaction), and delivered one revision at a time.
+   */
+  async #tail(page: ChangePage, at: string, listener: ChangeListener): Promise<ChangeWatch> {
+    const client = this.#client as Etcd3;
+    let delivered = page.revision;
+    if (page.changes.length > 0) listener.onChanges(page.changes, page.revision);
+    const held = new Map<number, Change[]>();
+    const metaPrefix = Buffer.from(`${this.#keys.root}meta/`);
+    const watcher = await client
+      .watch()
+      .inRange({ start: Buffer.from(this.#keys.logPrefix), end: prefixEnd(metaPrefix) })
+      .startRevision(String(Number(at) + 1))
+      .create();
+    let failed = false;
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      listener.onError(
+        /compacted/i.test(message) ? compactedError(delivered, delivered) : wrapEtcdError('watch', error),
+      );
+      void watcher.cancel().catch(() => undefined);
+    };
+    watcher.on('put', (kvs) => {
+      try {
+        if (kvs.key.equals(this.#keys.revision)) {
+          const revision = decodeCounter(kvs.value.toString('utf8')).revision;
+          const ready = [...held.keys()].filter((r) => r <= revision).sort((a, b) => a - b);
+          const changes = ready.flatMap((r) => held.get(r) as Change[]);
+          for (const r of ready) held.delete(r);
+          if (revision > delivered) delivered = revision;
+          if (changes.length > 0) listener.onChanges(changes, revision);
+          return;
+        }
+        if (!kvs.key.subarray(0, this.#keys.logPrefix.length).equals(Buffer.from(this.#keys.logPrefix)))
+          return;
+        const revision = this.#keys.revisionOfLog(kvs.key);
+        if (revision <= delivered) return;
+        const list = held.get(revision) ?? [];
+        list.push(...toChanges(revision, kvs.value));
+        held.set(revision, list);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    watcher.on('delete', (kvs) => {
+      if (kvs.key.subarray(0, this.#keys.logPrefix.length).equals(Buffer.from(this.#keys.logPrefix)))
+        held.delete(this.#keys.revisionOfLog(kvs.key));
+    });
+    watcher.on('error', fail);
+    const handle: ChangeWatch = {
+      close: async () => {
+        this.#watches.delete(handle);
+        await watcher.cancel().catch(() => undefined);
+      },
+    };
+    this.#watches.add(handle);
+    return handle;
+  }
+
+  /** One page of the feed after `after`, and the etcd revision it was read at. */
+  async #readChanges(
+    kv: KV,
+    after: number,
+    limit: number | undefined,
+  ): Promise<{ page: ChangePage; at: string }> {
+    const logEnd = prefixEnd(Buffer.from(this.#keys.logPrefix));
+    let from: Buffer = this.#keys.log(after + 1, 0);
+    const first = await kv.txn({
+      compare: [],
+      success: [
+        getOp(this.#keys.revision),
+        getOp(this.#keys.compacted),
+        { request_range: { key: from, range_end: logEnd, limit: PAGE } },
+      ],
+      failure: [],
+    });
+    const revision = readCounter(rangeResult(first, 0)[0]).revision;
+    const compacted = readNumber(rangeResult(first, 1)[0]);
+    if (after < compacted) throw compactedError(after, compacted);
+    const at = first.header.revision;
+    const changes: Change[] = [];
+    /** The changes of the revision being read (its parts may span pages); added whole or not at all. */
+    let current: Change[] = [];
+    let currentRevision = -1;
+    let full = false;
+    const flush = (): void => {
+      if (current.length === 0) return;
+      if (limit !== undefined && changes.length > 0 && changes.length + current.length > limit) full = true;
+      else changes.push(...current);
+      if (limit !== undefined && changes.length >= limit) full = true;
+      current = [];
+    };
+    let page = first.responses[2]?.response_range;
+    while (page !== undefined && !full) {
+      for (const kvs of page.kvs) {
+        const logRevision = this.#keys.revisionOfLog(kvs.key);
+        // Above the counter: a split batch not yet committed.
+        if (logRevision > revision) break;
+        if (logRevision !== currentRevision) {
+          flush();
+          if (full) break;
+          currentRevision = logRevision;
+        }
+        for (const change of JSON.parse(kvs.value.toString('utf8')) as StoredChange[])
+          current.push(
+            change.type === 'put'
+              ? {
+                  revision: logRevision,
+                  type: 'put',
+                  collection: change.collection,
+                  key: change.key,
+                  value: change.value,
+                }
+              : { revision: logRevision, type: 'delete', collection: change.collection, key: change.key },
+          );
+      }
+      const last = page.kvs.at(-1);
+      if (full || !page.more || last === undefined || this.#keys.revisionOfLog(last.key) > revision) break;
+      from = successor(last.key);
+      page = await rangePage(kv, from, logEnd, PAGE, at);
+    }
+    if (!full) flush();
+    return { page: { changes, revision }, at };
   }
 
   async compact(throughRevision: number): Promise<void> {

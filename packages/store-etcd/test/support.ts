@@ -3,7 +3,7 @@ import type { Store } from '@bcs/core';
 import { type EtcdCluster, startEtcd } from '@bcs/testing/etcd';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll } from 'vitest';
-import { createEtcdStore, type EtcdStoreOptions } from '../src/index.js';
+import { createEtcdStore, type EtcdStore, type EtcdStoreOptions } from '../src/index.js';
 import { StoreKeys } from '../src/keys.js';
 
 /**
@@ -41,7 +41,7 @@ export function useEtcd(extraArgs: readonly string[] = []) {
     async store(
       clusterId: string = `t-${randomUUID()}`,
       options: Partial<EtcdStoreOptions> = {},
-    ): Promise<Store> {
+    ): Promise<EtcdStore> {
       await start();
       const store = createEtcdStore({ clusterId, client: context.client, ...options });
       clusterIds.set(store, clusterId);
