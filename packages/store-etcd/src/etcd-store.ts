@@ -205,6 +205,8 @@ class EtcdKvStore implements EtcdStore {
   #groupScheduled = false;
   /** Set while this store writes a split batch: reads wait for it, so they never see half of it. */
   #splitting: Promise<unknown> | undefined;
+  /** The counter as this store's last write left it (see `#commit`); undefined when unknown. */
+  #counter: Counter | undefined;
   /** Open watches, closed with the store. */
   readonly #watches = new Set<ChangeWatch>();
 
@@ -557,14 +559,26 @@ class EtcdKvStore implements EtcdStore {
   /** Plans and writes (part of) `group`, planning again when another writer got in between. */
   async #commit(group: readonly QueuedWrite[]): Promise<GroupPlan> {
     const kv = this.#kv();
+    // A group that needs no stored revision (puts without preconditions) is planned on the counter this store
+    // last wrote, without reading: if anyone wrote since (or a split batch is pending), the compare fails and
+    // the loop reads.
+    let cached = keysToRead(group).length === 0 ? this.#counter : undefined;
+    this.#counter = undefined;
     for (;;) {
-      const { counter, pending, stored } = await this.#readAhead(kv, group);
+      const { counter, pending, stored } =
+        cached !== undefined
+          ? { counter: cached, pending: undefined, stored: new Map<string, number | undefined>() }
+          : await this.#readAhead(kv, group);
+      cached = undefined;
       if (pending !== undefined) {
         await recoverPending(kv, this.#keys, this.#limits, pending);
         continue;
       }
       const plan = planGroup(this.#keys, counter.revision, group, stored, this.#limits);
-      if (plan.revision === counter.revision && plan.oversize === undefined) return plan;
+      if (plan.revision === counter.revision && plan.oversize === undefined) {
+        this.#counter = counter;
+        return plan;
+      }
       const token = `${this.#instance}:${++this.#sequence}`;
       if (plan.oversize !== undefined) {
         const split = writeSplit(
@@ -602,7 +616,12 @@ class EtcdKvStore implements EtcdStore {
           [modIs(this.#keys.revision, counter.mod), createdAt(this.#keys.pending, 0)],
           success,
         );
-        written = response.succeeded || (await committedBy(kv, this.#keys, token));
+        if (response.succeeded) {
+          // The counter now has this transaction's etcd revision as its mod revision.
+          this.#counter = { revision: plan.revision, mod: response.header.revision };
+          return plan;
+        }
+        written = await committedBy(kv, this.#keys, token);
       } catch (error) {
         // The answer was lost: the transaction may have been applied. The counter's token tells.
         if (await committedBy(kv, this.#keys, token).catch(() => false)) return plan;
