@@ -14,6 +14,11 @@ export interface StartEtcdOptions {
   readonly args?: readonly string[];
   /** How long to wait for every member to answer `/health` (ms, default 30 000). */
   readonly readyTimeoutMs?: number;
+  /**
+   * Where the data directories go. Default: /dev/shm when it exists (fsync costs little: fast tests), else the
+   * OS temp dir. A benchmark passes a directory on disk to measure etcd's real fsync cost.
+   */
+  readonly baseDir?: string;
 }
 
 /** One member of a cluster started by {@link startEtcd}. */
@@ -78,7 +83,7 @@ async function healthy(clientUrl: string): Promise<boolean> {
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdCluster> {
   const count = options.members ?? 1;
   const bin = options.bin ?? process.env.ETCD_BIN ?? 'etcd';
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const base = options.baseDir ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
   const root = mkdtempSync(join(base, 'bcs-etcd-'));
   const token = `bcs-test-${process.pid}-${Date.now()}`;
   const specs: { name: string; clientUrl: string; peerUrl: string; dataDir: string }[] = [];
