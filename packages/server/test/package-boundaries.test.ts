@@ -46,7 +46,7 @@ describe('package boundaries', () => {
     expect(bcsImports(name)).not.toContain('@bcs/testing');
   });
 
-  it.each(['http-koa', 'store-level', 'ws-events', 'mesos-sim', 'mesos-http'])(
+  it.each(['http-koa', 'store-level', 'store-etcd', 'ws-events', 'mesos-sim', 'mesos-http'])(
     '%s is an adapter: it imports and depends on no @bcs package but core',
     (name) => {
       expect(bcsImports(name).filter((spec) => spec !== '@bcs/core')).toEqual([]);
@@ -66,6 +66,7 @@ describe('package boundaries', () => {
       '@bcs/http-koa',
       '@bcs/mesos-http',
       '@bcs/mesos-sim',
+      '@bcs/store-etcd',
       '@bcs/store-level',
       '@bcs/ws-events',
     ]);
