@@ -10,13 +10,14 @@ export function wrapEtcdError(action: string, error: unknown): BcsError {
   return new BcsError(ErrorCode.Internal, `store-etcd: ${action} failed`, { cause: error });
 }
 
-/** `StoreNotOpen` for an operation issued while the store is `status`, or for a failed open (with `cause`). */
-export function notOpenError(status: string, cause?: unknown): BcsError {
-  return new BcsError(
-    ErrorCode.StoreNotOpen,
-    `store-etcd: store is ${status}`,
-    cause === undefined ? {} : { cause },
-  );
+/** `StoreNotOpen` for an operation issued while the store is `status`. */
+export function notOpenError(status: string): BcsError {
+  return new BcsError(ErrorCode.StoreNotOpen, `store-etcd: store is ${status}`);
+}
+
+/** `StoreNotOpen` for an open that failed: etcd unreachable, or the store's records unreadable (`cause`). */
+export function openFailed(cause: unknown): BcsError {
+  return new BcsError(ErrorCode.StoreNotOpen, 'store-etcd: open failed (is etcd reachable?)', { cause });
 }
 
 /** `ParameterError` for an invalid factory option. */

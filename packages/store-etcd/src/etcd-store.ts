@@ -16,7 +16,7 @@ import {
   type WriteOptions,
 } from '@bcs/core';
 import { Etcd3, type IKeyValue, type IOptions } from 'etcd3';
-import { compactedError, invalidArgument, notOpenError, wrapEtcdError } from './errors.js';
+import { compactedError, invalidArgument, notOpenError, openFailed, wrapEtcdError } from './errors.js';
 import {
   createdAt,
   deleteRangeOp,
@@ -226,7 +226,7 @@ class EtcdKvStore implements EtcdStore {
           readCounter((await client.kv.range({ key: this.#keys.revision })).kvs[0]);
         } catch (error) {
           if (options.client === undefined) client.close();
-          throw notOpenError('closed', error);
+          throw openFailed(error);
         }
         this.#client = client;
       },
