@@ -15,7 +15,7 @@ import {
   UNREADABLE_REVISION,
   type WriteOptions,
 } from '@bcs/core';
-import { Etcd3, type IKeyValue, type IOptions } from 'etcd3';
+import { Etcd3, type IKeyValue, type IOptions, type IRangeRequest, type IRangeResponse } from 'etcd3';
 import { compactedError, invalidArgument, notOpenError, openFailed, wrapEtcdError } from './errors.js';
 import {
   createdAt,
@@ -146,6 +146,17 @@ class SplitAborted extends Error {
   }
 }
 
+/** The etcd revision a split batch entered its "applying" state at, when `pending` is such a batch. */
+function applyingSince(pending: IKeyValue | undefined): string | undefined {
+  if (pending === undefined) return undefined;
+  try {
+    const record = JSON.parse(pending.value.toString('utf8')) as { state?: unknown };
+    return record.state === 'applying' ? pending.mod_revision : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The changes of one log record. */
 function toChanges(revision: number, text: Buffer): Change[] {
   return (JSON.parse(text.toString('utf8')) as StoredChange[]).map((change) =>
@@ -262,7 +273,7 @@ class EtcdKvStore implements EtcdStore {
   async get<T>(collection: string, key: string): Promise<Entry<T> | undefined> {
     storeArgs.checkTarget(collection, key);
     return this.#read('get', async (kv) => {
-      const kvs = (await kv.range({ key: this.#keys.object(collection, key) })).kvs[0];
+      const kvs = (await this.#firstRead(kv, { key: this.#keys.object(collection, key) })).page.kvs[0];
       if (kvs === undefined) return undefined;
       let stored: ReturnType<typeof decodeObject>;
       try {
@@ -289,11 +300,13 @@ class EtcdKvStore implements EtcdStore {
         if (Buffer.compare(past, from) > 0) from = past;
       }
       const entries: Entry<T>[] = [];
-      let at: string | number = 0;
+      let at: string | undefined;
       while (Buffer.compare(from, end) < 0) {
         const want = limit === undefined ? PAGE : Math.min(PAGE, limit - entries.length);
-        const page = await rangePage(kv, from, end, want, at);
-        at = page.header.revision;
+        const request = { key: from, range_end: end, limit: want };
+        const read = at === undefined ? await this.#firstRead(kv, request) : undefined;
+        const page = read?.page ?? (await rangePage(kv, from, end, want, at as string));
+        at ??= read?.at;
         for (const kvs of page.kvs) {
           const key = this.#keys.keyOf(kvs.key, baseBytes);
           try {
@@ -415,6 +428,24 @@ class EtcdKvStore implements EtcdStore {
     };
     this.#watches.add(handle);
     return handle;
+  }
+
+  /**
+   * Reads `request` together with `meta/pending`, and resolves to the result and the etcd revision it is
+   * valid at, for the next pages. While a split batch is applying its objects (another process's, or one a
+   * crash left), the read is made again at the etcd revision of its "applying" mark, before any of its objects:
+   * a reader sees the state before the batch until it commits, never half of it (split.ts).
+   */
+  async #firstRead(kv: KV, request: IRangeRequest): Promise<{ page: IRangeResponse; at: string }> {
+    const response = await kv.txn({
+      compare: [],
+      success: [getOp(this.#keys.pending), { request_range: request }],
+      failure: [],
+    });
+    const applying = applyingSince(rangeResult(response, 0)[0]);
+    if (applying !== undefined)
+      return { page: await kv.range({ ...request, revision: applying }), at: applying };
+    return { page: response.responses[1]?.response_range as IRangeResponse, at: response.header.revision };
   }
 
   /** One page of the feed after `after`, and the etcd revision it was read at. */

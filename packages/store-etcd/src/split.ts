@@ -39,8 +39,10 @@ import { costOf, type NetObject, objectOps, type TxnLimits } from './plan.js';
  *   - state "applying": roll forward: read the log back, write every object's final state (again: puts and
  *     deletes of final values are idempotent), then the commit of step 4.
  * Readers never list log records above the counter, so the feed shows the batch only once it is committed. While
- * the objects are being applied (step 3), a reader in another process may see part of them: an EtcdStore in this
- * process holds its own reads back until the batch is committed.
+ * the objects are being applied (step 3), a reader that finds `pending` in state "applying" reads at the etcd
+ * revision of that mark, before any object of the batch (etcd keeps that history until it is compacted), so
+ * every reader sees the state before the batch until it commits, then all of it (an EtcdStore in this process
+ * also holds its own reads back until its batch is committed).
  */
 
 /** Where a split batch is: the fault hook receives this before each part after the first. */
