@@ -8,6 +8,7 @@
 /** Adapters: packages that implement core's ports or expose it, and that core must never see. */
 const ADAPTERS = [
   'store-level',
+  'store-etcd',
   'http-koa',
   'ws-events',
   'mesos-sim',
@@ -25,6 +26,7 @@ const ADAPTER_LIBRARIES = [
   'abstract-level',
   'ws',
   'pino',
+  'etcd3',
 ];
 
 const either = (names) => `(${names.join('|')})`;

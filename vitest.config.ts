@@ -15,6 +15,7 @@ const packages = [
   'mesos-http',
   'outbound-http',
   'store-level',
+  'store-etcd',
   'http-koa',
   'ws-events',
   'server',

@@ -35,6 +35,8 @@ export interface CliConfig {
   readonly reconcileIntervalSeconds: number;
   /** Subscribe as a new framework even though the store holds taskgroups (`--new-framework`). */
   readonly newFramework: boolean;
+  /** etcd client URLs of `--store etcd://…` (the store in etcd); empty: LevelDB in `dataDir`. */
+  readonly etcdEndpoints: readonly string[];
   readonly help: boolean;
 }
 
@@ -117,6 +119,10 @@ export const CLI_FLAGS = {
     env: 'BCS_NEW_FRAMEWORK',
     help: 'subscribe as a new framework even though the store holds taskgroups (their tasks are orphaned); true or false (default false)',
   },
+  store: {
+    env: 'BCS_STORE',
+    help: 'where the state lives: level (LevelDB in --data-dir), level:DIR (the same, DIR as --data-dir) or etcd://host:port[,host:port...] (etcd v3, under /bcs/<cluster-id>/) (default level)',
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -163,6 +169,7 @@ export function parseCliConfig(
       'mesos-role': { type: 'string' },
       'reconcile-interval': { type: 'string' },
       'new-framework': { type: 'boolean' },
+      store: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -188,10 +195,11 @@ export function parseCliConfig(
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     throw new TypeError('--log-level must be one of trace, debug, info, warn, error, fatal, silent');
   }
+  const store = storeFlag(pick('store'), pick('data-dir'));
   return {
     host: pick('host') ?? SERVER_DEFAULTS.host,
     port: integer('port', SERVER_DEFAULTS.port, 65535),
-    dataDir: pick('data-dir') ?? SERVER_DEFAULTS.dataDir,
+    dataDir: store.dataDir ?? pick('data-dir') ?? SERVER_DEFAULTS.dataDir,
     clusterId: pick('cluster-id') ?? SERVER_DEFAULTS.clusterId,
     simAgents: integer('sim-agents', SERVER_DEFAULTS.simAgents, 100_000),
     logLevel,
@@ -225,7 +233,48 @@ export function parseCliConfig(
       1,
     ),
     newFramework: values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env]),
+    etcdEndpoints: store.etcdEndpoints,
     help: values.help === true,
+  };
+}
+
+/** The most etcd endpoints `--store etcd://…` takes. */
+const MAX_ETCD_ENDPOINTS = 16;
+
+// `--store`: `level`, `level:DIR` (DIR is the data dir; a different --data-dir is an error) or
+// `etcd://host:port[,host:port…]` (client URLs http://host:port, at most MAX_ETCD_ENDPOINTS).
+function storeFlag(
+  value: string | undefined,
+  dataDir: string | undefined,
+): { dataDir?: string; etcdEndpoints: string[] } {
+  if (value === undefined || value === 'level') return { etcdEndpoints: [] };
+  if (value.startsWith('level:')) {
+    const dir = value.slice('level:'.length);
+    if (dir === '') throw new TypeError('--store level:DIR needs a directory');
+    if (dataDir !== undefined && dataDir !== dir)
+      throw new TypeError('--store level:DIR and --data-dir name different directories');
+    return { dataDir: dir, etcdEndpoints: [] };
+  }
+  if (!value.startsWith('etcd://'))
+    throw new TypeError('--store must be level, level:DIR or etcd://host:port[,host:port...]');
+  const hosts = value
+    .slice('etcd://'.length)
+    .split(',')
+    .map((item) => item.trim());
+  if (hosts.length > MAX_ETCD_ENDPOINTS)
+    throw new TypeError(`--store etcd://: at most ${MAX_ETCD_ENDPOINTS} endpoints`);
+  return {
+    etcdEndpoints: hosts.map((host) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(`http://${host}`);
+      } catch {
+        url = undefined;
+      }
+      if (url === undefined || host === '' || url.port === '' || `${url.host}` !== host.toLowerCase())
+        throw new TypeError(`--store etcd://: ${JSON.stringify(host)} must be host:port`);
+      return url.origin;
+    }),
   };
 }
 

@@ -28,6 +28,7 @@ import {
 import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createHttpOutbound } from '@bcs/outbound-http';
+import { createEtcdStore } from '@bcs/store-etcd';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
@@ -79,6 +80,12 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Bring your own store instead of LevelDB in `dataDir` (it is opened, and closed on `close()`). */
   readonly store?: Store;
+  /**
+   * etcd client URLs (`http://127.0.0.1:2379`): the store is `@bcs/store-etcd` under `/bcs/<clusterId>/`
+   * instead of LevelDB in `dataDir` (the simulated cluster keeps its state in `dataDir`). Ignored when `store`
+   * is given; empty or absent: LevelDB.
+   */
+  readonly etcdEndpoints?: readonly string[];
   /** How much event history is kept for resuming subscribers (count, age). */
   readonly events?: EventRetention;
   /** Limits an operator may raise: the most instances of one application or deployment (default 10,000). */
@@ -157,7 +164,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // stores inside make their own directories 0700 and files 0600.
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     await chmod(dataDir, 0o700);
-    store = createLevelStore({ location: join(dataDir, 'store') });
+    store =
+      options.etcdEndpoints !== undefined && options.etcdEndpoints.length > 0
+        ? createEtcdStore({
+            clusterId: options.clusterId ?? SERVER_DEFAULTS.clusterId,
+            etcd: { hosts: [...options.etcdEndpoints] },
+          })
+        : createLevelStore({ location: join(dataDir, 'store') });
   }
   await store.open();
   const mesosDriver = createHttpDriver(options, logger);

@@ -22,6 +22,7 @@ describe('parseCliConfig', () => {
       mesosRole: '*',
       reconcileIntervalSeconds: 600,
       newFramework: false,
+      etcdEndpoints: [],
       help: false,
     });
   });
@@ -88,6 +89,18 @@ describe('parseCliConfig', () => {
     [['--new-framework'], {}, { newFramework: true }],
     [[], { BCS_NEW_FRAMEWORK: 'true' }, { newFramework: true }],
     [[], { BCS_NEW_FRAMEWORK: '0' }, { newFramework: false }],
+    [['--store', 'level'], {}, { dataDir: './data', etcdEndpoints: [] }],
+    [['--store', 'level:/var/lib/bcs'], {}, { dataDir: '/var/lib/bcs', etcdEndpoints: [] }],
+    [['--store', 'level:d', '--data-dir', 'd'], {}, { dataDir: 'd' }],
+    [
+      ['--store', 'etcd://127.0.0.1:2379, 127.0.0.1:22379,etcd-3:32379'],
+      {},
+      {
+        etcdEndpoints: ['http://127.0.0.1:2379', 'http://127.0.0.1:22379', 'http://etcd-3:32379'],
+        dataDir: './data',
+      },
+    ],
+    [[], { BCS_STORE: 'etcd://[::1]:2379' }, { etcdEndpoints: ['http://[::1]:2379'] }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -140,6 +153,16 @@ describe('parseCliConfig', () => {
     [['--reconcile-interval', '604801'], {}, '--reconcile-interval'],
     [[], { BCS_NEW_FRAMEWORK: 'yes' }, '--new-framework'],
     [['--new-framework=true'], {}, 'new-framework'],
+    [['--store', 'leveldb'], {}, '--store'],
+    [['--store', 'level:'], {}, '--store'],
+    [['--store', 'level:a', '--data-dir', 'b'], {}, '--store'],
+    [['--store', 'etcd://'], {}, '--store'],
+    [['--store', 'etcd://host'], {}, '--store'],
+    [['--store', 'etcd://host:2379/path'], {}, '--store'],
+    [['--store', 'etcd://user@host:2379'], {}, '--store'],
+    [['--store', 'etcd://a:1,,b:2'], {}, '--store'],
+    [['--store', 'http://127.0.0.1:2379'], {}, '--store'],
+    [['--store', `etcd://${Array.from({ length: 17 }, (_, i) => `h${i}:2379`).join(',')}`], {}, '--store'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
   });
@@ -166,6 +189,8 @@ describe('parseCliConfig', () => {
       '--reconcile-interval',
       '--new-framework',
       'BCS_NEW_FRAMEWORK',
+      '--store',
+      'BCS_STORE',
     ]) {
       expect(usage()).toContain(text);
     }

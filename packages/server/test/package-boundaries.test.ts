@@ -46,7 +46,7 @@ describe('package boundaries', () => {
     expect(bcsImports(name)).not.toContain('@bcs/testing');
   });
 
-  it.each(['http-koa', 'store-level', 'ws-events', 'mesos-sim', 'mesos-http', 'outbound-http'])(
+  it.each(['http-koa', 'store-level', 'store-etcd', 'ws-events', 'mesos-sim', 'mesos-http', 'outbound-http'])(
     '%s is an adapter: it imports and depends on no @bcs package but core',
     (name) => {
       expect(bcsImports(name).filter((spec) => spec !== '@bcs/core')).toEqual([]);
@@ -67,6 +67,7 @@ describe('package boundaries', () => {
       '@bcs/mesos-http',
       '@bcs/mesos-sim',
       '@bcs/outbound-http',
+      '@bcs/store-etcd',
       '@bcs/store-level',
       '@bcs/ws-events',
     ]);
