@@ -34,13 +34,28 @@ export const MAX_UPDATES_PER_BATCH = 500;
 export class StatusUpdateBuffer {
   private readonly updates: MesosTaskStatus[] = [];
   private queued = false;
+  /**
+   * The uuids of the updates buffered, being applied or being acknowledged. Mesos resends an update (same
+   * uuid) until it is acknowledged; a resend that arrives while the first copy is still on its way through
+   * here is dropped: the one acknowledgement covers both. Behind a backlog (100 000 launches over the wire)
+   * every update was otherwise resent, drained and acknowledged again, which only made the backlog grow.
+   */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly engine: StatusDrainPorts & EngineQueue) {}
 
-  /** Buffers `status`; a drain is queued unless one is queued and not started yet. */
-  push(status: MesosTaskStatus): void {
+  /**
+   * Buffers `status`, unless it is a resend of an update still buffered or being acknowledged (same uuid):
+   * false then. A drain is queued unless one is queued and not started yet.
+   */
+  push(status: MesosTaskStatus): boolean {
+    if (status.uuid !== undefined) {
+      if (this.inFlight.has(status.uuid)) return false;
+      this.inFlight.add(status.uuid);
+    }
     this.updates.push(status);
     this.queueDrain();
+    return true;
   }
 
   private queueDrain(): void {
@@ -66,7 +81,15 @@ export class StatusUpdateBuffer {
         this.queueDrain();
       });
     }
-    return drainStatusUpdates(this.engine, statuses);
+    return drainStatusUpdates(this.engine, statuses, (status) => this.settled(status)).finally(() => {
+      // Normally each was settled once its ACKNOWLEDGE was answered; a failed drain acknowledged nothing,
+      // and its updates must be taken again when Mesos resends them.
+      for (const status of statuses) this.settled(status);
+    });
+  }
+
+  private settled(status: MesosTaskStatus): void {
+    if (status.uuid !== undefined) this.inFlight.delete(status.uuid);
   }
 }
 
@@ -78,11 +101,13 @@ export class StatusUpdateBuffer {
  * 3. stop the tasks nobody knows (orphans);
  * 4. let each affected application's controller act once (one more batch, then its kills);
  * 5. only then acknowledge the updates: an ACK tells Mesos the update is persisted, and Mesos resends an
- *    unacknowledged one, so a crash before this point loses nothing.
+ *    unacknowledged one, so a crash before this point loses nothing. `acknowledged(status)` is called once
+ *    each ACKNOWLEDGE is answered (or failed).
  */
 export async function drainStatusUpdates(
   engine: StatusDrainPorts,
   statuses: readonly MesosTaskStatus[],
+  acknowledged: (status: MesosTaskStatus) => void = () => {},
 ): Promise<void> {
   const batch = applyStatusUpdates(engine.state, statuses, engine.controllerContext());
   await engine.commit(batch.changes);
@@ -94,10 +119,12 @@ export async function drainStatusUpdates(
   for (const status of statuses) {
     if (status.uuid === undefined || status.agent_id === undefined) continue;
     acks.push(
-      engine.send({
-        type: 'ACKNOWLEDGE',
-        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
-      }),
+      engine
+        .send({
+          type: 'ACKNOWLEDGE',
+          acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+        })
+        .finally(() => acknowledged(status)),
     );
   }
   await Promise.all(acks);
