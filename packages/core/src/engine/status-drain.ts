@@ -41,6 +41,8 @@ export class StatusUpdateBuffer {
    * every update was otherwise resent, drained and acknowledged again, which only made the backlog grow.
    */
   private readonly inFlight = new Set<string>();
+  /** ACKNOWLEDGE calls sent and not answered yet. */
+  private readonly acking = new Set<Promise<void>>();
 
   constructor(private readonly engine: StatusDrainPorts & EngineQueue) {}
 
@@ -58,6 +60,11 @@ export class StatusUpdateBuffer {
     return true;
   }
 
+  /** Resolves once every ACKNOWLEDGE sent so far is answered (or failed). */
+  async acknowledged(): Promise<void> {
+    while (this.acking.size > 0) await Promise.all([...this.acking]);
+  }
+
   private queueDrain(): void {
     if (this.queued) return;
     this.queued = true;
@@ -68,7 +75,7 @@ export class StatusUpdateBuffer {
       );
   }
 
-  private drain(): Promise<void> {
+  private async drain(): Promise<void> {
     this.queued = false;
     const statuses = this.updates.splice(0, MAX_UPDATES_PER_BATCH);
     // The rest is drained by a job of its own, queued once the event loop has taken in what arrived
@@ -81,11 +88,39 @@ export class StatusUpdateBuffer {
         this.queueDrain();
       });
     }
-    return drainStatusUpdates(this.engine, statuses, (status) => this.settled(status)).finally(() => {
-      // Normally each was settled once its ACKNOWLEDGE was answered; a failed drain acknowledged nothing,
-      // and its updates must be taken again when Mesos resends them.
+    try {
+      await drainStatusUpdates(this.engine, statuses);
+    } catch (error) {
+      // Nothing was acknowledged: Mesos resends these, and each must be taken again then.
       for (const status of statuses) this.settled(status);
-    });
+      throw error;
+    }
+    this.acknowledge(statuses);
+  }
+
+  /**
+   * Acknowledges the updates of a persisted batch, all at once (a driver may send them on parallel
+   * connections: their order does not matter). The queue does not wait for the answers: the next batch is
+   * applied and written meanwhile, instead of the two processes taking turns.
+   */
+  private acknowledge(statuses: readonly MesosTaskStatus[]): void {
+    for (const status of statuses) {
+      if (status.uuid === undefined) continue;
+      if (status.agent_id === undefined) {
+        this.settled(status);
+        continue;
+      }
+      const ack: Promise<void> = this.engine
+        .send({
+          type: 'ACKNOWLEDGE',
+          acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+        })
+        .finally(() => {
+          this.settled(status);
+          this.acking.delete(ack);
+        });
+      this.acking.add(ack);
+    }
   }
 
   private settled(status: MesosTaskStatus): void {
@@ -99,35 +134,19 @@ export class StatusUpdateBuffer {
  * 1. apply them in order to the taskgroups (pure, {@link applyStatusUpdates});
  * 2. persist every change in ONE store batch;
  * 3. stop the tasks nobody knows (orphans);
- * 4. let each affected application's controller act once (one more batch, then its kills);
- * 5. only then acknowledge the updates: an ACK tells Mesos the update is persisted, and Mesos resends an
- *    unacknowledged one, so a crash before this point loses nothing. `acknowledged(status)` is called once
- *    each ACKNOWLEDGE is answered (or failed).
+ * 4. let each affected application's controller act once (one more batch, then its kills).
+ *
+ * Only once this is done does {@link StatusUpdateBuffer} acknowledge the updates: an ACK tells Mesos the
+ * update is persisted, and Mesos resends an unacknowledged one, so a crash before that point loses nothing.
  */
 export async function drainStatusUpdates(
   engine: StatusDrainPorts,
   statuses: readonly MesosTaskStatus[],
-  acknowledged: (status: MesosTaskStatus) => void = () => {},
 ): Promise<void> {
   const batch = applyStatusUpdates(engine.state, statuses, engine.controllerContext());
   await engine.commit(batch.changes);
   for (const status of batch.unknown) await stopOrphan(engine, status);
   if (batch.affected.size > 0) await engine.syncApps(batch.affected);
-  // The batch's acknowledgements go out together (a driver may send them on parallel connections: their order
-  // does not matter), not one round trip after another while the queue waits.
-  const acks: Promise<void>[] = [];
-  for (const status of statuses) {
-    if (status.uuid === undefined || status.agent_id === undefined) continue;
-    acks.push(
-      engine
-        .send({
-          type: 'ACKNOWLEDGE',
-          acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
-        })
-        .finally(() => acknowledged(status)),
-    );
-  }
-  await Promise.all(acks);
 }
 
 /**
