@@ -336,8 +336,10 @@ async function memoryChild({ masters, instances }) {
   globalThis.gc?.();
   const settled = process.memoryUsage();
   const hwm = memoryOf(process.pid).hwm;
+  const cpu = process.cpuUsage();
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
-    `${JSON.stringify({ ...peak, hwm, settledRss: settled.rss, settledHeapUsed: settled.heapUsed, runningMs })}\n`,
+    `${JSON.stringify({ ...peak, hwm, settledRss: settled.rss, settledHeapUsed: settled.heapUsed, runningMs, cpuS })}\n`,
   );
   await sim.dispose();
 }
@@ -482,6 +484,7 @@ export async function runWireMemoryBench({ runs = 1, configs = WIRE_MEMORY_CONFI
           nodeArgs,
         );
         sample.simHwm = memoryOf(sim.pid).hwm;
+        sample.simCpuS = cpuSeconds(sim.pid);
         log(`wire-memory ${JSON.stringify(config)} run ${run + 1}: ${JSON.stringify(sample)}`);
         samples.push(sample);
       } finally {
@@ -498,6 +501,8 @@ export async function runWireMemoryBench({ runs = 1, configs = WIRE_MEMORY_CONFI
       settledRss: of('settledRss'),
       settledHeapUsed: of('settledHeapUsed'),
       runningMs: of('runningMs'),
+      cpuS: of('cpuS'),
+      simCpuS: of('simCpuS'),
       simHwm: of('simHwm'),
     });
   }
