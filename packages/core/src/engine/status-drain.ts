@@ -43,6 +43,8 @@ export class StatusUpdateBuffer {
   private readonly inFlight = new Set<string>();
   /** ACKNOWLEDGE calls sent and not answered yet. */
   private readonly acking = new Set<Promise<void>>();
+  /** The acknowledgements of the batch drained last, answered or not. */
+  private lastAcks: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly engine: StatusDrainPorts & EngineQueue) {}
 
@@ -95,15 +97,19 @@ export class StatusUpdateBuffer {
       for (const status of statuses) this.settled(status);
       throw error;
     }
-    this.acknowledge(statuses);
+    // The queue waits for the previous batch's answers, not for this one's: the next batch is applied and
+    // written while these are on the wire, and at most two batches' ACKs are (memory stays bounded).
+    const previous = this.lastAcks;
+    this.lastAcks = this.acknowledge(statuses);
+    await previous;
   }
 
   /**
    * Acknowledges the updates of a persisted batch, all at once (a driver may send them on parallel
-   * connections: their order does not matter). The queue does not wait for the answers: the next batch is
-   * applied and written meanwhile, instead of the two processes taking turns.
+   * connections: their order does not matter); resolves once every one is answered (or failed).
    */
-  private acknowledge(statuses: readonly MesosTaskStatus[]): void {
+  private acknowledge(statuses: readonly MesosTaskStatus[]): Promise<unknown> {
+    const sent: Promise<void>[] = [];
     for (const status of statuses) {
       if (status.uuid === undefined) continue;
       if (status.agent_id === undefined) {
@@ -120,7 +126,9 @@ export class StatusUpdateBuffer {
           this.acking.delete(ack);
         });
       this.acking.add(ack);
+      sent.push(ack);
     }
+    return Promise.all(sent);
   }
 
   private settled(status: MesosTaskStatus): void {
