@@ -100,6 +100,48 @@ describe('a status update Mesos resends', () => {
     expect(await h.store.revision()).toBe(before);
   });
 
+  it("the queue waits for the previous batch's acknowledgements, not for its own", async () => {
+    const sim = await resendingCluster();
+    h = await createHarness({ clock: sim.clock, cluster: sim.cluster, transport: 'in-process' });
+    await h.apps.create(NS, smallApp({ spec: { instance: 2 } }));
+    await h.advance(3000);
+    const [taskId, otherId] = h.apps.get(NS, 'app-test').taskGroups.map((tg) => tg.tasks[0]!.id);
+    const engine = h.engine;
+    const probe = () => {
+      const ran = { done: false };
+      void engine.run(() => {
+        ran.done = true;
+      });
+      return ran;
+    };
+
+    sim.holdAcks(true);
+    sim.cluster.injectStatus(taskId!, 'TASK_RUNNING', { healthy: true });
+    await turns();
+    // The first batch's ACK is unanswered, yet work queued after it runs.
+    const first = probe();
+    await turns();
+    expect(first.done).toBe(true);
+
+    // (Another task: Mesos sends a task's next update only once its previous one is acknowledged.)
+    sim.cluster.injectStatus(otherId!, 'TASK_RUNNING', { healthy: false });
+    await turns();
+    // The second batch is persisted and acknowledged, but its drain waits for the first batch's answer.
+    expect(sim.acks).toHaveLength(sim.updates.length);
+    const second = probe();
+    await turns();
+    expect(second.done).toBe(false);
+
+    sim.releaseAcks();
+    await turns();
+    expect(second.done).toBe(true);
+    sim.holdAcks(false);
+    sim.releaseAcks();
+    await h.advance(100);
+    const healthy = h.apps.get(NS, 'app-test').taskGroups.map((tg) => tg.tasks[0]!.healthy);
+    expect(healthy).toEqual([true, false]);
+  });
+
   it('two copies delivered together are applied and acknowledged once', async () => {
     const sim = await resendingCluster();
     h = await createHarness({ clock: sim.clock, cluster: sim.cluster, transport: 'in-process' });
