@@ -36,6 +36,10 @@ const SELF = fileURLToPath(import.meta.url);
 /** A run that has not reached its goal after this much wall time failed. */
 const MAX_RUN_MS = 300_000;
 const TICKS_PER_SECOND = 100; // _SC_CLK_TCK on Linux
+/** `BCS_BENCH_CPU_PROF_DIR`: the simulator and every child write a V8 CPU profile there (bench/cpu-profile.mjs). */
+const PROFILE_ARGS = process.env.BCS_BENCH_CPU_PROF_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BCS_BENCH_CPU_PROF_DIR}`]
+  : [];
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 export function cpuSeconds(pid) {
@@ -59,6 +63,7 @@ export async function startSim({ agents, masters = 1 }) {
   const child = spawn(
     process.execPath,
     [
+      ...PROFILE_ARGS,
       SIM_BIN,
       '--agents',
       String(agents),
@@ -100,7 +105,7 @@ export async function startSim({ agents, masters = 1 }) {
 /** Runs this file as a child (`child <mode>`) with `options` as flags; resolves to its last stdout JSON line. */
 function runChild(mode, options, nodeArgs = [], onSpawn = () => {}) {
   return new Promise((resolve, reject) => {
-    const args = [...nodeArgs, SELF, 'child', mode];
+    const args = [...PROFILE_ARGS, ...nodeArgs, SELF, 'child', mode];
     for (const [key, value] of Object.entries(options)) args.push(`--${key}`, String(value));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     onSpawn(child);
@@ -158,11 +163,11 @@ async function openWireScheduler({ masters, tap = () => {}, callConnections = 1 
   };
 }
 
-async function waitFor(predicate, timeoutMs, what) {
+async function waitFor(predicate, timeoutMs, what, pollMs = 2) {
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -294,6 +299,12 @@ async function memoryChild({ masters, instances }) {
   };
   const timer = setInterval(sample, 10);
   const sim = await openWireScheduler({ masters });
+  // All Running is seen from the commits (O(records changed) each), not by scanning the 100,000 taskgroups
+  // every few ms: that poll alone took 40% of this process's CPU (profile of a 30,000-instance run).
+  let running = 0;
+  const counts = trackStatuses(sim.engine, (now) => {
+    running = now.get('Running') ?? 0;
+  });
   const commit = sim.engine.commit.bind(sim.engine);
   sim.engine.commit = async (changes) => {
     sample();
@@ -301,8 +312,22 @@ async function memoryChild({ masters, instances }) {
     sample();
   };
   const started = performance.now();
+  // Progress on stderr every 30 s: a run that does not converge shows why (CPU, RSS, statuses, stream size).
+  const progress = setInterval(() => {
+    const cpu = process.cpuUsage();
+    const line = {
+      s: Math.round((performance.now() - started) / 1000),
+      ...Object.fromEntries(counts),
+      cpuS: Math.round((cpu.user + cpu.system) / 1e6),
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      events: sim.driver.eventsReceived,
+      callsInFlight: sim.driver.callsInFlight,
+    };
+    process.stderr.write(`wire-memory child ${JSON.stringify(line)}\n`);
+  }, 30_000);
   await sim.apps.create(NAMESPACE, benchApplication({ instances }));
-  await waitFor(() => countStatuses(sim.engine).running === instances, MAX_RUN_MS * 5, 'all Running');
+  await waitFor(() => running === instances, MAX_RUN_MS * 5, 'all Running', 50);
+  clearInterval(progress);
   const runningMs = performance.now() - started;
   // Let the acknowledgements drain, then hold.
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -311,8 +336,10 @@ async function memoryChild({ masters, instances }) {
   globalThis.gc?.();
   const settled = process.memoryUsage();
   const hwm = memoryOf(process.pid).hwm;
+  const cpu = process.cpuUsage();
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(
-    `${JSON.stringify({ ...peak, hwm, settledRss: settled.rss, settledHeapUsed: settled.heapUsed, runningMs })}\n`,
+    `${JSON.stringify({ ...peak, hwm, settledRss: settled.rss, settledHeapUsed: settled.heapUsed, runningMs, cpuS })}\n`,
   );
   await sim.dispose();
 }
@@ -428,10 +455,17 @@ export async function runWireRecoveryBench({
   return { agents, instances, runs, switches, startMs: median(startMs), rows, samples };
 }
 
+/**
+ * Taskgroups of the memory rows: `BCS_BENCH_WIRE_MEMORY_INSTANCES` (default 100 000), agents a tenth of it (at
+ * least 1,000), so a smaller run (20 000–30 000, a few minutes) keeps the shape of the full one.
+ */
+export const WIRE_MEMORY_INSTANCES = Number(process.env.BCS_BENCH_WIRE_MEMORY_INSTANCES ?? 100_000);
+const WIRE_MEMORY_AGENTS = Math.max(1_000, Math.round(WIRE_MEMORY_INSTANCES / 10));
+
 /** The memory configurations: 100 000 taskgroups on 10 000 agents, default heap and 1 GiB old space. */
 export const WIRE_MEMORY_CONFIGS = [
-  { agents: 10_000, instances: 100_000, maxOldSpaceMb: undefined },
-  { agents: 10_000, instances: 100_000, maxOldSpaceMb: 1024 },
+  { agents: WIRE_MEMORY_AGENTS, instances: WIRE_MEMORY_INSTANCES, maxOldSpaceMb: undefined },
+  { agents: WIRE_MEMORY_AGENTS, instances: WIRE_MEMORY_INSTANCES, maxOldSpaceMb: 1024 },
 ];
 
 /** `runs` runs per configuration, each a fresh simulator and scheduler child (`--expose-gc`). */
@@ -450,6 +484,7 @@ export async function runWireMemoryBench({ runs = 1, configs = WIRE_MEMORY_CONFI
           nodeArgs,
         );
         sample.simHwm = memoryOf(sim.pid).hwm;
+        sample.simCpuS = cpuSeconds(sim.pid);
         log(`wire-memory ${JSON.stringify(config)} run ${run + 1}: ${JSON.stringify(sample)}`);
         samples.push(sample);
       } finally {
@@ -466,6 +501,8 @@ export async function runWireMemoryBench({ runs = 1, configs = WIRE_MEMORY_CONFI
       settledRss: of('settledRss'),
       settledHeapUsed: of('settledHeapUsed'),
       runningMs: of('runningMs'),
+      cpuS: of('cpuS'),
+      simCpuS: of('simCpuS'),
       simHwm: of('simHwm'),
     });
   }
@@ -509,7 +546,11 @@ if (process.argv[1] === SELF) {
   } else if (first === 'recovery') {
     console.log(JSON.stringify(await runWireRecoveryBench({ runs: Number(values.runs ?? 3), log }), null, 2));
   } else if (first === 'memory') {
-    console.table(await runWireMemoryBench({ runs: Number(values.runs ?? 1), log }));
+    const configs =
+      process.env.BCS_BENCH_WIRE_MEMORY === 'capped'
+        ? WIRE_MEMORY_CONFIGS.filter((c) => c.maxOldSpaceMb !== undefined)
+        : WIRE_MEMORY_CONFIGS;
+    console.table(await runWireMemoryBench({ runs: Number(values.runs ?? 1), configs, log }));
   } else {
     const configs = values.agents
       ? WIRE_PLACEMENT_CONFIGS.filter((c) => c.agents === Number(values.agents))

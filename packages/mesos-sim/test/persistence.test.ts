@@ -127,6 +127,46 @@ describe('SimulatedCluster persistence', () => {
     });
   });
 
+  it('writes the changes made while a batch is being written in one batch after it, and loses none', async () => {
+    const store = createMemoryStore();
+    const clock = new ManualClock(T0);
+    const cluster = new SimulatedCluster({ clock, store, agents: 2 });
+    await cluster.open();
+    const h = await subscribeHarness(cluster, clock);
+    const offer = await firstOffer(h);
+    await h.launch(offer, 'grp-1', [{ id: 't-1' }, { id: 't-2' }, { id: 't-3' }]);
+    await h.advance(1000);
+    const starting = ['t-1', 't-2', 't-3'].map((id) => h.updates(id).at(-1)!);
+    expect(starting.map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_STARTING', 'TASK_STARTING']);
+
+    // The store takes its time with the next batch: three ACKNOWLEDGE calls, each its own turn, meanwhile.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const written: number[] = [];
+    const batch = store.batch.bind(store);
+    store.batch = async (ops) => {
+      written.push(ops.length);
+      await gate;
+      return batch(ops);
+    };
+    for (const status of starting) await h.ack(status);
+    // The first call's batch is being written; the other two calls' changes wait for it, together.
+    expect(written).toHaveLength(1);
+    release();
+    await cluster.dispose();
+    expect(written).toHaveLength(2);
+
+    const second = await reopen(store, clock);
+    const unacked = second.tasks().map((t) => [t.taskId, t.unacked.map((u) => u.state)]);
+    expect(unacked).toEqual([
+      ['t-1', ['TASK_RUNNING']],
+      ['t-2', ['TASK_RUNNING']],
+      ['t-3', ['TASK_RUNNING']],
+    ]);
+  });
+
   it('works without a store: open() is a no-op', async () => {
     const h = await startCluster();
     await expect(h.cluster.open()).resolves.toBeUndefined();

@@ -402,6 +402,7 @@ export class SchedulerEngine
   async dispose(): Promise<void> {
     if (this.disposed) return;
     await this.queue;
+    await this.updates.acknowledged();
     this.disposed = true;
     this.cancelTick?.();
     this.reconciliation?.cancel?.();
@@ -412,11 +413,15 @@ export class SchedulerEngine
     return this.dispose();
   }
 
-  /** Resolves once everything queued so far has run (tests and benchmarks). */
+  /**
+   * Resolves once everything queued so far has run and the acknowledgements it sent are answered (tests and
+   * benchmarks).
+   */
   async idle(): Promise<void> {
     while (true) {
       const current = this.queue;
       await current;
+      await this.updates.acknowledged();
       if (current === this.queue) return;
     }
   }

@@ -34,13 +34,37 @@ export const MAX_UPDATES_PER_BATCH = 500;
 export class StatusUpdateBuffer {
   private readonly updates: MesosTaskStatus[] = [];
   private queued = false;
+  /**
+   * The uuids of the updates buffered, being applied or being acknowledged. Mesos resends an update (same
+   * uuid) until it is acknowledged; a resend that arrives while the first copy is still on its way through
+   * here is dropped: the one acknowledgement covers both. Behind a backlog (100 000 launches over the wire)
+   * every update was otherwise resent, drained and acknowledged again, which only made the backlog grow.
+   */
+  private readonly inFlight = new Set<string>();
+  /** ACKNOWLEDGE calls sent and not answered yet. */
+  private readonly acking = new Set<Promise<void>>();
+  /** The acknowledgements of the batch drained last, answered or not. */
+  private lastAcks: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly engine: StatusDrainPorts & EngineQueue) {}
 
-  /** Buffers `status`; a drain is queued unless one is queued and not started yet. */
-  push(status: MesosTaskStatus): void {
+  /**
+   * Buffers `status`, unless it is a resend of an update still buffered or being acknowledged (same uuid):
+   * false then. A drain is queued unless one is queued and not started yet.
+   */
+  push(status: MesosTaskStatus): boolean {
+    if (status.uuid !== undefined) {
+      if (this.inFlight.has(status.uuid)) return false;
+      this.inFlight.add(status.uuid);
+    }
     this.updates.push(status);
     this.queueDrain();
+    return true;
+  }
+
+  /** Resolves once every ACKNOWLEDGE sent so far is answered (or failed). */
+  async acknowledged(): Promise<void> {
+    while (this.acking.size > 0) await Promise.all([...this.acking]);
   }
 
   private queueDrain(): void {
@@ -53,7 +77,7 @@ export class StatusUpdateBuffer {
       );
   }
 
-  private drain(): Promise<void> {
+  private async drain(): Promise<void> {
     this.queued = false;
     const statuses = this.updates.splice(0, MAX_UPDATES_PER_BATCH);
     // The rest is drained by a job of its own, queued once the event loop has taken in what arrived
@@ -66,7 +90,49 @@ export class StatusUpdateBuffer {
         this.queueDrain();
       });
     }
-    return drainStatusUpdates(this.engine, statuses);
+    try {
+      await drainStatusUpdates(this.engine, statuses);
+    } catch (error) {
+      // Nothing was acknowledged: Mesos resends these, and each must be taken again then.
+      for (const status of statuses) this.settled(status);
+      throw error;
+    }
+    // The queue waits for the previous batch's answers, not for this one's: the next batch is applied and
+    // written while these are on the wire, and at most two batches' ACKs are (memory stays bounded).
+    const previous = this.lastAcks;
+    this.lastAcks = this.acknowledge(statuses);
+    await previous;
+  }
+
+  /**
+   * Acknowledges the updates of a persisted batch, all at once (a driver may send them on parallel
+   * connections: their order does not matter); resolves once every one is answered (or failed).
+   */
+  private acknowledge(statuses: readonly MesosTaskStatus[]): Promise<unknown> {
+    const sent: Promise<void>[] = [];
+    for (const status of statuses) {
+      if (status.uuid === undefined) continue;
+      if (status.agent_id === undefined) {
+        this.settled(status);
+        continue;
+      }
+      const ack: Promise<void> = this.engine
+        .send({
+          type: 'ACKNOWLEDGE',
+          acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+        })
+        .finally(() => {
+          this.settled(status);
+          this.acking.delete(ack);
+        });
+      this.acking.add(ack);
+      sent.push(ack);
+    }
+    return Promise.all(sent);
+  }
+
+  private settled(status: MesosTaskStatus): void {
+    if (status.uuid !== undefined) this.inFlight.delete(status.uuid);
   }
 }
 
@@ -76,9 +142,10 @@ export class StatusUpdateBuffer {
  * 1. apply them in order to the taskgroups (pure, {@link applyStatusUpdates});
  * 2. persist every change in ONE store batch;
  * 3. stop the tasks nobody knows (orphans);
- * 4. let each affected application's controller act once (one more batch, then its kills);
- * 5. only then acknowledge the updates: an ACK tells Mesos the update is persisted, and Mesos resends an
- *    unacknowledged one, so a crash before this point loses nothing.
+ * 4. let each affected application's controller act once (one more batch, then its kills).
+ *
+ * Only once this is done does {@link StatusUpdateBuffer} acknowledge the updates: an ACK tells Mesos the
+ * update is persisted, and Mesos resends an unacknowledged one, so a crash before that point loses nothing.
  */
 export async function drainStatusUpdates(
   engine: StatusDrainPorts,
@@ -88,19 +155,6 @@ export async function drainStatusUpdates(
   await engine.commit(batch.changes);
   for (const status of batch.unknown) await stopOrphan(engine, status);
   if (batch.affected.size > 0) await engine.syncApps(batch.affected);
-  // The batch's acknowledgements go out together (a driver may send them on parallel connections: their order
-  // does not matter), not one round trip after another while the queue waits.
-  const acks: Promise<void>[] = [];
-  for (const status of statuses) {
-    if (status.uuid === undefined || status.agent_id === undefined) continue;
-    acks.push(
-      engine.send({
-        type: 'ACKNOWLEDGE',
-        acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
-      }),
-    );
-  }
-  await Promise.all(acks);
 }
 
 /**
