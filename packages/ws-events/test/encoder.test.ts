@@ -80,7 +80,7 @@ describe('createEncoder', () => {
 
   it('keeps a bounded number of runs', () => {
     const encoder = createEncoder();
-    const runs = Array.from({ length: 100 }, (_, i) => [taskgroupEvent(i + 1)]);
+    const runs = Array.from({ length: 300 }, (_, i) => [taskgroupEvent(i + 1)]);
     const firstBytes = encoder.encode({ type: 'events', events: runs[0]! });
     for (const run of runs.slice(1)) encoder.encode({ type: 'events', events: run });
     // The first run was evicted: encoding it again builds a new buffer with the same text.
