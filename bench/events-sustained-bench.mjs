@@ -15,14 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import {
-  cpuSecondsOf,
-  forkSubscribers,
-  memoryOf,
-  newestSeq,
-  quantile,
-  settledSeq,
-} from './events-bench.mjs';
+import { cpuSecondsOf, forkSubscribers, memoryOf, newestSeq, quantile, settledSeq } from './events-bench.mjs';
 import { startProbedServer } from './http-open-loop-bench.mjs';
 import { openLoop } from './open-loop.mjs';
 import { benchApplication } from './sim-scheduler.mjs';
@@ -55,7 +48,9 @@ async function call(url, init) {
   const response = await fetch(url, { headers: HEADERS, ...init });
   const body = await response.json();
   if (!response.ok) {
-    throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`);
+    throw new Error(
+      `${init?.method ?? 'GET'} ${url}: ${response.status} ${JSON.stringify(body).slice(0, 300)}`,
+    );
   }
   return body.data;
 }
@@ -183,7 +178,9 @@ export async function sustainedRun({
     const calEnd = await settledSeq(server.url, 3000);
     const eventsPerRequest = (calEnd - calStart) / offset;
     const rate = eventsPerSec / eventsPerRequest;
-    log(`calibration: ${calEnd - calStart} events for ${offset} scale requests (${eventsPerRequest.toFixed(2)} each): ${rate.toFixed(1)} requests/s`);
+    log(
+      `calibration: ${calEnd - calStart} events for ${offset} scale requests (${eventsPerRequest.toFixed(2)} each): ${rate.toFixed(1)} requests/s`,
+    );
 
     const unfiltered = Math.ceil(subscribers / 2);
     const filtered = subscribers - unfiltered;

@@ -33,17 +33,20 @@ function closedLoop(url, path, count, connections) {
   let bytes = 0;
   const one = () =>
     new Promise((resolve, reject) => {
-      const req = request({ agent, host: target.hostname, port: target.port, path, headers: HEADERS }, (res) => {
-        let size = 0;
-        res.on('data', (chunk) => {
-          size += chunk.length;
-        });
-        res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-          bytes = size;
-          resolve();
-        });
-      });
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path, headers: HEADERS },
+        (res) => {
+          let size = 0;
+          res.on('data', (chunk) => {
+            size += chunk.length;
+          });
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+            bytes = size;
+            resolve();
+          });
+        },
+      );
       req.on('error', reject);
       req.end();
     });

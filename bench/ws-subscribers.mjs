@@ -261,7 +261,10 @@ async function connect({ url, clusterId, count, query = '', concurrency = 50, re
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const seqs = subscribers.slice(firstId).filter((s) => s.helloSeq !== undefined).map((s) => s.helloSeq);
+  const seqs = subscribers
+    .slice(firstId)
+    .filter((s) => s.helloSeq !== undefined)
+    .map((s) => s.helloSeq);
   return {
     type: 'ready',
     connected,

@@ -25,8 +25,14 @@ export interface Encoder {
  * subscriptions exactly when they select the same events.
  */
 export function selectionKey(filter: EventFilter): string {
-  const kinds = filter.kinds === undefined || filter.kinds.length === 0 ? [] : [...new Set(filter.kinds)].sort();
-  return JSON.stringify([filter.namespace ?? null, filter.application ?? null, filter.deployment ?? null, kinds]);
+  const kinds =
+    filter.kinds === undefined || filter.kinds.length === 0 ? [] : [...new Set(filter.kinds)].sort();
+  return JSON.stringify([
+    filter.namespace ?? null,
+    filter.application ?? null,
+    filter.deployment ?? null,
+    kinds,
+  ]);
 }
 
 /**

@@ -80,7 +80,9 @@ describe('createEncoder', () => {
 
   it('shares one buffer among filtered messages of the same selection and the same first and last event', () => {
     const encoder = createEncoder();
-    const log = [1, 2, 3, 4, 5].map((seq) => taskgroupEvent(seq, { namespace: seq % 2 === 1 ? 'odd' : 'even' }));
+    const log = [1, 2, 3, 4, 5].map((seq) =>
+      taskgroupEvent(seq, { namespace: seq % 2 === 1 ? 'odd' : 'even' }),
+    );
     const odd = selectionKey({ namespace: 'odd' });
     const picked = [log[0]!, log[2]!, log[4]!];
     const first = encoder.encode({ type: 'events', events: picked }, odd);
