@@ -336,6 +336,22 @@ export async function runSustainedBench({ runs = 1, log = () => {}, ...options }
   return rows;
 }
 
+/**
+ * A/B in one session: `rounds` rounds, each a run of every build in `bins` ({ label, bin }; the order alternates
+ * per round), each on a fresh server with the same bench and subscriber code.
+ */
+export async function runSustainedAB({ bins, rounds = 2, log = () => {}, ...options }) {
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const { label, bin } of round % 2 === 0 ? bins : [...bins].reverse()) {
+      const { problems, ...row } = await sustainedRun({ ...options, bin, log });
+      log(`A/B ${label} round ${round + 1}: ${JSON.stringify(row)}`);
+      runs.push({ label, round, ...row });
+    }
+  }
+  return runs;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
@@ -344,8 +360,52 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       'events-per-sec': { type: 'string', default: '1000' },
       runs: { type: 'string', default: '1' },
       profile: { type: 'string' },
+      ab: { type: 'string' },
+      rounds: { type: 'string', default: '2' },
     },
   });
+  if (values.ab !== undefined) {
+    const runs = await runSustainedAB({
+      bins: [
+        { label: 'this build', bin: undefined },
+        { label: values.ab, bin: values.ab },
+      ],
+      rounds: Number(values.rounds),
+      seconds: Number(values.seconds),
+      subscribers: Number(values.subscribers),
+      eventsPerSec: Number(values['events-per-sec']),
+      log: (line) => console.error(line),
+    });
+    const pick = ({
+      label,
+      round,
+      p50,
+      p99,
+      max,
+      producedPerSec,
+      serverCpuShare,
+      eld,
+      deliveries,
+      expectedDeliveries,
+      messages,
+      load,
+    }) => ({
+      label: label.slice(-40),
+      round,
+      p50,
+      p99,
+      max,
+      producedPerSec,
+      serverCpuShare,
+      elu: eld.elu,
+      eldP99: eld.p99,
+      delivered: `${deliveries}/${expectedDeliveries}`,
+      messages,
+      load,
+    });
+    console.table(runs.map(pick));
+    process.exit(0);
+  }
   const rows = await runSustainedBench({
     seconds: Number(values.seconds),
     subscribers: Number(values.subscribers),
