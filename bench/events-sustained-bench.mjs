@@ -145,7 +145,8 @@ async function expectedByNamespace(base, after, last) {
  * One run: a fresh server (`--sim-agents agents`), the applications, `subscribers` clients (half with no
  * filter, half `namespace=ns-k`, k = 0…9 in turn), a calibration of `calibrateCycles` cycles (every
  * application scaled up, then down) at `calibrateRate` requests per second (events per request), then the measured window: `seconds` of scale requests at the
- * rate that gives `eventsPerSec`. With `profile` (a file path), the server's CPU profile of the measured window
+ * rate that gives `eventsPerSec` (or at `requestRate` requests/s when given: an A/B sends the same load to
+ * each build). With `profile` (a file path), the server's CPU profile of the measured window
  * is written there (bench/eld-probe.mjs; summarise it with bench/cpu-profile.mjs). Resolves to the figures of the measured window (see the return statement).
  */
 export async function sustainedRun({
@@ -153,6 +154,7 @@ export async function sustainedRun({
   seconds = 60,
   eventsPerSec = 1000,
   agents = 50,
+  requestRate,
   calibrateCycles = 1,
   calibrateRate = 40,
   bin,
@@ -177,7 +179,7 @@ export async function sustainedRun({
     const offset = requests;
     const calEnd = await settledSeq(server.url, 3000);
     const eventsPerRequest = (calEnd - calStart) / offset;
-    const rate = eventsPerSec / eventsPerRequest;
+    const rate = requestRate ?? eventsPerSec / eventsPerRequest;
     log(
       `calibration: ${calEnd - calStart} events for ${offset} scale requests (${eventsPerRequest.toFixed(2)} each): ${rate.toFixed(1)} requests/s`,
     );
@@ -260,6 +262,8 @@ export async function sustainedRun({
       clients === undefined
         ? { problems: [], histogram: [], histogramUnfiltered: [], histogramFiltered: [] }
         : await clients.request({ cmd: 'report', seq: seqEnd, expectByQuery });
+    // Server CPU from the window's start until every subscriber had every event (the drain included).
+    const serverCpuTotal = cpuSecondsOf(server.pid) - serverCpu0;
     const produced = seqEnd - seqStart;
     const perSubscriber = (query) => (query === '' ? produced : expectByQuery[query].count);
     const expectedDeliveries =
@@ -312,6 +316,11 @@ export async function sustainedRun({
       problems,
       eld: windowEnd.eld,
       serverCpuShare: windowEnd.serverCpu / (windowMs / 1000),
+      serverCpuTotal,
+      /** Server CPU µs per delivery (per event per subscriber), the drain included. */
+      cpuUsPerDelivery: totals.deliveries > 0 ? (serverCpuTotal * 1e6) / totals.deliveries : Number.NaN,
+      /** From the window's start to the last delivery. */
+      lastDeliveryMs: totals.lastReceive === undefined ? Number.NaN : totals.lastReceive - started,
       clientCpuShare: windowEnd.clientCpu / (windowMs / 1000),
       serverPeakRss: Math.max(...rss),
       serverHwm: memoryOf(server.pid).hwm,
@@ -362,6 +371,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       profile: { type: 'string' },
       ab: { type: 'string' },
       rounds: { type: 'string', default: '2' },
+      'request-rate': { type: 'string' },
     },
   });
   if (values.ab !== undefined) {
@@ -374,9 +384,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       seconds: Number(values.seconds),
       subscribers: Number(values.subscribers),
       eventsPerSec: Number(values['events-per-sec']),
+      ...(values['request-rate'] === undefined ? {} : { requestRate: Number(values['request-rate']) }),
       log: (line) => console.error(line),
     });
     const pick = ({
+      cpuUsPerDelivery,
+      lastDeliveryMs,
       label,
       round,
       p50,
@@ -397,6 +410,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       max,
       producedPerSec,
       serverCpuShare,
+      cpuUsPerDelivery,
+      lastDeliveryMs,
       elu: eld.elu,
       eldP99: eld.p99,
       delivered: `${deliveries}/${expectedDeliveries}`,
