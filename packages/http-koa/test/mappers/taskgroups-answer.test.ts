@@ -2,12 +2,12 @@ import type { TaskGroup, Version } from '@bcs/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { success } from '../../src/envelope.js';
 import { TaskGroupsAnswers, toBcsTaskGroup } from '../../src/mappers/index.js';
-import { aTaskGroup, aVersion } from './fixtures.js';
+import { aTaskGroup, aVersion, type Overrides } from './fixtures.js';
 
 const expected = (taskGroups: readonly TaskGroup[], version: Version | undefined) =>
   JSON.stringify(success(taskGroups.map((tg) => toBcsTaskGroup(tg, version))));
 
-const group = (index: number, overrides: Partial<TaskGroup> = {}) =>
+const group = (index: number, overrides: Overrides<TaskGroup> = {}) =>
   aTaskGroup({
     index,
     name: `app-test-${index}`,
