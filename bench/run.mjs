@@ -772,8 +772,14 @@ const benches = {
   'events-sustained': {
     title: 'Events: 1,000 WebSocket subscribers at a sustained 1,000 events/s',
     async run() {
-      const seconds = Number(process.env.BCS_SUSTAINED_SECONDS ?? 60);
-      const [r] = await runSustainedBench({ runs: 1, seconds, subscribers: 1000, eventsPerSec: 1000, log });
+      const windowSeconds = Number(process.env.BCS_SUSTAINED_SECONDS ?? 60);
+      const [r] = await runSustainedBench({
+        runs: 1,
+        seconds: windowSeconds,
+        subscribers: 1000,
+        eventsPerSec: 1000,
+        log,
+      });
       const ms = (n) => fmt(n);
       const lat = (x) => `${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.p999)} | ${ms(x.max)}`;
       const ok =
@@ -789,7 +795,7 @@ const benches = {
         'server probe bench/eld-probe.mjs, load generator bench/open-loop.mjs).',
         '',
         'What it measures: how late the WebSocket stream delivers events when the scheduler produces a steady',
-        `1,000 events/s for ${seconds} s to ${fmt(r.subscribers)} subscribers (issue 11 §5; goal: delivery p99 < 50 ms), whether every`,
+        `1,000 events/s for ${windowSeconds} s to ${fmt(r.subscribers)} subscribers (issue 11 §5; goal: delivery p99 < 50 ms), whether every`,
         'subscriber gets every event it selected, and what it costs the server (CPU, RSS, event-loop delay).',
         '',
         `How: the built \`bcs-scheduler\` command in its own process (\`--sim-agents 50\`, LevelDB on disk, real clock, the`,
@@ -800,7 +806,7 @@ const benches = {
         "each request makes an application event and its taskgroups' creation, placement, status updates from",
         'the simulated cluster, kills and removal. A calibration of one cycle (every application up and down at',
         `40 requests/s, no subscriber) measured ${fmt(r.calibration.eventsPerRequest, 1)} events per request, so the measured window sends`,
-        `**${fmt(r.rate, 1)} requests/s** for ${seconds} s. A second process (bench/ws-subscribers.mjs) then holds ${fmt(r.unfiltered)}`,
+        `**${fmt(r.rate, 1)} requests/s** for ${windowSeconds} s. A second process (bench/ws-subscribers.mjs) then holds ${fmt(r.unfiltered)}`,
         `subscribers with no filter and ${fmt(r.filtered)} with \`namespace=ns-k\` (${fmt(r.filtered / NAMESPACES.length)} per namespace), all connected before the`,
         "window. Latency is `Date.now()` in the subscriber process when a message arrives minus the event's",
         '`time` (epoch ms the server stamped as it committed the event; same host clock), over every delivery',
