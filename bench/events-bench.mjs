@@ -130,7 +130,7 @@ export async function newestSeq(base) {
 }
 
 /** The newest sequence number once it has not moved for `quietMs`. */
-async function settledSeq(base, quietMs = 1000) {
+export async function settledSeq(base, quietMs = 1000) {
   let seq = await newestSeq(base);
   for (;;) {
     await sleep(quietMs);
@@ -141,14 +141,14 @@ async function settledSeq(base, quietMs = 1000) {
 }
 
 /** VmRSS and VmHWM (peak RSS) of a process, in bytes. */
-function memoryOf(pid) {
+export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
 }
 
 /** User + system CPU seconds a process has used (/proc/<pid>/stat fields 14 and 15). */
-function cpuSecondsOf(pid) {
+export function cpuSecondsOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
@@ -179,7 +179,7 @@ async function openServer(prefix, args) {
 }
 
 /** bench/ws-subscribers.mjs in a child process, with request/answer over IPC. */
-function forkSubscribers() {
+export function forkSubscribers() {
   const child = fork(fileURLToPath(new URL('./ws-subscribers.mjs', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -205,7 +205,7 @@ function forkSubscribers() {
 }
 
 /** The value at quantile `q` of a histogram given as [ms, count] pairs in ascending ms. */
-function quantile(buckets, q) {
+export function quantile(buckets, q) {
   const total = buckets.reduce((n, [, count]) => n + count, 0);
   let seen = 0;
   for (const [ms, count] of buckets) {

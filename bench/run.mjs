@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runCommandsBench } from './commands-bench.mjs';
 import { deploymentMarkdown, runDeploymentBench } from './deployment-bench.mjs';
 import { runEventMemoryBench, runFanoutBench } from './events-bench.mjs';
+import { APPS, HIGH, LOW, NAMESPACES, runSustainedBench } from './events-sustained-bench.mjs';
 import { runHttpAppBench } from './http-app-bench.mjs';
 import { runHttpBench } from './http-bench.mjs';
 import { INSTANCES, PREFILL, runOpenLoopAB, runOpenLoopBench } from './http-open-loop-bench.mjs';
@@ -884,6 +885,74 @@ const benches = {
         '',
         `Warm-up: ${fmt(r.warmupCycles)} cycles in ${fmt(r.warmupSeconds)} s. Measured: ${fmt(r.measuredCycles)} cycles in ${fmt(r.measuredSeconds)} s.`,
         `Slope: **${fmt(r.slope)} bytes per cycle** (${kib(r.slope)} KiB; least squares ${fmt(r.leastSquaresSlope)}): ${r.judged ? (r.flat ? '**flat**' : '**NOT flat**') : '**not judged** (the warm-up did not fill the tail, or fewer than 3 readings)'}.`,
+      ];
+    },
+  },
+  'events-sustained': {
+    title: 'Events: 1,000 WebSocket subscribers at a sustained 1,000 events/s',
+    async run() {
+      const windowSeconds = Number(process.env.BCS_SUSTAINED_SECONDS ?? 60);
+      const [r] = await runSustainedBench({
+        runs: 1,
+        seconds: windowSeconds,
+        subscribers: 1000,
+        eventsPerSec: 1000,
+        log,
+      });
+      const ms = (n) => fmt(n);
+      const lat = (x) => `${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.p999)} | ${ms(x.max)}`;
+      const ok =
+        r.incomplete === 0 &&
+        r.gaps === 0 &&
+        r.duplicates === 0 &&
+        r.closedEarly === 0 &&
+        r.resyncs === 0 &&
+        r.verifyMismatches === 0 &&
+        r.deliveries === r.expectedDeliveries;
+      return [
+        'Command: `pnpm bench -- events-sustained` (bench/events-sustained-bench.mjs, subscribers in bench/ws-subscribers.mjs,',
+        'server probe bench/eld-probe.mjs, load generator bench/open-loop.mjs).',
+        '',
+        'What it measures: how late the WebSocket stream delivers events when the scheduler produces a steady',
+        `1,000 events/s for ${windowSeconds} s to ${fmt(r.subscribers)} subscribers (issue 11 §5; goal: delivery p99 < 50 ms), whether every`,
+        'subscriber gets every event it selected, and what it costs the server (CPU, RSS, event-loop delay).',
+        '',
+        `How: the built \`bcs-scheduler\` command in its own process (\`--sim-agents 50\`, LevelDB on disk, real clock, the`,
+        'stream defaults), started as `node --import bench/eld-probe.mjs <bin>`. The bench process creates',
+        `${APPS.length} applications (${APPS.length / NAMESPACES.length} in each of the ${NAMESPACES.length} namespaces \`ns-0\`…\`ns-9\`, ${LOW} instances of 0.1 cpu, kill grace 1 s) and waits`,
+        'until all run. The events are real ones through the engine: open-loop (bench/open-loop.mjs)',
+        `\`PUT …/applications/{name}/scale/{n}\` requests, the applications in turn, each scaled to ${HIGH} and back to ${LOW}, so`,
+        "each request makes an application event and its taskgroups' creation, placement, status updates from",
+        'the simulated cluster, kills and removal. A calibration of one cycle (every application up and down at',
+        `40 requests/s, no subscriber) measured ${fmt(r.calibration.eventsPerRequest, 1)} events per request, so the measured window sends`,
+        `**${fmt(r.rate, 1)} requests/s** for ${windowSeconds} s. A second process (bench/ws-subscribers.mjs) then holds ${fmt(r.unfiltered)}`,
+        `subscribers with no filter and ${fmt(r.filtered)} with \`namespace=ns-k\` (${fmt(r.filtered / NAMESPACES.length)} per namespace), all connected before the`,
+        "window. Latency is `Date.now()` in the subscriber process when a message arrives minus the event's",
+        '`time` (epoch ms the server stamped as it committed the event; same host clock), over every delivery',
+        '(1 ms buckets), including those after the window while the backlog drains. Expected deliveries: every',
+        'event of the window to each unfiltered subscriber, and to each filtered one the events of its namespace,',
+        'counted by reading the log back (`since=`) after the run; each filtered subscriber also checks the sum of',
+        "the sequence numbers it got against the log's. Server CPU and ELU (event-loop utilisation, the share of",
+        'the window the main thread was not idle) over the window, from the probe; peak RSS sampled every 0.5 s;',
+        '"subscriber process CPU" is the clients\' own process, as a share of one core; "CPU per delivery" is the',
+        "server's CPU time from the window's start until every subscriber had every event (the drain included) over",
+        'the deliveries. One run.',
+        '',
+        '| subscribers | latency p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) |',
+        '| --- | ---: | ---: | ---: | ---: |',
+        `| all ${fmt(r.subscribers)} | ${lat(r)} |`,
+        `| ${fmt(r.unfiltered)} unfiltered | ${lat(r.unfilteredLatency)} |`,
+        `| ${fmt(r.filtered)} filtered by namespace | ${lat(r.filteredLatency)} |`,
+        '',
+        '| scale requests sent (ok) | request p99 (ms) | events in the window | events/s in the window | events in all (window and drain) | deliveries / expected | last delivery (s after the start) | messages | server CPU | CPU per delivery (µs) | ELU | ELD p99 (ms) | ELD max (ms) | server peak RSS (MiB) | subscriber process CPU | load average |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        `| ${fmt(r.requests)} (${fmt(r.requestsOk)}) | ${fmt(r.requestP99)} | ${fmt(r.producedInWindow)} | ${fmt(r.producedPerSec)} | ${fmt(r.produced)} | ${fmt(r.deliveries)} / ${fmt(r.expectedDeliveries)} | ${seconds(r.lastDeliveryMs)} | ${fmt(r.messages)} | ${pct(r.serverCpuShare)} | ${fmt(r.cpuUsPerDelivery, 2)} | ${pct(r.eld.elu)} | ${fmt(r.eld.p99, 1)} | ${fmt(r.eld.max, 1)} | ${mib(r.serverPeakRss)} | ${pct(r.clientCpuShare)} | ${fmt(r.load, 1)} |`,
+        '',
+        `Goal (issue 11): delivery p99 < 50 ms at 1,000 events/s to 1,000 subscribers: p99 ${ms(r.p99)} ms, ${fmt(r.producedPerSec)} events/s produced in the window: ${met(r.p99 < 50 && r.producedPerSec >= 950)}.`,
+        '',
+        ok
+          ? `Delivery check: every subscriber received every event it selected exactly once and in order (${fmt(r.deliveries)} deliveries, none lost; no gap, no duplicate, no close, no resync); ${fmt(r.verifiedMessages)} messages parsed with JSON.parse agreed with the byte scan.`
+          : `**Delivery check FAILED**: ${fmt(r.deliveries)} deliveries of ${fmt(r.expectedDeliveries)} expected, ${none(r.incomplete)} incomplete subscribers, ${none(r.gaps)} gaps, ${none(r.duplicates)} duplicates, ${none(r.closedEarly)} closed, ${none(r.resyncs)} resyncs, ${none(r.verifyMismatches)} scan/JSON.parse mismatches.`,
       ];
     },
   },

@@ -6,9 +6,10 @@
 //            with `resume`, a client the server closes reconnects at once with `since=<last seq it received>`,
 //            as the protocol asks of a client (at most MAX_RESUMES times each);
 //            answers { type: 'ready', connected, hellos, failed, ms, helloSeqs: [min, max] }
-//   parent → { cmd: 'wait', seq, timeoutMs }
-//            answers { type: 'reached', ok, behind } once every client has received event `seq` (or timed out)
-//   parent → { cmd: 'report' }   answers { type: 'report', … } (see report())
+//   parent → { cmd: 'wait', seq, timeoutMs, lastByQuery? }
+//            answers { type: 'reached', ok, behind } once every client has received event `seq` (or timed out);
+//            a filtered client (one connected with a `query`) waits for `lastByQuery[query]` instead when given
+//   parent → { cmd: 'report', seq, expectByQuery? }   answers { type: 'report', … } (see report())
 //   parent → { cmd: 'close' }    closes every client and exits
 //
 // Each client checks that it receives every event after its hello's `seq` exactly once, in order (a gap or a
@@ -18,6 +19,10 @@
 // read from the bytes (the log writes `seq` and `time` last and together); every 100th client also parses every
 // message with JSON.parse and compares, and a message the scan cannot read is parsed instead.
 // Across resumes the check is the same: the first event after a resume must follow the last one received.
+// A filtered client (connected with a `query`, e.g. `namespace=ns-3`) receives only some sequence numbers: it
+// checks that they only grow (a repeat is a duplicate) and sums them; the report compares its count, sum and
+// last event with what the parent read from the log for that filter (`expectByQuery`). Its deliveries also go
+// to a histogram of their own, as do the unfiltered clients'.
 import WebSocket from 'ws';
 
 /** Latency histogram: 1 ms buckets up to this; later deliveries land in the last bucket. */
@@ -33,6 +38,11 @@ const SEQ_KEY = Buffer.from('"seq":');
 const TIME_KEY = Buffer.from(',"time":');
 
 const histogram = new Uint32Array(HISTOGRAM_MS + 1);
+/** The same latencies split by client kind (connected with or without a `query`). */
+const histogramOf = {
+  unfiltered: new Uint32Array(HISTOGRAM_MS + 1),
+  filtered: new Uint32Array(HISTOGRAM_MS + 1),
+};
 const totals = {
   deliveries: 0,
   messages: 0,
@@ -61,8 +71,14 @@ const totals = {
 
 /** One subscriber's state. */
 class Subscriber {
-  constructor(id) {
+  constructor(id, query = '') {
     this.id = id;
+    /** The subscription's query ('' for none): a filtered client's sequence numbers have gaps by design. */
+    this.query = query;
+    this.filtered = query !== '';
+    this.histogram = this.filtered ? histogramOf.filtered : histogramOf.unfiltered;
+    /** The sum of the sequence numbers received (the filtered check). */
+    this.seqSum = 0;
     this.verify = id % VERIFY_EVERY === 0;
     this.helloSeq = undefined;
     this.lastSeq = undefined;
@@ -81,19 +97,24 @@ class Subscriber {
 
   record(seq, time, now) {
     const expected = this.lastSeq + 1;
-    if (seq !== expected) {
+    if (this.filtered ? seq <= this.lastSeq : seq !== expected) {
       if (seq <= this.lastSeq) this.duplicates++;
       else this.gaps++;
       this.firstProblem ??= { expected, got: seq };
     }
     if (seq > this.lastSeq) this.lastSeq = seq;
     this.received++;
+    this.seqSum += seq;
     totals.deliveries++;
     const latency = now - time;
     if (latency < 0) {
       totals.negativeLatency++;
       histogram[0]++;
-    } else histogram[Math.min(latency, HISTOGRAM_MS)]++;
+      this.histogram[0]++;
+    } else {
+      histogram[Math.min(latency, HISTOGRAM_MS)]++;
+      this.histogram[Math.min(latency, HISTOGRAM_MS)]++;
+    }
   }
 }
 
@@ -208,8 +229,8 @@ function open(subscriber, target, clusterId, resume) {
   });
 }
 
-function connectOne(id, target, clusterId, resume) {
-  const subscriber = new Subscriber(id);
+function connectOne(id, target, clusterId, resume, query) {
+  const subscriber = new Subscriber(id, query);
   subscribers.push(subscriber);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), CONNECT_TIMEOUT_MS);
@@ -231,14 +252,19 @@ async function connect({ url, clusterId, count, query = '', concurrency = 50, re
   const target = query === '' ? url : `${url}?${query}`;
   let next = 0;
   let connected = 0;
+  // Ids go on from the clients of earlier `connect`s (one in VERIFY_EVERY of all is verified).
+  const firstId = subscribers.length;
   const worker = async () => {
     while (next < count) {
-      const id = next++;
-      if (await connectOne(id, target, clusterId, resume)) connected++;
+      const id = firstId + next++;
+      if (await connectOne(id, target, clusterId, resume, query)) connected++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const seqs = subscribers.filter((s) => s.helloSeq !== undefined).map((s) => s.helloSeq);
+  const seqs = subscribers
+    .slice(firstId)
+    .filter((s) => s.helloSeq !== undefined)
+    .map((s) => s.helloSeq);
   return {
     type: 'ready',
     connected,
@@ -248,33 +274,46 @@ async function connect({ url, clusterId, count, query = '', concurrency = 50, re
   };
 }
 
-async function waitFor({ seq, timeoutMs }) {
+async function waitFor({ seq, timeoutMs, lastByQuery = {} }) {
   const deadline = Date.now() + timeoutMs;
+  const target = (s) => (s.filtered ? (lastByQuery[s.query] ?? seq) : seq);
   for (;;) {
-    const behind = subscribers.filter((s) => s.closeCode === undefined && !(s.lastSeq >= seq)).length;
+    const behind = subscribers.filter((s) => s.closeCode === undefined && !(s.lastSeq >= target(s))).length;
     if (behind === 0) return { type: 'reached', ok: true, behind };
     if (Date.now() > deadline) return { type: 'reached', ok: false, behind };
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-/** Totals, per-subscriber checks against `seq` (the last event expected), and the latency histogram. */
-function report({ seq }) {
+/**
+ * Totals, per-subscriber checks against `seq` (the last event expected), and the latency histogram. A filtered
+ * client is checked against `expectByQuery[query]`: `{ after, count, seqSum, last }`, the events of the log
+ * after `after` (its hello's `seq`) that match its filter, their count, the sum of their sequence numbers
+ * and the last one (`after` when none).
+ */
+function report({ seq, expectByQuery = {} }) {
   const problems = [];
   let complete = 0;
   for (const s of subscribers) {
-    const expected = seq - s.helloSeq;
+    const want = s.filtered ? expectByQuery[s.query] : undefined;
+    const expected = s.filtered ? want?.count : seq - s.helloSeq;
     const ok =
       s.helloSeq !== undefined &&
       s.gaps === 0 &&
       s.duplicates === 0 &&
-      s.lastSeq === seq &&
+      (s.filtered
+        ? want !== undefined &&
+          s.helloSeq === want.after &&
+          s.seqSum === want.seqSum &&
+          s.lastSeq === want.last
+        : s.lastSeq === seq) &&
       s.received === expected &&
       s.closeCode === undefined;
     if (ok) complete++;
     else if (problems.length < 20) {
       problems.push({
         id: s.id,
+        query: s.query,
         helloSeq: s.helloSeq,
         lastSeq: s.lastSeq,
         received: s.received,
@@ -287,8 +326,11 @@ function report({ seq }) {
       });
     }
   }
-  const buckets = [];
-  for (let ms = 0; ms <= HISTOGRAM_MS; ms++) if (histogram[ms] > 0) buckets.push([ms, histogram[ms]]);
+  const bucketsOf = (h) => {
+    const buckets = [];
+    for (let ms = 0; ms <= HISTOGRAM_MS; ms++) if (h[ms] > 0) buckets.push([ms, h[ms]]);
+    return buckets;
+  };
   return {
     type: 'report',
     subscribers: subscribers.length,
@@ -302,7 +344,9 @@ function report({ seq }) {
     closeCodes: [...new Set(subscribers.map((s) => s.closeCode).filter((c) => c !== undefined))],
     problems,
     ...totals,
-    histogram: buckets,
+    histogram: bucketsOf(histogram),
+    histogramUnfiltered: bucketsOf(histogramOf.unfiltered),
+    histogramFiltered: bucketsOf(histogramOf.filtered),
   };
 }
 

@@ -47,6 +47,13 @@ export interface EventStreamOptions {
   readonly closeGraceMs?: number;
   /** Most events in one `events` message, passed to `subscribe`. Default: the source's (core: 500). */
   readonly maxBatch?: number;
+  /**
+   * Ms a subscriber that has caught up waits before it pulls the next events: what is committed meanwhile goes
+   * out in one message. Bounds the messages per subscriber to about 1,000 / `flushIntervalMs` per second
+   * whatever the commit rate, at the price of up to this much latency. 0: pull as soon as the message is
+   * handed to the socket (one message per commit). Default 10.
+   */
+  readonly flushIntervalMs?: number;
   /** core's Logger port (pino-compatible: fields first). Default: silent. */
   readonly logger?: Logger;
   /**
@@ -98,6 +105,7 @@ interface ResolvedOptions {
   readonly maxBufferedBytes: number;
   readonly closeGraceMs: number;
   readonly stallTimeoutMs: number;
+  readonly flushIntervalMs: number;
   readonly logger: Logger;
   readonly exclusive: boolean;
 }
@@ -134,6 +142,7 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     closeGraceMs: resolved.closeGraceMs,
     stallTimeoutMs: resolved.stallTimeoutMs,
     maxBatch: options.maxBatch,
+    nextFlush: flushTicker(resolved.flushIntervalMs),
     logger,
     counters,
     onClosed: (connection) => connections.delete(connection),
@@ -242,7 +251,27 @@ function resolveOptions(options: EventStreamOptions): ResolvedOptions {
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 1024 * 1024),
     closeGraceMs: positive('closeGraceMs', options.closeGraceMs, 5_000),
     stallTimeoutMs: nonNegative('stallTimeoutMs', options.stallTimeoutMs, 10_000),
+    flushIntervalMs: nonNegative('flushIntervalMs', options.flushIntervalMs, 10),
     logger: options.logger ?? silentLogger,
     exclusive: options.exclusive ?? false,
+  };
+}
+
+/**
+ * The stream's flushes: the promise of the next one, shared by every connection that waits for it (one timer
+ * for all of them, started by the first that waits; unref'd, so it never keeps the process up).
+ */
+function flushTicker(intervalMs: number): () => Promise<void> {
+  let next: Promise<void> | undefined;
+  return () => {
+    next ??= new Promise<void>((resolve) => {
+      const done = () => {
+        next = undefined;
+        resolve();
+      };
+      if (intervalMs === 0) setImmediate(done);
+      else setTimeout(done, intervalMs).unref();
+    });
+    return next;
   };
 }

@@ -1,7 +1,7 @@
 import type { EventMessage, EventSource, Logger, SubscribeOptions } from '@bcs/core';
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-code.js';
-import { carriesSnapshot, type Encoder } from './encoder.js';
+import { carriesSnapshot, type Encoder, selectionKey } from './encoder.js';
 import type { RequestedSubscription } from './handshake.js';
 import type { KeepAlivePeer } from './keepalive.js';
 
@@ -10,6 +10,12 @@ import type { KeepAlivePeer } from './keepalive.js';
  * the same reason: the adapter works with any ws-compatible socket object).
  */
 const OPEN = 1;
+
+/**
+ * The most events in one message when the stream does not set `maxBatch`: core's `EventService` default. A
+ * message this long means the subscription is behind and pulls again at once.
+ */
+const SOURCE_MAX_BATCH = 500;
 
 /** How often a connection past its bound checks whether the client has drained it. */
 const DRAIN_POLL_MS = 20;
@@ -29,6 +35,11 @@ export interface ConnectionContext {
   readonly closeGraceMs: number;
   readonly stallTimeoutMs: number;
   readonly maxBatch: number | undefined;
+  /**
+   * Resolves at the stream's next flush: a connection that has caught up waits for it before pulling again, so
+   * that the events committed meanwhile go out in one message (see {@link Connection}).
+   */
+  readonly nextFlush: () => Promise<void>;
   readonly logger: Logger;
   readonly counters: StreamCounters;
   /** Called once, when the socket has closed (for any reason). */
@@ -41,6 +52,13 @@ export interface ConnectionContext {
  * that plus one message, and nothing is queued in userland beyond what ws itself buffers. Past the bound it
  * waits for the client to drain to half of it; a client that does not within `stallTimeoutMs` is closed as a
  * slow consumer (4008, with the position to resume from).
+ *
+ * Once it has caught up (a pull had to wait for the source: it had nothing more), the connection is live:
+ * after each `events` message it waits for the stream's next flush (`flushIntervalMs`, shared by every
+ * connection) before pulling again. A stream of commits then costs each subscriber one message per flush, not
+ * one per commit: fewer wake-ups, fewer encodings and one socket write per flush, at the price of at most one
+ * flush interval of latency. A connection that is behind (a full batch, or pulls that never wait) pulls again
+ * at once, yielding to the event loop in between.
  */
 export class Connection implements KeepAlivePeer {
   /** Answered the last ping (see keepalive.ts). A new connection counts as alive. */
@@ -55,6 +73,10 @@ export class Connection implements KeepAlivePeer {
   /** The subscription has ended: pull nothing more. */
   private ended = false;
   private graceTimer: NodeJS.Timeout | undefined;
+  /** The last pull had to wait for the source, and no full batch came since: pace pulls by the flushes. */
+  private live = false;
+  /** What the subscription selects ({@link selectionKey}): connections with the same share encoded messages. */
+  private selection: string | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -88,6 +110,7 @@ export class Connection implements KeepAlivePeer {
   /** Subscribes with the handshake's filter and start, and starts sending. */
   start(subscription: RequestedSubscription): void {
     this.position = subscription.since;
+    this.selection = selectionKey(subscription);
     const options: SubscribeOptions = {
       ...subscription,
       signal: this.abort.signal,
@@ -132,7 +155,14 @@ export class Connection implements KeepAlivePeer {
   private async pump(iterator: AsyncIterator<EventMessage>): Promise<void> {
     try {
       while (!this.ended) {
+        // Did the pull wait for the source? A setImmediate that ran before it resolved says so: a source with
+        // events at hand answers within microtasks.
+        let waited = false;
+        const probe = setImmediate(() => {
+          waited = true;
+        });
         const next = await iterator.next();
+        clearImmediate(probe);
         if (this.ended) return;
         if (next.done === true) {
           this.context.logger.info({ remote: this.remote }, 'ws-events: event source ended the subscription');
@@ -149,13 +179,17 @@ export class Connection implements KeepAlivePeer {
           return;
         }
         this.send(next.value, encoded);
+        if (waited) this.live = true;
+        else if (this.fullBatch(next.value)) this.live = false;
         if (this.ws.bufferedAmount > this.context.maxBufferedBytes && !(await this.drained())) {
           if (!this.ended) this.closeSlowConsumer();
           return;
         }
-        // Let I/O and the other connections run before pulling more: a source with a long backlog resolves
-        // next() at once, and without this one connection would hold the event loop until its socket filled.
-        await nextMacrotask();
+        // Caught up: wait for the next flush, so that what is committed meanwhile goes out in one message.
+        // Behind: let I/O and the other connections run before pulling more (a source with a long backlog
+        // resolves next() at once, and without this one connection would hold the event loop until its
+        // socket filled).
+        await (this.live && next.value.type === 'events' ? this.context.nextFlush() : nextMacrotask());
       }
     } catch (error) {
       if (!this.ended) this.fail(error);
@@ -178,11 +212,16 @@ export class Connection implements KeepAlivePeer {
     return false;
   }
 
+  /** Whether `message` is a full batch of events: the connection is behind (the source may have more). */
+  private fullBatch(message: EventMessage): boolean {
+    return message.type === 'events' && message.events.length >= (this.context.maxBatch ?? SOURCE_MAX_BATCH);
+  }
+
   /** Sends `message`, as `encoded` when given (its bytes, already built), else encoded now. */
   private send(message: EventMessage, encoded?: Buffer): void {
     const { counters } = this.context;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
-    this.ws.send(encoded ?? this.context.encoder.encode(message), { binary: false });
+    this.ws.send(encoded ?? this.context.encoder.encode(message, this.selection), { binary: false });
     counters.messagesSent += 1;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
     this.advance(message);

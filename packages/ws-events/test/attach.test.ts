@@ -22,6 +22,7 @@ describe('attachEventStream', () => {
     ['a negative buffer bound', { maxBufferedBytes: -1 }],
     ['a NaN grace', { closeGraceMs: Number.NaN }],
     ['a zero maxBatch', { maxBatch: 0 }],
+    ['a negative flush interval', { flushIntervalMs: -1 }],
     ['no paths', { paths: [] }],
     ['a relative path', { paths: ['events'] }],
   ])('fails in the factory on %s', (_name, overrides) => {

@@ -1,6 +1,11 @@
 import type { DeploymentStatusEvent, EventMessage } from '@bcs/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEncoder, SNAPSHOT_ITEMS_PER_TURN, type SnapshotMessage } from '../src/encoder.js';
+import {
+  createEncoder,
+  SNAPSHOT_ITEMS_PER_TURN,
+  type SnapshotMessage,
+  selectionKey,
+} from '../src/encoder.js';
 import { taskgroupEvent } from './helpers/fake-source.js';
 
 const deploymentEvent: DeploymentStatusEvent = {
@@ -78,9 +83,48 @@ describe('createEncoder', () => {
     );
   });
 
+  it('shares one buffer among filtered messages of the same selection and the same first and last event', () => {
+    const encoder = createEncoder();
+    const log = [1, 2, 3, 4, 5].map((seq) =>
+      taskgroupEvent(seq, { namespace: seq % 2 === 1 ? 'odd' : 'even' }),
+    );
+    const odd = selectionKey({ namespace: 'odd' });
+    const picked = [log[0]!, log[2]!, log[4]!];
+    const first = encoder.encode({ type: 'events', events: picked }, odd);
+    const second = encoder.encode({ type: 'events', events: [...picked] }, odd);
+    expect(first.toString()).toBe(JSON.stringify({ type: 'events', events: picked }));
+    expect(second).toBe(first);
+    // Another selection with the same first and last event is another message.
+    const other = [log[0]!, log[4]!];
+    const kinds = selectionKey({ namespace: 'odd', kinds: ['taskgroup.status'] });
+    expect(encoder.encode({ type: 'events', events: other }, kinds).toString()).toBe(
+      JSON.stringify({ type: 'events', events: other }),
+    );
+    // Without a selection, a filtered message is never shared.
+    const unnamed = encoder.encode({ type: 'events', events: picked });
+    expect(unnamed).not.toBe(first);
+    expect(unnamed.equals(first)).toBe(true);
+  });
+
+  it('names a selection by what it selects', () => {
+    expect(selectionKey({ kinds: ['taskgroup.status', 'application.status'] })).toBe(
+      selectionKey({ kinds: ['application.status', 'taskgroup.status', 'application.status'] }),
+    );
+    expect(selectionKey({})).toBe(selectionKey({ kinds: [] }));
+    const keys = [
+      {},
+      { namespace: 'a' },
+      { application: 'a' },
+      { deployment: 'a' },
+      { namespace: 'a', application: 'a' },
+      { kinds: ['taskgroup.status' as const] },
+    ].map(selectionKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('keeps a bounded number of runs', () => {
     const encoder = createEncoder();
-    const runs = Array.from({ length: 100 }, (_, i) => [taskgroupEvent(i + 1)]);
+    const runs = Array.from({ length: 300 }, (_, i) => [taskgroupEvent(i + 1)]);
     const firstBytes = encoder.encode({ type: 'events', events: runs[0]! });
     for (const run of runs.slice(1)) encoder.encode({ type: 'events', events: run });
     // The first run was evicted: encoding it again builds a new buffer with the same text.

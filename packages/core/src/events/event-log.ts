@@ -83,7 +83,13 @@ export class EventLog {
   /** The newest events, contiguous: `recent[i].seq === recent[0].seq + i`. */
   private recent: DomainEvent[] = [];
   private loading: Promise<void> | undefined;
-  private appended = deferred();
+  /** Readers waiting for the next commit of events ({@link waitAfter}): each is woken once, then dropped. */
+  private waiters = new Set<() => void>();
+  /**
+   * Per abort signal, the waiter it wakes when it aborts. One listener per signal for its whole life: adding
+   * and removing one per wait cost more than the wait itself with 1,000 subscribers and a commit every few ms.
+   */
+  private readonly abortWakers = new WeakMap<AbortSignal, { wake: (() => void) | undefined }>();
   /**
    * Chunks read from the store lately, in order of sequence number: readers that fell behind the memory tail read the
    * same chunks, and sharing them saves decoding each once per reader (and lets transports cache by event
@@ -211,9 +217,9 @@ export class EventLog {
     const excess = this.recent.length - this.retention.memoryEvents;
     // Trim in chunks so that the copy is amortised.
     if (excess > this.retention.memoryEvents / 4) this.recent = this.recent.slice(excess);
-    const wake = this.appended;
-    this.appended = deferred();
-    wake.resolve();
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const wake of waiters) wake();
   }
 
   /** Forgets a prepared write whose batch failed: its numbers are given out again. */
@@ -323,21 +329,33 @@ export class EventLog {
 
   /** Resolves once an event after `after` exists, or `signal` aborts. */
   async waitAfter(after: number, signal?: AbortSignal): Promise<void> {
-    while (this.bounds.last <= after && signal?.aborted !== true) {
-      const next = this.appended.promise;
-      if (signal === undefined) {
-        await next;
-        continue;
+    while (this.bounds.last <= after && signal?.aborted !== true) await this.nextCommit(signal);
+  }
+
+  /** Resolves at the next commit of events, or when `signal` aborts (a waiter it wakes leaves the set). */
+  private nextCommit(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiters.add(resolve);
+      if (signal === undefined) return;
+      let slot = this.abortWakers.get(signal);
+      if (slot === undefined) {
+        const created: { wake: (() => void) | undefined } = { wake: undefined };
+        signal.addEventListener(
+          'abort',
+          () => {
+            const wake = created.wake;
+            if (wake === undefined) return;
+            created.wake = undefined;
+            this.waiters.delete(wake);
+            wake();
+          },
+          { once: true },
+        );
+        this.abortWakers.set(signal, created);
+        slot = created;
       }
-      await new Promise<void>((resolve) => {
-        const onAbort = () => resolve();
-        signal.addEventListener('abort', onAbort, { once: true });
-        next.then(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        });
-      });
-    }
+      slot.wake = resolve;
+    });
   }
 
   /**
@@ -401,12 +419,4 @@ export class EventLog {
       `events after ${after} are no longer retained (the oldest is ${this.bounds.first})`,
     );
   }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }

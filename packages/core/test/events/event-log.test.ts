@@ -1,6 +1,6 @@
 import { EVENT_COLLECTION, EventLog, type Store, type UnsequencedEvent } from '@bcs/core';
 import { createMemoryStore, ManualClock } from '@bcs/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const START = Date.UTC(2026, 11, 1);
 
@@ -76,5 +76,63 @@ describe('EventLog housekeeping (pruneOps)', () => {
     expect(await prune(log, store)).toBe(500);
     expect(log.oldestSeq).toBe(1501);
     expect(await prune(log, store)).toBe(0);
+  });
+});
+
+describe('EventLog waitAfter', () => {
+  /** Whether `promise` has settled once pending callbacks and a macrotask have run. */
+  async function settled(promise: Promise<unknown>): Promise<boolean> {
+    let done = false;
+    void promise.then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    return done;
+  }
+
+  it('resolves at once when an event after the position exists, else at the next commit of events only', async () => {
+    const store = createMemoryStore();
+    const log = new EventLog(store, new ManualClock(START), { maxEvents: 2 });
+    await commit(log, store, 3);
+    expect(await settled(log.waitAfter(2))).toBe(true);
+    const waiting = log.waitAfter(3);
+    expect(await settled(waiting)).toBe(false);
+    // A housekeeping commit (no event) wakes nobody.
+    expect(await prune(log, store)).toBeGreaterThan(0);
+    expect(await settled(waiting)).toBe(false);
+    await commit(log, store, 1);
+    expect(await settled(waiting)).toBe(true);
+    expect(log.lastSeq).toBe(4);
+  });
+
+  it('wakes every waiter of a commit, each once', async () => {
+    const store = createMemoryStore();
+    const log = new EventLog(store, new ManualClock(START), {});
+    await commit(log, store, 1);
+    const woken: number[] = [];
+    const waits = Array.from({ length: 50 }, (_, i) => log.waitAfter(1).then(() => woken.push(i)));
+    await commit(log, store, 1);
+    await Promise.all(waits);
+    expect(woken.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('resolves when the signal aborts, and adds one abort listener per signal however many waits', async () => {
+    const store = createMemoryStore();
+    const log = new EventLog(store, new ManualClock(START), {});
+    await commit(log, store, 1);
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, 'addEventListener');
+    for (let i = 0; i < 20; i++) {
+      const waiting = log.waitAfter(log.lastSeq, controller.signal);
+      await commit(log, store, 1);
+      expect(await settled(waiting)).toBe(true);
+    }
+    expect(add).toHaveBeenCalledTimes(1);
+    const last = log.waitAfter(log.lastSeq, controller.signal);
+    expect(await settled(last)).toBe(false);
+    controller.abort();
+    expect(await settled(last)).toBe(true);
+    // Already aborted: no wait at all.
+    expect(await settled(log.waitAfter(log.lastSeq, controller.signal))).toBe(true);
   });
 });

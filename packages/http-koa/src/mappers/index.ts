@@ -18,6 +18,7 @@ export {
   toBcsTask,
   toBcsTaskGroup,
 } from './taskgroup.js';
+export { TaskGroupsAnswers } from './taskgroups-answer.js';
 export {
   type BcsContainer,
   type BcsDocker,

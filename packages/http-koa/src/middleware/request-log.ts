@@ -17,11 +17,17 @@ export function requestLog(logger: Logger, now: () => number = () => performance
           method: ctx.method,
           path: ctx.path,
           status: ctx.status,
-          code: typeof body?.code === 'number' ? body.code : undefined,
+          code: v4Code(body, ctx.state as { code?: unknown }),
           ms: Math.round((now() - started) * 100) / 100,
         },
         'request',
       );
     }
   };
+}
+
+/** The v4 code of the answer: the envelope's, or for a body sent as bytes, the one the route left in `ctx.state`. */
+function v4Code(body: { code?: unknown } | undefined, state: { code?: unknown }): number | undefined {
+  if (typeof body?.code === 'number') return body.code;
+  return typeof state.code === 'number' ? state.code : undefined;
 }

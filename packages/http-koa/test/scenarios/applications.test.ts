@@ -1,6 +1,10 @@
+import { ApplicationService } from '@bcs/core';
 import { anApplication } from '@bcs/testing/builders';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Envelope, type ScenarioServer, startScenario } from '../helpers/scenario.js';
+import { success } from '../../src/envelope.js';
+import { toBcsTaskGroup } from '../../src/mappers/index.js';
+import { CLUSTER_ID, type Envelope, type ScenarioServer, startScenario } from '../helpers/scenario.js';
 
 // Every application endpoint through HTTP, in process on LevelDB with the command's default simulated cluster
 // (3 agents like the API document's offer: 4 cpus, 30878 MB, ports 31000-32000) on a manual clock. The real
@@ -53,6 +57,18 @@ describe('applications through HTTP', { timeout: 60_000 }, () => {
     });
     const list = await server.call('GET', APP);
     expect(list.body.data.map((a: { ID: string }) => a.ID)).toEqual(['app-test']);
+  });
+
+  it('answers taskgroups as JSON in the envelope, the same bytes as the mapped taskgroups', async () => {
+    const res = await request(server.app.callback())
+      .get(`/v4/scheduler/mesos${APP}/app-test/taskgroups`)
+      .set('BCS-ClusterID', CLUSTER_ID);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const view = server.scheduler.container.resolve(ApplicationService).get(NS, 'app-test');
+    expect(res.text).toBe(
+      JSON.stringify(success(view.taskGroups.map((tg) => toBcsTaskGroup(tg, view.version)))),
+    );
   });
 
   it('lists and fetches versions, and returns the definition as sent', async () => {

@@ -210,15 +210,16 @@ describe('event stream', () => {
     // Stop reading: the kernel buffers fill, then the server's bound.
     stalled.socket.pause();
     await create('web', 'ns-a', 6000);
-    await reader.until((c) => running(c.events(), 'ns-a', 'web') === 6000, 55_000);
-    // The server logs the close (at warn) once the client has stayed past the bound for a second.
-    const deadline = Date.now() + 20_000;
+    // The server logs the close (at warn) once the client has stayed past the bound for a second. Resume at
+    // once: the client must read up to the close frame within the close grace (5 s), or it is terminated (1006).
+    const deadline = Date.now() + 55_000;
     while (!server.log.includes('slow consumer closed') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(server.log).toContain('slow consumer closed');
     stalled.socket.resume();
     const closed = await stalled.closed;
+    await reader.until((c) => running(c.events(), 'ns-a', 'web') === 6000, 55_000);
     expect(closed.code).toBe(4008);
     const { lastSeq } = JSON.parse(closed.reason) as { lastSeq: number };
     expect(lastSeq).toBe(stalled.lastSeq());

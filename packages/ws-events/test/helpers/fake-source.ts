@@ -45,6 +45,11 @@ export class FakeEventSource implements EventSource {
     return subscription;
   }
 
+  /** Wakes every waiting subscription without queuing anything: its producer is asked again. */
+  wake(): void {
+    for (const subscription of this.subscriptions) subscription.wakeUp();
+  }
+
   /** Queues `message` on every subscription that has not ended. */
   publish(message: EventMessage): void {
     for (const subscription of this.subscriptions) subscription.push(message);
@@ -116,7 +121,7 @@ export class FakeSubscription implements AsyncIterableIterator<EventMessage> {
     return this;
   }
 
-  private wakeUp(): void {
+  wakeUp(): void {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();

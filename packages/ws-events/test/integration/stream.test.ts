@@ -1,4 +1,4 @@
-import type { EventMessage } from '@bcs/core';
+import type { EventMessage, TaskGroupStatusEvent } from '@bcs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/index.js';
 import { recordingLogger, taskgroupEvent } from '../helpers/fake-source.js';
@@ -34,7 +34,9 @@ describe('the stream', () => {
   });
 
   it('sends every message in order, as the JSON of the message', async () => {
-    harness = await startHarness();
+    // The fake queues one message per publish, where core's log merges what accumulated into one: pulling at
+    // once keeps this test about order, not about the flush pacing (tested below).
+    harness = await startHarness({ flushIntervalMs: 0 });
     harness.source.head = 3;
     const client = harness.connect();
     await client.received(1);
@@ -131,5 +133,51 @@ describe('the stream', () => {
     client.ws.send('x'.repeat(10_000));
     expect((await client.closed).code).toBe(1009);
     await waitUntil(() => harness.source.subscriptions[0]?.ended === true, 'the subscription to end');
+  });
+});
+
+describe('a subscriber that has caught up', () => {
+  it('waits for the next flush before pulling again: what is committed meanwhile goes out in one message', async () => {
+    harness = await startHarness({ flushIntervalMs: 1_500 });
+    // A source that reads like core's log: each pull gets every event after the subscription's position.
+    const log: TaskGroupStatusEvent[] = [];
+    harness.source.producer = (subscription) => {
+      const events = log.filter((event) => event.seq > subscription.lastProduced);
+      if (events.length === 0) return undefined;
+      subscription.lastProduced = (events.at(-1) as TaskGroupStatusEvent).seq;
+      return { type: 'events', events };
+    };
+    const commit = (seq: number) => {
+      log.push(taskgroupEvent(seq));
+      harness.source.wake();
+    };
+    const client = harness.connect();
+    await client.received(1);
+    // The subscription waits for the source: the first commit goes out at once.
+    await waitUntil(() => harness.source.subscriptions[0]?.yielded === 1, 'the first pull');
+    commit(1);
+    await client.received(2);
+    // Four commits, each in a turn of its own, before the next flush: one message.
+    for (const seq of [2, 3, 4, 5]) {
+      commit(seq);
+      await sleep(20);
+    }
+    await client.received(3);
+    const batches = client.messages.map((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : m.type));
+    expect(batches).toEqual(['hello', [1], [2, 3, 4, 5]]);
+    expect(harness.source.subscriptions[0]?.yielded).toBe(3);
+  });
+
+  it('pulls again at once with flushIntervalMs 0: one message per commit', async () => {
+    harness = await startHarness({ flushIntervalMs: 0 });
+    const client = harness.connect();
+    await client.received(1);
+    for (const seq of [1, 2, 3]) {
+      await waitUntil(() => harness.source.subscriptions[0]?.yielded === seq, `pull ${seq}`);
+      harness.source.publish({ type: 'events', events: [taskgroupEvent(seq)] });
+      await client.received(seq + 1);
+    }
+    const batches = client.messages.map((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : m.type));
+    expect(batches).toEqual(['hello', [1], [2], [3]]);
   });
 });
