@@ -80,7 +80,8 @@ describe('a slow consumer', () => {
     const backlog = firehose(8, 400);
     source.producer = (subscription) =>
       subscription.lastProduced < 40_000 ? backlog(subscription) : undefined;
-    harness = await startHarness({ maxBufferedBytes, stallTimeoutMs: 30_000 }, source);
+    // maxBatch: the source's messages hold 8 events, so a message of 8 says it may have more (behind: pull at once).
+    harness = await startHarness({ maxBufferedBytes, stallTimeoutMs: 30_000, maxBatch: 8 }, source);
     const client = harness.connect();
     await client.opened;
     tcp(client).pause();
@@ -111,7 +112,7 @@ describe('a slow consumer', () => {
     const backlog = firehose(10, 200);
     source.producer = (subscription) =>
       subscription.lastProduced < 20_000 ? backlog(subscription) : undefined;
-    harness = await startHarness({ maxBufferedBytes: 64 * 1024 }, source);
+    harness = await startHarness({ maxBufferedBytes: 64 * 1024, maxBatch: 10 }, source);
     const client = harness.connect();
     await client.received(1 + 2_000);
     const seqs = client.messages.flatMap((m) => (m.type === 'events' ? m.events.map((e) => e.seq) : []));
