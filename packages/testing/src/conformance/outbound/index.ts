@@ -34,9 +34,10 @@ async function failureOf(call: Promise<unknown>): Promise<OutboundFailure | 'res
 export function outboundConformance(name: string, factory: () => Promise<OutboundHarness>): void {
   describe(name, () => {
     let harness: OutboundHarness;
+    // The first harness of a process makes three RSA keys (test CAs): seconds on a loaded 2-core machine.
     beforeEach(async () => {
       harness = await factory();
-    });
+    }, 60_000);
     afterEach(async () => {
       await harness.dispose();
     });
