@@ -464,7 +464,7 @@ export class SchedulerEngine
    */
   async commit(changes: Changes, extra?: CommitExtra): Promise<void> {
     if (changes.empty && extra === undefined) return;
-    const events = eventsOfChanges(changes, this.current);
+    const events = [...(extra?.leading ?? []), ...eventsOfChanges(changes, this.current)];
     if (extra !== undefined) events.push(...extra.events);
     const prepared = this.events.prepare(events);
     try {
@@ -555,7 +555,9 @@ export class SchedulerEngine
 
   /**
    * Runs the app controller for each of `apps`, persists all their decisions in one batch, then sends their
-   * kills and asks for a placement pass.
+   * kills and asks for a placement pass. The kills go out once the batch is durable, all at once in the
+   * decisions' order (the driver keeps that order), not each after the answer to the one before: a step of a
+   * rollout kills 100 taskgroups (issue 11 §6).
    */
   async syncApps(apps: Iterable<AppState>): Promise<void> {
     const ctx = this.controllerContext();
@@ -571,7 +573,7 @@ export class SchedulerEngine
       if (decision.more) unfilled.push(app);
     }
     await this.commit(changes);
-    for (const taskGroup of kills) await this.killTaskGroup(taskGroup);
+    await this.sendAll(kills.flatMap((taskGroup) => this.killCalls(taskGroup)));
     for (const app of unfilled) this.continueFilling(app.app.namespace, app.app.id);
     this.requestPlacement();
   }
@@ -610,22 +612,36 @@ export class SchedulerEngine
    * carry it too). With the BCS executor: a SHUTDOWN of its executor (id = taskgroup id), as the original.
    */
   async killTaskGroup(taskGroup: TaskGroup): Promise<void> {
-    if (taskGroup.agentId === undefined) return;
+    await this.sendAll(this.killCalls(taskGroup));
+  }
+
+  /** The calls that kill `taskGroup` (see `killTaskGroup`); none when it was never placed on an agent. */
+  private killCalls(taskGroup: TaskGroup): MesosCall[] {
+    if (taskGroup.agentId === undefined) return [];
     const agentId = { value: taskGroup.agentId };
     if (this.options.executor.kind === 'bcs') {
-      await this.send({
-        type: 'SHUTDOWN',
-        shutdown: { executor_id: { value: taskGroup.id }, agent_id: agentId },
-      });
-      return;
+      return [{ type: 'SHUTDOWN', shutdown: { executor_id: { value: taskGroup.id }, agent_id: agentId } }];
     }
     const app = this.current.get(taskGroup.namespace, taskGroup.appId);
     const grace = app?.versions.get(taskGroup.versionId)?.killGracePeriod ?? 0;
     const policy =
       grace > 0 ? { kill_policy: { grace_period: { nanoseconds: Math.round(grace * 1e9) } } } : {};
-    for (const task of taskGroup.tasks) {
-      await this.send({ type: 'KILL', kill: { task_id: { value: task.id }, agent_id: agentId, ...policy } });
-    }
+    return taskGroup.tasks.map(
+      (task): MesosCall => ({
+        type: 'KILL',
+        kill: { task_id: { value: task.id }, agent_id: agentId, ...policy },
+      }),
+    );
+  }
+
+  /**
+   * Sends `calls` without waiting for each answer before the next call: each is handed to the driver at once,
+   * in order (its FIFO sends them in that order), and this resolves once all are answered. Like `send`, never
+   * throws.
+   */
+  private async sendAll(calls: readonly MesosCall[]): Promise<void> {
+    if (calls.length === 1) return this.send(calls[0] as MesosCall);
+    await Promise.all(calls.map((call) => this.send(call)));
   }
 
   /** Runs a placement pass soon, once (coalesces many triggers in one queue turn). */
