@@ -1,6 +1,7 @@
 import type { AppSync, Committer, StateSource } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { eventOfDeployment } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
 import type { BatchOp } from '../ports/store.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
@@ -52,12 +53,15 @@ const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
 /**
  * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch, with the
  * events of both; `before` is the record as it was (the controller holds it in memory), for the event.
+ * `folded`: versions of the record between `before` and `record` that are not written on their own (rollout
+ * marks); each still has its event, in order, before the changes' events, as if written just before.
  */
 export async function commitWithRecord(
   engine: Committer,
   changes: Changes,
   record: Deployment | { readonly delete: string },
   before: Deployment | undefined,
+  folded: readonly Deployment[] = [],
 ): Promise<void> {
   const op: BatchOp =
     'delete' in record
@@ -68,8 +72,16 @@ export async function commitWithRecord(
           key: deploymentKey(record.namespace, record.name),
           value: record,
         };
-  const event = eventOfDeployment(before, 'delete' in record ? undefined : record);
-  await engine.commit(changes, { ops: [op], events: event === undefined ? [] : [event] });
+  const leading: UnsequencedEvent[] = [];
+  let previous = before;
+  for (const version of folded) {
+    const event = eventOfDeployment(previous, version);
+    if (event !== undefined) leading.push(event);
+    previous = version;
+  }
+  const event = eventOfDeployment(previous, 'delete' in record ? undefined : record);
+  const events = event === undefined ? [] : [event];
+  await engine.commit(changes, leading.length === 0 ? { ops: [op], events } : { ops: [op], events, leading });
 }
 
 /** Inner scale (§5.3): the app's target becomes `to`; no new version, owner checks bypassed. */

@@ -67,6 +67,11 @@ export interface StateSource {
 export interface CommitExtra {
   readonly ops: readonly BatchOp[];
   readonly events: readonly UnsequencedEvent[];
+  /**
+   * Events that come before those of the changes: of writes folded into this batch that, written on their
+   * own, would have come just before it (the deployment controller's rollout marks).
+   */
+  readonly leading?: readonly UnsequencedEvent[];
 }
 
 /**
