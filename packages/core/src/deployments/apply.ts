@@ -55,13 +55,16 @@ const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
  * events of both; `before` is the record as it was (the controller holds it in memory), for the event.
  * `folded`: versions of the record between `before` and `record` that are not written on their own (rollout
  * marks); each still has its event, in order, before the changes' events, as if written just before.
+ * `sync`: apps the engine then decides as `changes` leaves them (`syncExisting`), in the same batch
+ * (`commitThenSync`); only those that exist now.
  */
 export async function commitWithRecord(
-  engine: Committer,
+  engine: Committer & StateSource & Pick<AppSync, 'commitThenSync'>,
   changes: Changes,
   record: Deployment | { readonly delete: string },
   before: Deployment | undefined,
   folded: readonly Deployment[] = [],
+  sync: readonly (AppState | undefined)[] = [],
 ): Promise<void> {
   const op: BatchOp =
     'delete' in record
@@ -81,7 +84,17 @@ export async function commitWithRecord(
   }
   const event = eventOfDeployment(previous, 'delete' in record ? undefined : record);
   const events = event === undefined ? [] : [event];
-  await engine.commit(changes, leading.length === 0 ? { ops: [op], events } : { ops: [op], events, leading });
+  const extra = leading.length === 0 ? { ops: [op], events } : { ops: [op], events, leading };
+  const live = existing(engine, sync);
+  if (live.length === 0) await engine.commit(changes, extra);
+  else await engine.commitThenSync(changes, extra, live);
+}
+
+/** Those of `apps` the engine still holds. */
+function existing(engine: StateSource, apps: readonly (AppState | undefined)[]): AppState[] {
+  return apps.filter(
+    (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
+  );
 }
 
 /** Inner scale (§5.3): the app's target becomes `to`; no new version, owner checks bypassed. */
@@ -106,8 +119,6 @@ export function innerDelete(state: AppState, now: number, enforce = false): Chan
 
 /** Lets the engine act on `apps` (those that still exist) after a commit. */
 export async function syncExisting(engine: StateSource & AppSync, apps: readonly (AppState | undefined)[]) {
-  const live = apps.filter(
-    (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
-  );
+  const live = existing(engine, apps);
   if (live.length > 0) await engine.syncApps(live);
 }

@@ -146,16 +146,18 @@ export class DeploymentController {
    * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one store batch,
    * with the events of both; the in-memory record follows once it committed. `folded`: the record's versions
    * since the stored one that were not written (rollout marks, see `driveRollout`), whose events come first.
-   * Inside `engine.run`.
+   * `sync`: the apps `changes` gives a new intent, which the engine then decides in the same batch (as
+   * `syncExisting` after the write would, with the same events). Inside `engine.run`.
    */
   async write(
     changes: Changes,
     record: Deployment | { readonly delete: string },
     folded: readonly Deployment[] = [],
+    sync: readonly (AppState | undefined)[] = [],
   ): Promise<void> {
     const records = (await this.all()) as Map<string, Deployment>;
     const key = 'delete' in record ? record.delete : deploymentKey(record.namespace, record.name);
-    await commitWithRecord(this.engine, changes, record, records.get(key), folded);
+    await commitWithRecord(this.engine, changes, record, records.get(key), folded, sync);
     if ('delete' in record) records.delete(key);
     else records.set(key, record);
     if ('delete' in record || !inMotion(record)) this.moving.delete(key);
@@ -350,8 +352,7 @@ export class DeploymentController {
           return record;
         }
         const next: Deployment = { ...record, message: step.reason, updatedAt: now };
-        await this.write(innerScale(target, step.to, now), next, marks);
-        await syncExisting(this.engine, [target]);
+        await this.write(innerScale(target, step.to, now), next, marks, [target]);
         return next;
       }
       case 'finish':
@@ -400,8 +401,7 @@ export class DeploymentController {
     marks: readonly Deployment[] = [],
   ): Promise<Deployment> {
     const changes = leaving === undefined ? new Changes() : innerDelete(leaving, now);
-    await this.write(changes, next, marks);
-    await syncExisting(this.engine, [leaving]);
+    await this.write(changes, next, marks, [leaving]);
     return next;
   }
 

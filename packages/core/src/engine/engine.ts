@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { BcsError, ErrorCode, isBcsError } from '../errors.js';
 import { eventsOfChanges } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
 import { EventLog } from '../events/event-log.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
@@ -15,7 +16,7 @@ import {
   type MesosLinkStatus,
   type MesosOffer,
 } from '../ports/mesos-driver.js';
-import { type Store, StoreToken } from '../ports/store.js';
+import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
@@ -24,7 +25,7 @@ import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { type ControllerContext, decideApp } from './app-controller.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
-import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
+import { appKey, Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
 import type {
   AppSync,
@@ -466,9 +467,18 @@ export class SchedulerEngine
     if (changes.empty && extra === undefined) return;
     const events = [...(extra?.leading ?? []), ...eventsOfChanges(changes, this.current)];
     if (extra !== undefined) events.push(...extra.events);
+    await this.writeChanges(changes, events, extra?.ops ?? []);
+  }
+
+  /** Writes `changes`, `ops` and `events` in one batch, then applies, publishes and tells the listeners. */
+  private async writeChanges(
+    changes: Changes,
+    events: UnsequencedEvent[],
+    ops: readonly BatchOp[],
+  ): Promise<void> {
     const prepared = this.events.prepare(events);
     try {
-      await this.store.batch([...changes.toBatch(), ...(extra?.ops ?? []), ...(prepared?.ops ?? [])]);
+      await this.store.batch([...changes.toBatch(), ...ops, ...(prepared?.ops ?? [])]);
     } catch (error) {
       this.events.abandon(prepared);
       throw error;
@@ -560,6 +570,45 @@ export class SchedulerEngine
    * rollout kills 100 taskgroups (issue 11 §6).
    */
   async syncApps(apps: Iterable<AppState>): Promise<void> {
+    const decided = this.decideApps(apps);
+    await this.commit(decided.changes);
+    await this.actOn(decided);
+  }
+
+  /**
+   * `commit(changes, extra)` then `syncApps(apps)` in ONE batch (one store round trip instead of two), with
+   * the same records, events (in the same order) and calls as the two one after the other: each of `apps`
+   * is decided as `changes` leaves it. `changes` may only put application records (the deployment
+   * controller's inner scale or delete), which is all a decision reads of it. Inside the queue only.
+   */
+  async commitThenSync(changes: Changes, extra: CommitExtra, apps: readonly AppState[]): Promise<void> {
+    const events = [...(extra.leading ?? []), ...eventsOfChanges(changes, this.current), ...extra.events];
+    /** The state as `changes` leaves it: its application records over the current ones. */
+    const after = (namespace: string, appId: string) => changes.apps.get(appKey(namespace, appId));
+    const decided = this.decideApps(
+      apps.map((state) => ({ ...state, app: after(state.app.namespace, state.app.id) ?? state.app })),
+    );
+    const current = this.current;
+    events.push(
+      ...eventsOfChanges(decided.changes, {
+        get(namespace, appId) {
+          const state = current.get(namespace, appId);
+          const app = after(namespace, appId);
+          return state === undefined || app === undefined ? state : { app, taskGroups: state.taskGroups };
+        },
+        findTaskGroup: (id) => current.findTaskGroup(id),
+      }),
+    );
+    await this.writeChanges(new Changes().merge(changes).merge(decided.changes), events, extra.ops);
+    await this.actOn(decided);
+  }
+
+  /** The app controller's decisions for `apps`, as one set of changes, with the kills and the unfilled apps. */
+  private decideApps(apps: Iterable<AppState>): {
+    changes: Changes;
+    kills: TaskGroup[];
+    unfilled: AppState[];
+  } {
     const ctx = this.controllerContext();
     const changes = new Changes();
     const kills: TaskGroup[] = [];
@@ -572,9 +621,13 @@ export class SchedulerEngine
       for (const taskGroup of decision.kill) kills.push(taskGroup);
       if (decision.more) unfilled.push(app);
     }
-    await this.commit(changes);
-    await this.sendAll(kills.flatMap((taskGroup) => this.killCalls(taskGroup)));
-    for (const app of unfilled) this.continueFilling(app.app.namespace, app.app.id);
+    return { changes, kills, unfilled };
+  }
+
+  /** After the decisions are durable: their kills, the apps left to fill, a placement pass. */
+  private async actOn(decided: { kills: TaskGroup[]; unfilled: AppState[] }): Promise<void> {
+    await this.sendAll(decided.kills.flatMap((taskGroup) => this.killCalls(taskGroup)));
+    for (const app of decided.unfilled) this.continueFilling(app.app.namespace, app.app.id);
     this.requestPlacement();
   }
 

@@ -104,6 +104,11 @@ export interface AppSync {
   syncApp(app: AppState): Promise<void>;
   /** Runs the controller for each of `apps`, commits every decision in one batch, sends the kills. */
   syncApps(apps: Iterable<AppState>): Promise<void>;
+  /**
+   * `commit(changes, extra)` then `syncApps(apps)` in one batch, with the effects and events of the two;
+   * `changes` puts application records only.
+   */
+  commitThenSync(changes: Changes, extra: CommitExtra, apps: readonly AppState[]): Promise<void>;
   /** The pure controller's inputs now (clock, cluster name, id source). */
   controllerContext(): ControllerContext;
   /** Runs a placement pass soon, once (coalesces many requests in one queue turn). Any time. */
