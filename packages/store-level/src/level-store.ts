@@ -24,6 +24,7 @@ import {
   readRevisions,
   takeGroup,
   type WriteResult,
+  writeBatch,
 } from './write-group.js';
 
 /** Where the data lives: a LevelDB directory, or an abstract-level database you bring. */
@@ -282,7 +283,7 @@ class LevelStore implements Store {
     try {
       plan = planGroup(session, group, await readRevisions(session, group));
       if (plan.operations.length > 0) {
-        await this.#db.batch(plan.operations, this.#batchOptions);
+        await writeBatch(this.#db, plan.operations, this.#batchOptions);
         session.revision = plan.revision;
       }
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { BatchOp } from '@bcs/core';
 import { needsStoredRevision, planBatch } from '@bcs/core';
-import type { AbstractBatchOperation } from 'abstract-level';
+import type { AbstractBatchOperation, AbstractBatchOptions } from 'abstract-level';
 import { changeKey, encodeChange, encodeKey, encodeObject, META_KEYS } from './keys.js';
 import type { LevelDatabase, Session } from './session.js';
 
@@ -126,31 +126,49 @@ export function planGroup(
     }
     revision++;
     for (const [seq, { op, index }] of planned.entries()) {
-      const sublevel = session.collection(op.collection);
-      const key = encodeKey(op.key);
       const json = values[index];
       operations.push(
-        op.type === 'put'
-          ? { type: 'put', sublevel, key, value: encodeObject(revision, json as string) }
-          : { type: 'del', sublevel, key },
+        session.entry(
+          session.collection(op.collection),
+          encodeKey(op.key),
+          op.type === 'put' ? encodeObject(revision, json as string) : undefined,
+        ),
       );
-      operations.push({
-        type: 'put',
-        sublevel: session.changes,
-        key: changeKey(revision, seq),
-        value: encodeChange(op, json),
-      });
+      operations.push(session.entry(session.changes, changeKey(revision, seq), encodeChange(op, json)));
       overlay.set(idOf(op.collection, op.key), op.type === 'put' ? revision : undefined);
     }
     outcomes.push({ revision, changed: true });
   }
   if (operations.length > 0) {
-    operations.push({
-      type: 'put',
-      sublevel: session.meta,
-      key: META_KEYS.revision,
-      value: String(revision),
-    });
+    operations.push(session.entry(session.meta, META_KEYS.revision, String(revision)));
   }
   return { operations, revision, outcomes };
+}
+
+/**
+ * Writes `operations` as ONE atomic Level batch with `options`, through a chained batch: each operation goes to
+ * the database's write batch as it is added, instead of an array that abstract-level clones, checks and
+ * re-encodes operation by operation and classic-level then reads back property by property (about half the
+ * CPU of a 400-operation batch in a rollout step, issue 11 §6). Same atomicity and `sync` as `db.batch(ops)`.
+ */
+export async function writeBatch(
+  db: LevelDatabase,
+  operations: readonly AbstractBatchOperation<LevelDatabase, string, string>[],
+  options: AbstractBatchOptions<string, string>,
+): Promise<void> {
+  const batch = db.batch();
+  try {
+    for (const op of operations) {
+      const sublevel = op.sublevel;
+      if (sublevel == null) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      } else if (op.type === 'put') batch.put(op.key, op.value, { sublevel });
+      else batch.del(op.key, { sublevel });
+    }
+  } catch (error) {
+    await batch.close();
+    throw error;
+  }
+  await batch.write(options);
 }

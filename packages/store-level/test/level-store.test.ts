@@ -2,6 +2,7 @@ import { ErrorCode } from '@bcs/core';
 import { MemoryLevel } from 'memory-level';
 import { describe, expect, it, vi } from 'vitest';
 import { createLevelStore, type LevelStoreOptions } from '../src/index.js';
+import { watchWrites } from './support/level-writes.js';
 import { plantRaw } from './support/plant.js';
 
 async function openStore(db = new MemoryLevel()) {
@@ -98,11 +99,12 @@ describe('errors', () => {
     const { store, db } = await openStore();
     await store.put('thing', 'a', 1);
     const original = Object.assign(new Error('disk on fire'), { code: 'LEVEL_IO_ERROR' });
-    const spy = vi.spyOn(db, 'batch').mockRejectedValueOnce(original);
+    const level = watchWrites(db);
+    level.failNext(original);
     const failure = await store.put('thing', 'b', 2).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: ErrorCode.Internal, cause: original });
     expect(await store.revision()).toBe(1);
-    spy.mockRestore();
+    level.restore();
     expect(await store.put('thing', 'b', 2)).toBe(2);
     await store.close();
   });
@@ -144,12 +146,12 @@ describe('sync option', () => {
     [{ sync: true }, true],
   ])('with %j passes sync: %s to every Level batch', async (extra, sync) => {
     const db = new MemoryLevel();
-    const spy = vi.spyOn(db, 'batch');
+    const level = watchWrites(db);
     const store = createLevelStore({ db }, extra);
     await store.put('thing', 'k', 1);
     await store.compact(1);
-    expect(spy).toHaveBeenCalledTimes(2);
-    for (const call of spy.mock.calls as unknown as unknown[][]) expect(call[1]).toMatchObject({ sync });
+    expect(level.writes).toHaveLength(2);
+    for (const write of level.writes) expect(write.options).toMatchObject({ sync });
     await store.close();
   });
 });
@@ -183,15 +185,15 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-/** Resolves once `spy` has been called `times` times (the store calls Level a few turns after a write). */
-async function calledTimes(spy: { mock: { calls: unknown[] } }, times: number): Promise<void> {
-  while (spy.mock.calls.length < times) await new Promise((resolve) => setImmediate(resolve));
+/** Resolves once `writes` holds `times` batches (the store calls Level a few turns after a write). */
+async function writtenTimes(writes: readonly unknown[], times: number): Promise<void> {
+  while (writes.length < times) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('group commit', () => {
   it('writes issued together go to Level as ONE batch, with the sync option, each with its own revision', async () => {
     const db = new MemoryLevel();
-    const spy = vi.spyOn(db, 'batch');
+    const level = watchWrites(db);
     const store = createLevelStore({ db }, { sync: true });
     await store.open();
     const revisions = await Promise.all([
@@ -204,10 +206,9 @@ describe('group commit', () => {
       store.put('thing', 'c', 3, { expect: { absent: true } }),
     ]);
     expect(revisions).toEqual([1, 2, false, 3]);
-    expect(spy).toHaveBeenCalledTimes(1);
-    expect((spy.mock.calls[0] as unknown[])[1]).toMatchObject({ sync: true });
+    expect(level.writes).toHaveLength(1);
     // Two entries per changed operation (object and change) and one revision counter.
-    expect((spy.mock.calls[0] as unknown[][])[0]).toHaveLength(4 * 2 + 1);
+    expect(level.writes[0]).toEqual({ ops: 4 * 2 + 1, options: expect.objectContaining({ sync: true }) });
     await store.close();
   });
 
@@ -215,14 +216,10 @@ describe('group commit', () => {
     const { store, db } = await openStore();
     await store.put('thing', 'x', 'before');
     const held = gate();
-    const batch = db.batch.bind(db) as (...args: unknown[]) => Promise<void>;
-    const hold = async (...args: unknown[]) => {
-      await held.promise;
-      return batch(...args);
-    };
-    const spy = vi.spyOn(db, 'batch').mockImplementationOnce(hold as unknown as typeof db.batch);
+    const level = watchWrites(db);
+    level.holdNext(held.promise);
     const first = store.put('thing', 'y', 1);
-    await calledTimes(spy, 1);
+    await writtenTimes(level.writes, 1);
     const next = [store.put('thing', 'z', 2), store.delete('thing', 'x'), store.put('thing', 'y', 3)];
     // The group is still in flight: reads answer at once, with what is written.
     expect(await store.get('thing', 'x')).toEqual({ key: 'x', value: 'before', revision: 1 });
@@ -231,7 +228,7 @@ describe('group commit', () => {
     held.open();
     expect(await first).toBe(2);
     expect(await Promise.all(next)).toEqual([3, true, 5]);
-    expect(spy).toHaveBeenCalledTimes(2);
+    expect(level.writes).toHaveLength(2);
     expect((await store.changes({ after: 1 })).changes.map((c) => [c.revision, c.type, c.key])).toEqual([
       [2, 'put', 'y'],
       [3, 'put', 'z'],
@@ -244,7 +241,8 @@ describe('group commit', () => {
   it('a failed Level batch fails every write of its group and writes nothing; the next group works', async () => {
     const { store, db } = await openStore();
     const original = Object.assign(new Error('disk on fire'), { code: 'LEVEL_IO_ERROR' });
-    const spy = vi.spyOn(db, 'batch').mockRejectedValueOnce(original);
+    const level = watchWrites(db);
+    level.failNext(original);
     const results = await Promise.allSettled([
       store.put('thing', 'a', 1),
       store.put('thing', 'a', 2, { expect: { absent: true } }),
@@ -257,7 +255,7 @@ describe('group commit', () => {
       });
     expect(await store.revision()).toBe(0);
     expect(await store.get('thing', 'a')).toBeUndefined();
-    spy.mockRestore();
+    level.restore();
     expect(await store.put('thing', 'a', 3, { expect: { absent: true } })).toBe(1);
     await store.close();
   });

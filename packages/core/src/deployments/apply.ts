@@ -1,6 +1,7 @@
 import type { AppSync, Committer, StateSource } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { eventOfDeployment } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
 import type { BatchOp } from '../ports/store.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
@@ -52,12 +53,18 @@ const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);
 /**
  * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one batch, with the
  * events of both; `before` is the record as it was (the controller holds it in memory), for the event.
+ * `folded`: versions of the record between `before` and `record` that are not written on their own (rollout
+ * marks); each still has its event, in order, before the changes' events, as if written just before.
+ * `sync`: apps the engine then decides as `changes` leaves them (`syncExisting`), in the same batch
+ * (`commitThenSync`); only those that exist now.
  */
 export async function commitWithRecord(
-  engine: Committer,
+  engine: Committer & StateSource & Pick<AppSync, 'commitThenSync'>,
   changes: Changes,
   record: Deployment | { readonly delete: string },
   before: Deployment | undefined,
+  folded: readonly Deployment[] = [],
+  sync: readonly (AppState | undefined)[] = [],
 ): Promise<void> {
   const op: BatchOp =
     'delete' in record
@@ -68,8 +75,26 @@ export async function commitWithRecord(
           key: deploymentKey(record.namespace, record.name),
           value: record,
         };
-  const event = eventOfDeployment(before, 'delete' in record ? undefined : record);
-  await engine.commit(changes, { ops: [op], events: event === undefined ? [] : [event] });
+  const leading: UnsequencedEvent[] = [];
+  let previous = before;
+  for (const version of folded) {
+    const event = eventOfDeployment(previous, version);
+    if (event !== undefined) leading.push(event);
+    previous = version;
+  }
+  const event = eventOfDeployment(previous, 'delete' in record ? undefined : record);
+  const events = event === undefined ? [] : [event];
+  const extra = leading.length === 0 ? { ops: [op], events } : { ops: [op], events, leading };
+  const live = existing(engine, sync);
+  if (live.length === 0) await engine.commit(changes, extra);
+  else await engine.commitThenSync(changes, extra, live);
+}
+
+/** Those of `apps` the engine still holds. */
+function existing(engine: StateSource, apps: readonly (AppState | undefined)[]): AppState[] {
+  return apps.filter(
+    (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
+  );
 }
 
 /** Inner scale (§5.3): the app's target becomes `to`; no new version, owner checks bypassed. */
@@ -94,8 +119,6 @@ export function innerDelete(state: AppState, now: number, enforce = false): Chan
 
 /** Lets the engine act on `apps` (those that still exist) after a commit. */
 export async function syncExisting(engine: StateSource & AppSync, apps: readonly (AppState | undefined)[]) {
-  const live = apps.filter(
-    (a): a is AppState => a !== undefined && engine.state.get(a.app.namespace, a.app.id) !== undefined,
-  );
+  const live = existing(engine, apps);
   if (live.length > 0) await engine.syncApps(live);
 }

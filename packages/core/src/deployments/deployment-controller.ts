@@ -144,12 +144,20 @@ export class DeploymentController {
 
   /**
    * Writes `changes` and the deployment record (put, or delete when `record` is a key) in one store batch,
-   * with the events of both; the in-memory record follows once it committed. Inside `engine.run`.
+   * with the events of both; the in-memory record follows once it committed. `folded`: the record's versions
+   * since the stored one that were not written (rollout marks, see `driveRollout`), whose events come first.
+   * `sync`: the apps `changes` gives a new intent, which the engine then decides in the same batch (as
+   * `syncExisting` after the write would, with the same events). Inside `engine.run`.
    */
-  async write(changes: Changes, record: Deployment | { readonly delete: string }): Promise<void> {
+  async write(
+    changes: Changes,
+    record: Deployment | { readonly delete: string },
+    folded: readonly Deployment[] = [],
+    sync: readonly (AppState | undefined)[] = [],
+  ): Promise<void> {
     const records = (await this.all()) as Map<string, Deployment>;
     const key = 'delete' in record ? record.delete : deploymentKey(record.namespace, record.name);
-    await commitWithRecord(this.engine, changes, record, records.get(key));
+    await commitWithRecord(this.engine, changes, record, records.get(key), folded, sync);
     if ('delete' in record) records.delete(key);
     else records.set(key, record);
     if ('delete' in record || !inMotion(record)) this.moving.delete(key);
@@ -290,37 +298,53 @@ export class DeploymentController {
     return next;
   }
 
-  /** The rollout loop: plan, apply, observe again, until the planner says `wait` (or the rollout is over). */
+  /**
+   * The rollout loop: plan, apply, observe again, until the planner says `wait` (or the rollout is over).
+   * A `mark` (the rollout's own state moves: a step completes, a stage starts) changes only the record: it is
+   * not written on its own but with the drive's next write, in the same batch (a step of a rollout marks twice,
+   * then scales: one batch instead of three, issue 11 §6), and at the end of the loop when no write follows.
+   * Each mark keeps its event, in its place. A drive that fails before writing loses its marks with the rest
+   * of its work: the next drive plans them again from the stored record.
+   */
   private async driveRollout(deployment: Deployment): Promise<Deployment> {
     let record = deployment;
+    /** The marks since the last write, in order; `record` is the last of them. */
+    let marks: Deployment[] = [];
     for (let i = 0; i < MAX_ACTIONS_PER_DRIVE && hasActiveRollout(record); i++) {
       const rollout = record.rollout as RolloutState;
       const old = this.app(record, rollout.oldApp);
       const fresh = this.app(record, rollout.newApp);
       const now = this.clock.now();
       const step = planRolloutStep(rollout, { old: observeApp(old), new: observeApp(fresh) }, now);
-      if (step.type === 'wait') return record;
-      const next = await this.applyStep(record, step, old, fresh, now);
-      if (next === record) return record;
+      if (step.type === 'wait') break;
+      if (step.type === 'mark') {
+        record = withRollout(record, step.state, now);
+        marks.push(record);
+        continue;
+      }
+      const next = await this.applyStep(record, step, old, fresh, now, marks);
+      if (next === record) break;
+      marks = [];
       record = next;
     }
+    if (marks.length > 0) await this.write(new Changes(), record, marks.slice(0, -1));
     return record;
   }
 
-  /** Applies one planner action (see `RolloutStep`); returns the record as written. */
+  /**
+   * Applies one planner action other than a mark (see `RolloutStep`), writing `marks` (the record's versions
+   * not yet written, see `driveRollout`) with it; returns the record as written, or `record` when it wrote
+   * nothing.
+   */
   private async applyStep(
     record: Deployment,
-    step: Exclude<RolloutStep, { type: 'wait' }>,
+    step: Exclude<RolloutStep, { type: 'wait' | 'mark' }>,
     old: AppState | undefined,
     fresh: AppState | undefined,
     now: number,
+    marks: readonly Deployment[],
   ): Promise<Deployment> {
     switch (step.type) {
-      case 'mark': {
-        const next = withRollout(record, step.state, now);
-        await this.write(new Changes(), next);
-        return next;
-      }
       case 'scale': {
         const target = step.app === 'old' ? old : fresh;
         if (target === undefined) {
@@ -328,14 +352,13 @@ export class DeploymentController {
           return record;
         }
         const next: Deployment = { ...record, message: step.reason, updatedAt: now };
-        await this.write(innerScale(target, step.to, now), next);
-        await syncExisting(this.engine, [target]);
+        await this.write(innerScale(target, step.to, now), next, marks, [target]);
         return next;
       }
       case 'finish':
-        return this.retire(withFinished(record, step.state, now), old, now);
+        return this.retire(withFinished(record, step.state, now), old, now, marks);
       case 'cancelled':
-        return this.retire(withCancelled(record, step.state, now), fresh, now);
+        return this.retire(withCancelled(record, step.state, now), fresh, now, marks);
     }
   }
 
@@ -371,10 +394,14 @@ export class DeploymentController {
   }
 
   /** Deletes the app the rollout leaves behind (it has no instances left) and writes the record. */
-  private async retire(next: Deployment, leaving: AppState | undefined, now: number): Promise<Deployment> {
+  private async retire(
+    next: Deployment,
+    leaving: AppState | undefined,
+    now: number,
+    marks: readonly Deployment[] = [],
+  ): Promise<Deployment> {
     const changes = leaving === undefined ? new Changes() : innerDelete(leaving, now);
-    await this.write(changes, next);
-    await syncExisting(this.engine, [leaving]);
+    await this.write(changes, next, marks, [leaving]);
     return next;
   }
 

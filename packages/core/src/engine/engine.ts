@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { BcsError, ErrorCode, isBcsError } from '../errors.js';
 import { eventsOfChanges } from '../events/derive.js';
+import type { UnsequencedEvent } from '../events/event.js';
 import { EventLog } from '../events/event-log.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from '../ports/id-generator.js';
@@ -16,7 +17,7 @@ import {
   type MesosOffer,
   type MessageBody,
 } from '../ports/mesos-driver.js';
-import { type Store, StoreToken } from '../ports/store.js';
+import { type BatchOp, type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
 import type { ResourceAmounts } from '../resources/application.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
@@ -25,7 +26,7 @@ import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { type ControllerContext, decideApp } from './app-controller.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
-import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
+import { appKey, Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
 import type {
   AppSync,
@@ -474,11 +475,20 @@ export class SchedulerEngine
    */
   async commit(changes: Changes, extra?: CommitExtra): Promise<void> {
     if (changes.empty && extra === undefined) return;
-    const events = eventsOfChanges(changes, this.current);
+    const events = [...(extra?.leading ?? []), ...eventsOfChanges(changes, this.current)];
     if (extra !== undefined) events.push(...extra.events);
+    await this.writeChanges(changes, events, extra?.ops ?? []);
+  }
+
+  /** Writes `changes`, `ops` and `events` in one batch, then applies, publishes and tells the listeners. */
+  private async writeChanges(
+    changes: Changes,
+    events: UnsequencedEvent[],
+    ops: readonly BatchOp[],
+  ): Promise<void> {
     const prepared = this.events.prepare(events);
     try {
-      await this.store.batch([...changes.toBatch(), ...(extra?.ops ?? []), ...(prepared?.ops ?? [])]);
+      await this.store.batch([...changes.toBatch(), ...ops, ...(prepared?.ops ?? [])]);
     } catch (error) {
       this.events.abandon(prepared);
       throw error;
@@ -565,9 +575,50 @@ export class SchedulerEngine
 
   /**
    * Runs the app controller for each of `apps`, persists all their decisions in one batch, then sends their
-   * kills and asks for a placement pass.
+   * kills and asks for a placement pass. The kills go out once the batch is durable, all at once in the
+   * decisions' order (the driver keeps that order), not each after the answer to the one before: a step of a
+   * rollout kills 100 taskgroups (issue 11 §6).
    */
   async syncApps(apps: Iterable<AppState>): Promise<void> {
+    const decided = this.decideApps(apps);
+    await this.commit(decided.changes);
+    await this.actOn(decided);
+  }
+
+  /**
+   * `commit(changes, extra)` then `syncApps(apps)` in ONE batch (one store round trip instead of two), with
+   * the same records, events (in the same order) and calls as the two one after the other: each of `apps`
+   * is decided as `changes` leaves it. `changes` may only put application records (the deployment
+   * controller's inner scale or delete), which is all a decision reads of it. Inside the queue only.
+   */
+  async commitThenSync(changes: Changes, extra: CommitExtra, apps: readonly AppState[]): Promise<void> {
+    const events = [...(extra.leading ?? []), ...eventsOfChanges(changes, this.current), ...extra.events];
+    /** The state as `changes` leaves it: its application records over the current ones. */
+    const after = (namespace: string, appId: string) => changes.apps.get(appKey(namespace, appId));
+    const decided = this.decideApps(
+      apps.map((state) => ({ ...state, app: after(state.app.namespace, state.app.id) ?? state.app })),
+    );
+    const current = this.current;
+    events.push(
+      ...eventsOfChanges(decided.changes, {
+        get(namespace, appId) {
+          const state = current.get(namespace, appId);
+          const app = after(namespace, appId);
+          return state === undefined || app === undefined ? state : { app, taskGroups: state.taskGroups };
+        },
+        findTaskGroup: (id) => current.findTaskGroup(id),
+      }),
+    );
+    await this.writeChanges(new Changes().merge(changes).merge(decided.changes), events, extra.ops);
+    await this.actOn(decided);
+  }
+
+  /** The app controller's decisions for `apps`, as one set of changes, with the kills and the unfilled apps. */
+  private decideApps(apps: Iterable<AppState>): {
+    changes: Changes;
+    kills: TaskGroup[];
+    unfilled: AppState[];
+  } {
     const ctx = this.controllerContext();
     const changes = new Changes();
     const kills: TaskGroup[] = [];
@@ -580,9 +631,13 @@ export class SchedulerEngine
       for (const taskGroup of decision.kill) kills.push(taskGroup);
       if (decision.more) unfilled.push(app);
     }
-    await this.commit(changes);
-    for (const taskGroup of kills) await this.killTaskGroup(taskGroup);
-    for (const app of unfilled) this.continueFilling(app.app.namespace, app.app.id);
+    return { changes, kills, unfilled };
+  }
+
+  /** After the decisions are durable: their kills, the apps left to fill, a placement pass. */
+  private async actOn(decided: { kills: TaskGroup[]; unfilled: AppState[] }): Promise<void> {
+    await this.sendAll(decided.kills.flatMap((taskGroup) => this.killCalls(taskGroup)));
+    for (const app of decided.unfilled) this.continueFilling(app.app.namespace, app.app.id);
     this.requestPlacement();
   }
 
@@ -620,22 +675,36 @@ export class SchedulerEngine
    * carry it too). With the BCS executor: a SHUTDOWN of its executor (id = taskgroup id), as the original.
    */
   async killTaskGroup(taskGroup: TaskGroup): Promise<void> {
-    if (taskGroup.agentId === undefined) return;
+    await this.sendAll(this.killCalls(taskGroup));
+  }
+
+  /** The calls that kill `taskGroup` (see `killTaskGroup`); none when it was never placed on an agent. */
+  private killCalls(taskGroup: TaskGroup): MesosCall[] {
+    if (taskGroup.agentId === undefined) return [];
     const agentId = { value: taskGroup.agentId };
     if (this.options.executor.kind === 'bcs') {
-      await this.send({
-        type: 'SHUTDOWN',
-        shutdown: { executor_id: { value: taskGroup.id }, agent_id: agentId },
-      });
-      return;
+      return [{ type: 'SHUTDOWN', shutdown: { executor_id: { value: taskGroup.id }, agent_id: agentId } }];
     }
     const app = this.current.get(taskGroup.namespace, taskGroup.appId);
     const grace = app?.versions.get(taskGroup.versionId)?.killGracePeriod ?? 0;
     const policy =
       grace > 0 ? { kill_policy: { grace_period: { nanoseconds: Math.round(grace * 1e9) } } } : {};
-    for (const task of taskGroup.tasks) {
-      await this.send({ type: 'KILL', kill: { task_id: { value: task.id }, agent_id: agentId, ...policy } });
-    }
+    return taskGroup.tasks.map(
+      (task): MesosCall => ({
+        type: 'KILL',
+        kill: { task_id: { value: task.id }, agent_id: agentId, ...policy },
+      }),
+    );
+  }
+
+  /**
+   * Sends `calls` without waiting for each answer before the next call: each is handed to the driver at once,
+   * in order (its FIFO sends them in that order), and this resolves once all are answered. Like `send`, never
+   * throws.
+   */
+  private async sendAll(calls: readonly MesosCall[]): Promise<void> {
+    if (calls.length === 1) return this.send(calls[0] as MesosCall);
+    await Promise.all(calls.map((call) => this.send(call)));
   }
 
   /** Runs a placement pass soon, once (coalesces many triggers in one queue turn). */

@@ -67,6 +67,11 @@ export interface StateSource {
 export interface CommitExtra {
   readonly ops: readonly BatchOp[];
   readonly events: readonly UnsequencedEvent[];
+  /**
+   * Events that come before those of the changes: of writes folded into this batch that, written on their
+   * own, would have come just before it (the deployment controller's rollout marks).
+   */
+  readonly leading?: readonly UnsequencedEvent[];
 }
 
 /**
@@ -99,6 +104,11 @@ export interface AppSync {
   syncApp(app: AppState): Promise<void>;
   /** Runs the controller for each of `apps`, commits every decision in one batch, sends the kills. */
   syncApps(apps: Iterable<AppState>): Promise<void>;
+  /**
+   * `commit(changes, extra)` then `syncApps(apps)` in one batch, with the effects and events of the two;
+   * `changes` puts application records only.
+   */
+  commitThenSync(changes: Changes, extra: CommitExtra, apps: readonly AppState[]): Promise<void>;
   /** The pure controller's inputs now (clock, cluster name, id source). */
   controllerContext(): ControllerContext;
   /** Runs a placement pass soon, once (coalesces many requests in one queue turn). Any time. */

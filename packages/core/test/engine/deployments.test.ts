@@ -282,3 +282,35 @@ describe('deployments', () => {
     expect((await view()).app).toMatchObject({ desired: 3, available: 3 });
   });
 });
+
+describe('writes of a rollout', () => {
+  it("writes a step's marks with its scale in one batch, each mark's event still in its place", async () => {
+    h = await createHarness({ agents: 3 });
+    await deployed();
+    // Per store batch: the deployment record puts and the kinds of the events it carries, in order.
+    const batches: { records: number; events: string[] }[] = [];
+    const batch = h.store.batch.bind(h.store);
+    h.store.batch = (ops) => {
+      const records = ops.filter((op) => op.type === 'put' && op.collection === 'deployment').length;
+      const events = ops.flatMap((op) =>
+        op.type === 'put' && op.collection === 'event'
+          ? (op.value as { events: { kind: string }[] }).events.map((e) => e.kind)
+          : [],
+      );
+      batches.push({ records, events });
+      return batch(ops);
+    };
+    await h.deployments.update(NS, body(V2, { upgradeDuration: 0 }));
+    await watch(60_000, (v) => v.deployment.status === 'Running');
+    expect((await view()).deployment.rollout?.phase).toBe('done');
+    // The record is written at most once per batch, and some batch folds marks (their deployment events) before
+    // the scale they lead to (the app's event): written one by one, the marks came in batches of their own.
+    expect(batches.every((b) => b.records <= 1)).toBe(true);
+    const folded = batches.filter((b) => b.events.join(' ').includes('deployment.status application.status'));
+    expect(folded.length).toBeGreaterThan(0);
+    expect(folded.every((b) => b.records === 1)).toBe(true);
+    // Every deployment event was written with the record: the store and the events agree on the last state.
+    const stored = await h.store.get<{ rollout?: { phase: string } }>('deployment', `${NS}/${NAME}`);
+    expect(stored?.value.rollout?.phase).toBe('done');
+  });
+});

@@ -44,6 +44,44 @@ describe('scale', () => {
     expect(after.app.operation).toBeUndefined();
   });
 
+  it('sends the kills of a scale-down together, each only once its kill request is stored', async () => {
+    h = await createHarness({ agents: 3 });
+    await h.apps.create(NS, smallApp({ spec: { instance: 4 } }));
+    await h.advance(3000);
+    // Hold every KILL unanswered until released: kills awaited one by one would leave one in flight.
+    const held: { taskId: string; storedKill: boolean; release: () => void }[] = [];
+    const call = h.driver.call.bind(h.driver);
+    h.driver.call = (c) => {
+      if (c.type !== 'KILL') return call(c);
+      const taskId = c.kill.task_id.value;
+      const owner = h.apps
+        .get(NS, 'app-test')
+        .taskGroups.find((tg) => tg.tasks.some((task) => task.id === taskId));
+      return new Promise<void>((resolve, reject) => {
+        held.push({
+          taskId,
+          storedKill: owner?.killRequestedAt !== undefined,
+          release: () => call(c).then(resolve, reject),
+        });
+      });
+    };
+    const scaled = h.apps.scale(NS, 'app-test', 1);
+    // Not `advance`: it waits for the engine's queue, which the held kills hold.
+    for (let turn = 0; turn < 200 && held.length < 3; turn++) await new Promise((r) => setImmediate(r));
+    const doomed = h.apps.get(NS, 'app-test').taskGroups.filter((tg) => tg.index > 0);
+    expect(held.map((k) => k.taskId).sort()).toEqual(
+      doomed.flatMap((tg) => tg.tasks.map((t) => t.id)).sort(),
+    );
+    // The in-memory state follows the store only once a batch is written: each kill was stored before sent.
+    expect(held.every((k) => k.storedKill)).toBe(true);
+    for (const k of held) k.release();
+    await scaled;
+    await h.advance(6000);
+    expect(h.apps.get(NS, 'app-test').taskGroups.map((tg) => [tg.index, tg.status])).toEqual([
+      [0, 'Running'],
+    ]);
+  });
+
   it('scaled back up while a scale-down is still killing, replaces the killed instances', async () => {
     h = await createHarness({ agents: 3 });
     await h.apps.create(NS, smallApp({ spec: { instance: 4 } }));
