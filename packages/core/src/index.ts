@@ -25,6 +25,7 @@ export {
   RECONCILE_CHUNK,
   SchedulerEngine,
 } from './engine/engine.js';
+export { statusOfExecutorMessage } from './engine/executor-health.js';
 export * from './engine/keys.js';
 export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
@@ -51,6 +52,7 @@ export {
   resolveCustomResourcePath,
 } from './resources/custom-resource.js';
 export * from './resources/deployment.js';
+export * from './resources/health.js';
 export * from './resources/ids.js';
 export type { NamespacedKind } from './resources/kind.js';
 export * from './resources/meta.js';

@@ -14,6 +14,7 @@ import {
   type MesosId,
   type MesosLinkStatus,
   type MesosOffer,
+  type MessageBody,
 } from '../ports/mesos-driver.js';
 import { type Store, StoreToken } from '../ports/store.js';
 import type { AgentSetting } from '../resources/agent-setting.js';
@@ -23,6 +24,7 @@ import { isLive } from '../status/lifecycle.js';
 import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { type ControllerContext, decideApp } from './app-controller.js';
+import { statusOfExecutorMessage } from './executor-health.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
 import { Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
@@ -672,6 +674,7 @@ export class SchedulerEngine
       this.updates.push(event.update.status);
       return;
     }
+    if (event.type === 'MESSAGE') this.onExecutorHealthMessage(event.message);
     if (event.type === 'SUBSCRIBED') {
       this.reconciliation?.cancel?.();
       this.reconciliation = {
@@ -685,6 +688,16 @@ export class SchedulerEngine
     this.run(() => this.onEvent(event, receivedAt)).catch((error: unknown) =>
       this.logger.error({ err: error, event: event.type }, 'event handling failed'),
     );
+  }
+
+  /**
+   * A BCS executor's TASK_STATUS_UPDATE MESSAGE (type 14) joins the status updates, in stream order, as the
+   * RUNNING update with health it stands for (`executor-health.ts`); other MESSAGE types are not this hook's.
+   * A report of a task the scheduler does not know is dropped (no orphan kill on a message).
+   */
+  private onExecutorHealthMessage(message: MessageBody): void {
+    const status = statusOfExecutorMessage(message);
+    if (status !== undefined && this.current.taskIndex.has(status.task_id.value)) this.updates.push(status);
   }
 
   /** Handles an event other than UPDATE, in the queue; `receivedAt` is when it arrived (epoch ms). */
