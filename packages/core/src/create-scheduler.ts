@@ -3,6 +3,7 @@ import { type CoreOverrides, registerCore } from './container.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { SchedulerEngine } from './engine/engine.js';
 import { BcsError, ErrorCode } from './errors.js';
+import { RemoteHealthChecker } from './health/remote-checker.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
 import { AgentSettingService } from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
@@ -12,6 +13,7 @@ import { CustomResourceService } from './services/custom-resource-service.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
+import { HealthService } from './services/health-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
 
@@ -42,6 +44,8 @@ export interface Scheduler extends AsyncDisposable {
   readonly endpoints: EndpointService;
   /** Subscriptions to the event log: `for await (const message of scheduler.events.subscribe({...}))`. */
   readonly events: EventService;
+  /** Health results from outside reporters (`POST /healthcheck`). */
+  readonly health: HealthService;
   /** True when a Mesos driver was given. */
   readonly scheduling: boolean;
   /** Stops the engine and the deployment controller and disposes the container. The store stays open. */
@@ -68,12 +72,15 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   await engine?.start();
   const controller = scheduling ? container.resolve(DeploymentController) : undefined;
   controller?.start();
+  const checker = scheduling ? container.resolve(RemoteHealthChecker) : undefined;
+  checker?.start();
   const needsCluster = <T>(service: new (...args: never[]) => T): T =>
     scheduling ? container.resolve(service as never) : noCluster<T>(service.name);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       controller?.dispose();
+      await checker?.dispose();
       await engine?.dispose();
       await container.dispose();
     })();
@@ -92,6 +99,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     cluster: needsCluster(ClusterService),
     endpoints: needsCluster(EndpointService),
     events: needsCluster(EventService),
+    health: needsCluster(HealthService),
     scheduling,
     close,
     [Symbol.asyncDispose]: close,

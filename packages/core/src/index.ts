@@ -31,6 +31,8 @@ export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './events/index.js';
+export * from './health/remote-checker.js';
+export * from './health/remote-target.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
 export type { AgentSetting, ScalarValue, TextValue } from './resources/agent-setting.js';
@@ -104,6 +106,7 @@ export {
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { EventService } from './services/event-service.js';
+export * from './services/health-service.js';
 export {
   type DeleteOptions,
   NamespacedResourceService,

@@ -9,6 +9,7 @@ import { createCustomResourceRoutes } from './custom-resources.js';
 import { createDeploymentRoutes } from './deployments.js';
 import type { RouteDeps } from './deps.js';
 import { createEndpointRoutes } from './endpoints.js';
+import { createHealthRoutes } from './health.js';
 import { createNamespacedRoutes } from './namespaced.js';
 import { createNotImplementedRoutes } from './not-implemented.js';
 
@@ -34,6 +35,7 @@ export function createV4Routes(deps: RouteDeps): Router[] {
     createApplicationRoutes(deps),
     createDeploymentRoutes(deps),
     createClusterRoutes(deps),
+    createHealthRoutes(deps),
     createNotImplementedRoutes(deps),
   ];
 }

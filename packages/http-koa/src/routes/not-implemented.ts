@@ -12,7 +12,6 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [
   ['post', '/namespaces/:ns/applications/:name/message', 'messages'],
   ['post', '/namespaces/:ns/applications/:name/taskgroups/:taskgroup/message', 'messages'],
-  ['post', '/healthcheck', 'health check reports'],
   ['post', '/command/:kind/:ns/:name', 'commands'],
   ['get', '/command/:kind/:ns/:name', 'commands'],
   ['delete', '/command/:kind/:ns/:name', 'commands'],
