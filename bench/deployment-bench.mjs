@@ -73,24 +73,30 @@ export function benchDeployment({ instances, maxSurge, maxUnavailable, upgradeDu
  * engine's queue) is wrapped to add its wall time to `controllerMs`.
  */
 async function openDeploymentScheduler({ agents, store }) {
-  const timing = { controllerMs: 0, ticks: 0 };
+  const timing = { controllerMs: 0, controllerCpuMs: 0, ticks: 0 };
   const sim = await openSimScheduler({
     agents,
     store,
     deployments(controller) {
       // Every drive counts: the ticks' `driveAll` and the drives between ticks (the service's request, and the
       // drive after each commit that touches a deployment's app). A drive inside `driveAll` counts once.
+      // Wall time, and the process's CPU time (user + system, every thread) over the same span: on a loaded
+      // machine the wall time also counts the time spent waiting for a core, the CPU time does not.
       let depth = 0;
       const timed =
         (fn) =>
         async (...args) => {
           const started = performance.now();
+          const cpu = process.cpuUsage();
           depth++;
           try {
             return await fn(...args);
           } finally {
             depth--;
-            if (depth === 0) timing.controllerMs += performance.now() - started;
+            if (depth === 0) {
+              timing.controllerMs += performance.now() - started;
+              timing.controllerCpuMs += cpuMs(process.cpuUsage(cpu));
+            }
           }
         };
       const driveAll = controller.driveAll.bind(controller);
@@ -104,6 +110,9 @@ async function openDeploymentScheduler({ agents, store }) {
   });
   return { ...sim, timing, deployments: sim.container.resolve(DeploymentService) };
 }
+
+/** CPU ms of a `process.cpuUsage` delta. */
+const cpuMs = ({ user, system }) => (user + system) / 1000;
 
 /** Steps the clock until `done(view)` holds (checked after every step); throws past {@link MAX_SIMULATED_MS}. */
 async function stepUntil(sim, what, done) {
@@ -135,11 +144,14 @@ export async function deploymentRun(config) {
     // The new app is named `<name>-v<unix seconds>`: start the update on a later second than the create.
     await sim.step(1000);
     const controllerBefore = sim.timing.controllerMs;
+    const controllerCpuBefore = sim.timing.controllerCpuMs;
     const simulatedStart = sim.clock.now();
     const wallStart = performance.now();
+    const cpuStart = process.cpuUsage();
     await sim.deployments.update(NAMESPACE, benchDeployment(config, V2));
     const view = await stepUntil(sim, 'rollout', (v) => v.deployment.rollout?.phase === 'done');
     const wallMs = performance.now() - wallStart;
+    const cpuMsTotal = cpuMs(process.cpuUsage(cpuStart));
     const simulatedMs = sim.clock.now() - simulatedStart;
     if (view.app?.available !== config.instances)
       throw new Error(`rollout ended with ${JSON.stringify(view.app)}`);
@@ -147,6 +159,8 @@ export async function deploymentRun(config) {
       simulatedMs,
       wallMs,
       controllerMs: sim.timing.controllerMs - controllerBefore,
+      controllerCpuMs: sim.timing.controllerCpuMs - controllerCpuBefore,
+      cpuMs: cpuMsTotal,
       steps: view.deployment.rollout.stepsCompleted,
     };
   } finally {
@@ -161,8 +175,10 @@ const statsOf = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.m
  * Runs every configuration `runs` times (one after the other, in this process); one row per configuration,
  * each metric as `{ median, min, max }` over the runs:
  * - `steps`: rollout steps completed (one or two stages each: scale the new app up, then the old one down);
- * - `controllerMsPerStep`: wall ms inside the controller's ticks (`driveAll`) per step;
+ * - `controllerMsPerStep`: wall ms inside the controller's drives (`driveAll` and `drive`) per step;
+ * - `controllerCpuMsPerStep`: the process's CPU ms (user + system) over those same spans, per step;
  * - `wallMsPerStep`: wall ms of the whole rollout per step (engine, controller, simulator, LevelDB, stepping);
+ * - `cpuMsPerStep`: the process's CPU ms over the whole rollout, per step;
  * - `simulatedMs`, `wallMs`: from the update to the rollout's end, on the manual clock and the wall clock.
  */
 export async function runDeploymentBench({ runs = 3, configs = DEPLOYMENT_CONFIGS, log = () => {} } = {}) {
@@ -179,7 +195,9 @@ export async function runDeploymentBench({ runs = 3, configs = DEPLOYMENT_CONFIG
       runs,
       steps: statsOf(samples.map((s) => s.steps)),
       controllerMsPerStep: statsOf(samples.map((s) => s.controllerMs / s.steps)),
+      controllerCpuMsPerStep: statsOf(samples.map((s) => s.controllerCpuMs / s.steps)),
       wallMsPerStep: statsOf(samples.map((s) => s.wallMs / s.steps)),
+      cpuMsPerStep: statsOf(samples.map((s) => s.cpuMs / s.steps)),
       simulatedMs: statsOf(samples.map((s) => s.simulatedMs)),
       wallMs: statsOf(samples.map((s) => s.wallMs)),
     });
@@ -225,8 +243,11 @@ export function deploymentMarkdown(rows, { date = new Date() } = {}) {
     '(`engine.idle()` + `setImmediate`) after each, until the rollout is done and all new instances are',
     `available. ${runs} runs per configuration, one after the other in one process; median (min–max).`,
     '',
-    '| configuration | runs | steps | controller ms / step | wall ms / step | simulated s | wall s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '*controller CPU ms / step* and *CPU ms / step* are the process’s CPU time (user + system, all threads:',
+    '`process.cpuUsage`) over the same spans: on a loaded machine wall time also counts waiting for a core.',
+    '',
+    '| configuration | runs | steps | controller ms / step | controller CPU ms / step | wall ms / step | CPU ms / step | simulated s | wall s |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const config =
@@ -235,7 +256,8 @@ export function deploymentMarkdown(rows, { date = new Date() } = {}) {
     const sec = (s) => ({ median: s.median / 1000, min: s.min / 1000, max: s.max / 1000 });
     lines.push(
       `| ${config} | ${r.runs} | ${cell(r.steps, 0)} | ${cell(r.controllerMsPerStep, 2)} | ` +
-        `${cell(r.wallMsPerStep, 1)} | ${cell(sec(r.simulatedMs), 1)} | ${cell(sec(r.wallMs), 2)} |`,
+        `${cell(r.controllerCpuMsPerStep, 2)} | ${cell(r.wallMsPerStep, 1)} | ${cell(r.cpuMsPerStep, 1)} | ` +
+        `${cell(sec(r.simulatedMs), 1)} | ${cell(sec(r.wallMs), 2)} |`,
     );
   }
   return lines.join('\n');

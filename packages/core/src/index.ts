@@ -105,7 +105,7 @@ export {
 } from './services/data-references.js';
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
-export { EventService } from './services/event-service.js';
+export { EventService, SNAPSHOT_CHUNK } from './services/event-service.js';
 export * from './services/health-service.js';
 export {
   type DeleteOptions,

@@ -1,7 +1,7 @@
 import type { EventMessage, EventSource, Logger, SubscribeOptions } from '@bcs/core';
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-code.js';
-import type { Encoder } from './encoder.js';
+import { carriesSnapshot, type Encoder } from './encoder.js';
 import type { RequestedSubscription } from './handshake.js';
 import type { KeepAlivePeer } from './keepalive.js';
 
@@ -139,11 +139,16 @@ export class Connection implements KeepAlivePeer {
           void this.shutdown(CloseCode.GoingAway, 'event source ended');
           return;
         }
+        // A snapshot is encoded in chunks, yielding between them; nothing else is pulled meanwhile (order).
+        const encoded = carriesSnapshot(next.value)
+          ? await this.context.encoder.encodeSnapshot(next.value)
+          : undefined;
+        if (this.ended) return;
         if (this.ws.readyState !== OPEN) {
           this.endSubscription();
           return;
         }
-        this.send(next.value);
+        this.send(next.value, encoded);
         if (this.ws.bufferedAmount > this.context.maxBufferedBytes && !(await this.drained())) {
           if (!this.ended) this.closeSlowConsumer();
           return;
@@ -173,10 +178,11 @@ export class Connection implements KeepAlivePeer {
     return false;
   }
 
-  private send(message: EventMessage): void {
+  /** Sends `message`, as `encoded` when given (its bytes, already built), else encoded now. */
+  private send(message: EventMessage, encoded?: Buffer): void {
     const { counters } = this.context;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
-    this.ws.send(this.context.encoder.encode(message), { binary: false });
+    this.ws.send(encoded ?? this.context.encoder.encode(message), { binary: false });
     counters.messagesSent += 1;
     counters.maxBufferedBytesSeen = Math.max(counters.maxBufferedBytesSeen, this.ws.bufferedAmount);
     this.advance(message);

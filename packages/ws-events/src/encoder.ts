@@ -12,6 +12,70 @@ import type { DomainEvent, EventMessage } from '@bcs/core';
 export interface Encoder {
   /** The UTF-8 JSON text of `message`; equal to `Buffer.from(JSON.stringify(message))`. */
   encode(message: EventMessage): Buffer;
+  /**
+   * The same bytes for a `snapshot` or `resync` message, built {@link SNAPSHOT_ITEMS_PER_TURN} items at a time
+   * with a macrotask in between: a snapshot of 100 000 taskgroups is tens of MB of JSON, and stringifying it at
+   * once would hold the event loop for every other connection and request (issue 11 §4).
+   */
+  encodeSnapshot(message: SnapshotMessage): Promise<Buffer>;
+}
+
+/** A message that carries a snapshot. */
+export type SnapshotMessage = Extract<EventMessage, { readonly snapshot: unknown }>;
+
+/** Whether `message` carries a snapshot (to be encoded with `encodeSnapshot`). */
+export function carriesSnapshot(message: EventMessage): message is SnapshotMessage {
+  return message.type === 'snapshot' || message.type === 'resync';
+}
+
+/** Snapshot items stringified per macrotask by `encodeSnapshot`. */
+export const SNAPSHOT_ITEMS_PER_TURN = 1000;
+
+/**
+ * `JSON.stringify(message)` as bytes, with the arrays of its `snapshot` stringified item by item, yielding a
+ * macrotask every {@link SNAPSHOT_ITEMS_PER_TURN} items. Keys in the objects' own order, `undefined` members
+ * left out, as JSON.stringify does.
+ */
+async function encodeSnapshotMessage(message: SnapshotMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let text = '';
+  let items = 0;
+  const flush = () => {
+    parts.push(Buffer.from(text));
+    text = '';
+  };
+  text += '{';
+  let first = true;
+  for (const [key, value] of Object.entries(message)) {
+    if (value === undefined) continue;
+    text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (key !== 'snapshot') {
+      text += JSON.stringify(value);
+      continue;
+    }
+    text += '{';
+    let firstList = true;
+    for (const [name, list] of Object.entries(value as object)) {
+      if (list === undefined) continue;
+      text += `${firstList ? '' : ','}${JSON.stringify(name)}:[`;
+      firstList = false;
+      let firstItem = true;
+      for (const item of list as readonly unknown[]) {
+        text += `${firstItem ? '' : ','}${JSON.stringify(item) ?? 'null'}`;
+        firstItem = false;
+        if (++items % SNAPSHOT_ITEMS_PER_TURN === 0) {
+          flush();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      text += ']';
+    }
+    text += '}';
+  }
+  text += '}';
+  flush();
+  return Buffer.concat(parts);
 }
 
 /** Runs whose bytes are kept; the oldest is dropped first. Subscribers that keep up share the newest few. */
@@ -37,6 +101,7 @@ export function createEncoder(): Encoder {
   const encodeEvents = (list: readonly DomainEvent[]): Buffer =>
     Buffer.from(`{"type":"events","events":[${list.map(encodeEvent).join(',')}]}`);
   return {
+    encodeSnapshot: encodeSnapshotMessage,
     encode(message) {
       if (message.type !== 'events') return Buffer.from(JSON.stringify(message));
       const list = message.events;

@@ -1,6 +1,6 @@
 import type { DeploymentStatusEvent, EventMessage } from '@bcs/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEncoder } from '../src/encoder.js';
+import { createEncoder, SNAPSHOT_ITEMS_PER_TURN, type SnapshotMessage } from '../src/encoder.js';
 import { taskgroupEvent } from './helpers/fake-source.js';
 
 const deploymentEvent: DeploymentStatusEvent = {
@@ -95,5 +95,42 @@ describe('createEncoder', () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     createEncoder().encode({ type: 'events', events: [event] });
     expect(stringify).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(messages.filter((m): m is [string, SnapshotMessage] => m[1].type === 'resync'))(
+    'encodes a %s with encodeSnapshot exactly as JSON.stringify does',
+    async (_name, message) => {
+      expect((await createEncoder().encodeSnapshot(message)).toString()).toBe(JSON.stringify(message));
+    },
+  );
+
+  it('encodes a large snapshot in chunks, yielding to the event loop between them, to the same bytes', async () => {
+    const count = 2 * SNAPSHOT_ITEMS_PER_TURN + 500;
+    const taskgroups = Array.from({ length: count }, (_, i) => {
+      const { seq: _seq, time: _time, kind: _kind, from: _from, to, ...rest } = taskgroupEvent(i + 1);
+      return { ...rest, status: to, message: i % 7 === 0 ? undefined : `"quoted" \u2028 ✓ ${i}` };
+    });
+    const message: SnapshotMessage = {
+      type: 'snapshot',
+      seq: 12,
+      snapshot: {
+        applications: [{ namespace: 'ns1', application: 'app1', status: 'Running', message: 'ok' }],
+        taskgroups,
+        deployments: [],
+      },
+    } as unknown as SnapshotMessage;
+    let done = false;
+    const encoded = createEncoder()
+      .encodeSnapshot(message)
+      .finally(() => {
+        done = true;
+      });
+    let turns = 0;
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect((await encoded).toString()).toBe(JSON.stringify(message));
   });
 });

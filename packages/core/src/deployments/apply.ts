@@ -17,18 +17,33 @@ import { DEPLOYMENT_COLLECTION, type Deployment, deploymentKey } from './record.
 export const NO_APP: AppCounts = { desired: 0, total: 0, running: 0, available: 0, failed: 0 };
 
 /**
- * Counts an app for the planner: `available` follows the engine's readiness rule (app-controller `isReady`):
+ * Counts an app for the planner (from its summary when it has one, else by a walk of its taskgroups; both
+ * agree, test/engine/app-summary.test.ts): `available` follows the engine's readiness rule (app-controller `isReady`):
  * Running, and healthy where the version has a local (HTTP/TCP/COMMAND) health check; a killed one never is.
  */
 export function observeApp(state: AppState | undefined): AppCounts {
   if (state === undefined) return NO_APP;
-  const version = state.versions.get(state.app.versionId);
-  return appCountsOf(state.app.desiredInstances, state.taskGroups.values(), (tg) => isReady(tg, version));
+  const checked = hasLocalCheck(state.versions.get(state.app.versionId));
+  const desired = state.app.desiredInstances;
+  const summary = state.summary;
+  // From the app's summary in O(1): a rollout observes both apps on every drive (issue 11 §6).
+  if (summary !== undefined) {
+    return {
+      desired,
+      total: state.taskGroups.size,
+      running: summary.count.get('Running') ?? 0,
+      available: checked ? summary.readyHealthy : summary.ready,
+      failed: summary.restarts + summary.failed,
+    };
+  }
+  return appCountsOf(desired, state.taskGroups.values(), (tg) => isReady(tg, checked));
 }
 
-function isReady(taskGroup: TaskGroup, version: Version | undefined): boolean {
-  const checked =
-    version?.containers.some((c) => c.healthChecks.some((h) => LOCAL_CHECKS.has(h.type ?? ''))) ?? false;
+function hasLocalCheck(version: Version | undefined): boolean {
+  return version?.containers.some((c) => c.healthChecks.some((h) => LOCAL_CHECKS.has(h.type ?? ''))) ?? false;
+}
+
+function isReady(taskGroup: TaskGroup, checked: boolean): boolean {
   return !checked || taskGroup.tasks.every((task) => task.healthy !== false);
 }
 

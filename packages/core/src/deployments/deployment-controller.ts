@@ -23,7 +23,10 @@ import {
   upgradeDeploymentRecord,
 } from './record.js';
 
-/** How often the controller drives every deployment, in ms (the original's checker ticks each second, §5.2). */
+/**
+ * How often the controller drives the deployments that are in motion, in ms (the original's checker ticks each
+ * second, §5.2).
+ */
 export const DEPLOYMENT_TICK_MS = 1000;
 
 /** Actions applied per deployment per drive at most: a guard against a planner that never says `wait`. */
@@ -40,7 +43,9 @@ const MAX_ACTIONS_PER_DRIVE = 32;
  * - after any commit that touches one of its apps (`SchedulerEngine.onCommit`), so its status follows its apps
  *   without waiting for a tick;
  * - every {@link DEPLOYMENT_TICK_MS} on the `Clock` port, for what only time moves (`upgradeDuration`,
- *   deadlines).
+ *   deadlines): only the deployments in motion ({@link inMotion}: not `Running` at rest). A deployment at rest
+ *   has nothing a drive could do, so the tick's work is proportional to what is in motion, not to every
+ *   deployment stored (issue 11 §4).
  *
  * One drive, as a recipe:
  * 1. `Deleting` → delete the record once both its apps are gone;
@@ -58,6 +63,8 @@ export class DeploymentController {
   private disposed = false;
   /** Every deployment by `<ns>/<name>`, equal to the store once loaded. Touched only inside the queue. */
   private records: Map<string, Deployment> | undefined;
+  /** The keys of the records {@link inMotion}: what the tick drives. Follows `records`. */
+  private readonly moving = new Set<string>();
   /** Deployments whose apps changed since the last drive of them. */
   private readonly dirty = new Set<string>();
   private driveScheduled = false;
@@ -110,7 +117,11 @@ export class DeploymentController {
       for (const { key, value } of entries) {
         const loaded = loadDeploymentRecord(value);
         if (typeof loaded === 'string') report(key, loaded);
-        else records.set(deploymentKey(loaded.namespace, loaded.name), loaded);
+        else {
+          const key = deploymentKey(loaded.namespace, loaded.name);
+          records.set(key, loaded);
+          if (inMotion(loaded)) this.moving.add(key);
+        }
       }
       this.records = records;
     }
@@ -141,11 +152,20 @@ export class DeploymentController {
     await commitWithRecord(this.engine, changes, record, records.get(key));
     if ('delete' in record) records.delete(key);
     else records.set(key, record);
+    if ('delete' in record || !inMotion(record)) this.moving.delete(key);
+    else this.moving.add(key);
   }
 
-  /** One pass over every deployment. Must run inside `engine.run`. */
+  /**
+   * One pass over every deployment in motion (the tick's work; the first one loads the records). A deployment
+   * at rest is skipped: a drive would do nothing for it. Must run inside `engine.run`.
+   */
   async driveAll(): Promise<void> {
-    for (const deployment of [...(await this.all()).values()]) await this.driveLogged(deployment);
+    const records = await this.all();
+    for (const key of [...this.moving]) {
+      const record = records.get(key);
+      if (record !== undefined) await this.driveLogged(record);
+    }
   }
 
   /** Drives one deployment as far as it can go now; returns the record as it ends. Inside `engine.run`. */
@@ -197,11 +217,11 @@ export class DeploymentController {
     }
     for (const taskGroup of changes.taskGroups.values()) noteApp(taskGroup.namespace, taskGroup.appId);
     for (const taskGroup of changes.removedTaskGroups) noteApp(taskGroup.namespace, taskGroup.appId);
+    // A removed app matters to a deployment in motion only (one at rest has nothing to drive).
     for (const { namespace, appId } of changes.removedApps) {
-      for (const record of this.records.values()) {
-        if (record.namespace === namespace && appsOfRecord(record).includes(appId)) {
-          owners.add(deploymentKey(namespace, record.name));
-        }
+      for (const key of this.moving) {
+        const record = this.records.get(key);
+        if (record?.namespace === namespace && appsOfRecord(record).includes(appId)) owners.add(key);
       }
     }
     for (const key of owners) this.dirty.add(key);
@@ -361,6 +381,19 @@ export class DeploymentController {
   private app(deployment: Deployment, name: string): AppState | undefined {
     return this.engine.state.get(deployment.namespace, name);
   }
+}
+
+/**
+ * Whether a drive may still do something for `deployment` without a request: it is being created (`Deploying`),
+ * deleted, rolled out, or has a pending definition to start. A deployment `Running` at rest is not: `drive`
+ * returns it as it is, until a request (which drives it) gives it something to do.
+ */
+export function inMotion(deployment: Deployment): boolean {
+  return (
+    deployment.status !== 'Running' ||
+    deployment.pendingDefinition !== undefined ||
+    hasActiveRollout(deployment)
+  );
 }
 
 /** The apps a deployment may have: the bound one and, during a rollout, its other one. */

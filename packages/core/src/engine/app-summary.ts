@@ -1,5 +1,5 @@
 import type { TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
-import { ENDED_STATUSES } from '../status/lifecycle.js';
+import { ENDED_STATUSES, FAILED_STATUSES } from '../status/lifecycle.js';
 
 /**
  * What the app controller reads of an application's taskgroups on every decision, kept up to date as they
@@ -23,6 +23,15 @@ export class AppSummary {
   readonly pendingMessages = new Map<string, number>();
   /** Taskgroups in one of `ENDED_STATUSES` (Finish, Failed, Killed, Error, Lost). */
   ended = 0;
+  /**
+   * What a rollout observes of the app (`observeApp`), counted rather than walked (issue 11 §6): the sum of
+   * the taskgroups' `restarts`, the taskgroups in one of `FAILED_STATUSES`, the Running ones with no kill
+   * requested (`ready`), and of those the ones whose every task is healthy or unchecked (`readyHealthy`).
+   */
+  restarts = 0;
+  failed = 0;
+  ready = 0;
+  readyHealthy = 0;
   /**
    * False once a taskgroup re-entered Pending under its id (no status rule does that today): `pending` may
    * then be out of the app's order, and the controller walks the taskgroups instead of trusting it.
@@ -91,6 +100,12 @@ export class AppSummary {
     if (count === 0) this.count.delete(status);
     else this.count.set(status, count);
     if (ENDED_STATUSES.has(status)) this.ended += sign;
+    this.restarts += sign * taskGroup.restarts;
+    if (FAILED_STATUSES.has(status)) this.failed += sign;
+    if (status === 'Running' && taskGroup.killRequestedAt === undefined) {
+      this.ready += sign;
+      if (taskGroup.tasks.every((task) => task.healthy !== false)) this.readyHealthy += sign;
+    }
     if (status === 'Pending') {
       const same = (this.pendingMessages.get(taskGroup.message) ?? 0) + sign;
       if (same === 0) this.pendingMessages.delete(taskGroup.message);

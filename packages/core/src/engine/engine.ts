@@ -645,11 +645,7 @@ export class SchedulerEngine
 
   /** Whether any taskgroup waits for an offer now. */
   private hasPlaceablePending(): boolean {
-    const now = this.clock.now();
-    for (const taskGroups of this.state.pending.values()) {
-      for (const taskGroup of taskGroups.values()) if ((taskGroup.notBefore ?? 0) <= now) return true;
-    }
-    return false;
+    return this.current.hasPlaceablePending(this.clock.now());
   }
 
   private async updateOfferInterest(): Promise<void> {

@@ -16,6 +16,7 @@ import {
   taskGroupRecordIssue,
   versionRecordIssue,
 } from './load-check.js';
+import { PendingIndex } from './pending-index.js';
 
 /** Re-exported for callers that import it from here; the lifecycle sets live in status/lifecycle.ts. */
 export { STOPPED } from '../status/lifecycle.js';
@@ -54,6 +55,8 @@ export class SchedulerState {
   readonly live = new Map<string, TaskGroup>();
   /** Taskgroups with a kill requested on an agent and not stopped yet, by id: the tick re-sends their kills. */
   readonly killing = new Map<string, TaskGroup>();
+  /** The taskgroups of `pending` by back-off, so `hasPlaceablePending` needs no scan of them. */
+  private readonly placeable = new PendingIndex();
 
   /**
    * Loads everything from `store`. A record that cannot be loaded (invalid, or unreadable: not JSON) never
@@ -150,7 +153,10 @@ export class SchedulerState {
     }
     // A quarantined application's Pending taskgroups are never placed.
     for (const app of state.apps.values()) {
-      if (app.quarantine !== undefined) state.pending.delete(appKey(app.app.namespace, app.app.id));
+      if (app.quarantine === undefined) continue;
+      const key = appKey(app.app.namespace, app.app.id);
+      for (const id of state.pending.get(key)?.keys() ?? []) state.placeable.delete(id);
+      state.pending.delete(key);
     }
     return state;
   }
@@ -210,6 +216,14 @@ export class SchedulerState {
     }
   }
 
+  /**
+   * Whether any Pending taskgroup may be placed at `now`: one without a back-off, or whose `notBefore` is
+   * past. O(1) amortized (a {@link PendingIndex}), whatever the number waiting.
+   */
+  hasPlaceablePending(now: number): boolean {
+    return this.placeable.placeable(now);
+  }
+
   /** What the scheduler's taskgroups use on `agentId` now (zero when none). */
   usageOn(agentId: string): ResourceAmounts {
     return this.agentUsage.get(agentId) ?? { cpus: 0, mem: 0, disk: 0 };
@@ -253,6 +267,7 @@ export class SchedulerState {
         this.pending.set(key, pending);
       }
       pending.set(taskGroup.id, taskGroup);
+      this.placeable.add(taskGroup.id, taskGroup.notBefore);
     } else if (isLive(taskGroup)) {
       this.live.set(taskGroup.id, taskGroup);
     }
@@ -270,6 +285,7 @@ export class SchedulerState {
     const key = appKey(taskGroup.namespace, taskGroup.appId);
     const pending = this.pending.get(key);
     if (pending?.delete(taskGroup.id) === true && pending.size === 0) this.pending.delete(key);
+    this.placeable.delete(taskGroup.id);
     this.live.delete(taskGroup.id);
     this.killing.delete(taskGroup.id);
   }

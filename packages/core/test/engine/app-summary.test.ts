@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { observeApp } from '../../src/deployments/apply.js';
 import {
   type ControllerContext,
   decideApp,
@@ -10,7 +11,8 @@ import { AppSummary } from '../../src/engine/app-summary.js';
 import { type AppState, Changes, SchedulerState } from '../../src/engine/state.js';
 import type { Application, ApplicationStatus } from '../../src/resources/app.js';
 import type { TaskGroup, TaskGroupStatus } from '../../src/resources/taskgroup.js';
-import { aVersion } from '../scheduler/helpers.js';
+import type { HealthCheckDefinition } from '../../src/validation/pod-template.js';
+import { aContainer, aVersion } from '../scheduler/helpers.js';
 
 const version = aVersion();
 /** Statuses where the counted decision applies, and the ended ones where the controller walks. */
@@ -178,5 +180,60 @@ describe("an application's summary", () => {
     expect(decision.app).toMatchObject({ status: 'Running' });
     expect(decision.app?.operation).toBeUndefined();
     expect(decision.put).toEqual([]);
+  });
+
+  it('gives a rollout the same counts as a walk of the taskgroups (observeApp), health checks or not', () => {
+    const checked = aVersion({
+      containers: [aContainer({ healthChecks: [{ type: 'HTTP' } as unknown as HealthCheckDefinition] })],
+    });
+    const observed = fc.record({
+      index: fc.nat(8),
+      status: fc.constantFrom(...GOING, ...ENDED),
+      killed: fc.boolean(),
+      restarts: fc.nat(3),
+      healthy: fc.array(fc.constantFrom(true, false, undefined), { minLength: 1, maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.nat(12),
+        fc.boolean(),
+        fc.array(observed, { maxLength: 14 }),
+        fc.array(fc.record({ target: fc.nat(), remove: fc.boolean(), to: observed }), { maxLength: 8 }),
+        (desired, withCheck, specs, mutations) => {
+          const app = anApp(desired, 'none', 'Running');
+          const state = new SchedulerState();
+          const taskGroupOf = (o: (typeof specs)[number]): TaskGroup => {
+            const base = aTaskGroup(app, { index: o.index, status: o.status, message: '', killed: o.killed });
+            const tasks = o.healthy.map((healthy, i) => ({
+              ...base.tasks[0]!,
+              id: `${base.id}.${i}`,
+              ...(healthy === undefined ? {} : { healthy }),
+            }));
+            return { ...base, restarts: o.restarts, tasks };
+          };
+          const initial = new Changes().putApp(app).putVersion(withCheck ? checked : version);
+          for (const o of specs) initial.putTaskGroup(taskGroupOf(o));
+          state.apply(initial);
+          const appState = state.get(app.namespace, app.id)!;
+          for (const m of mutations) {
+            const list = [...appState.taskGroups.values()];
+            const target = list[m.target % Math.max(1, list.length)];
+            const changes = new Changes();
+            if (target === undefined || !m.remove) {
+              const next = taskGroupOf(m.to);
+              changes.putTaskGroup(
+                target === undefined || m.target % 2 === 0 ? next : { ...next, id: target.id },
+              );
+            } else {
+              changes.removeTaskGroup(target);
+            }
+            state.apply(changes);
+          }
+          const { summary: _, ...walked } = appState;
+          expect(observeApp(appState)).toEqual(observeApp(walked));
+        },
+      ),
+      { seed: 11, numRuns: 400 },
+    );
   });
 });
