@@ -1,10 +1,24 @@
 import { inject, injectable } from 'tsyringe';
 import { SchedulerEngine } from '../engine/engine.js';
 import { withTaskHealth } from '../engine/health-results.js';
-import type { AppSync, CommitFeed, Committer, EngineQueue, LogSource, StateSource } from '../engine/ports.js';
+import { appKey } from '../engine/keys.js';
+import type {
+  AppSync,
+  CommitFeed,
+  Committer,
+  EngineQueue,
+  LogSource,
+  MesosCalls,
+  StateSource,
+} from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
-import { isOutboundError, type Outbound, OutboundToken } from '../ports/outbound.js';
+import {
+  isOutboundError,
+  type Outbound,
+  OutboundToken,
+  unavailableOutbound,
+} from '../ports/outbound.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { createToken } from '../tokens.js';
 import type { HealthCheckDefinition } from '../validation/pod-template.js';
@@ -25,7 +39,24 @@ export const HealthCheckOptionsToken = createToken<HealthCheckOptions>('HealthCh
 const MAX_RESULTS_PER_TURN = 2000;
 
 /** What the checker uses of the engine. */
-export type RemoteCheckPorts = StateSource & Committer & AppSync & EngineQueue & CommitFeed & LogSource;
+export type RemoteCheckPorts = StateSource &
+  Committer &
+  AppSync &
+  MesosCalls &
+  EngineQueue &
+  CommitFeed &
+  LogSource;
+
+/** The health-restart window: at most {@link restartBudget} restarts per application in it. 60 s. */
+export const HEALTH_RESTART_WINDOW_MS = 60_000;
+
+/**
+ * Health-driven restarts allowed per application per {@link HEALTH_RESTART_WINDOW_MS}: 10% of its desired
+ * instances, at least 1. Examples: 1 → 1, 25 → 2, 100 → 10.
+ */
+export function restartBudget(desiredInstances: number): number {
+  return Math.max(1, Math.floor(desiredInstances / 10));
+}
 
 /** One remote check of one task, while its taskgroup runs. */
 interface Probe {
@@ -79,6 +110,8 @@ export class RemoteHealthChecker implements AsyncDisposable {
   private flushQueued = false;
   private readonly maxConcurrent: number;
   private stopListening: (() => void) | undefined;
+  /** `<ns>/<app>` → epoch ms of its health restarts in the current window (in memory: a restart forgets). */
+  private readonly restartsAt = new Map<string, number[]>();
   private started = false;
   private disposed = false;
 
@@ -109,6 +142,13 @@ export class RemoteHealthChecker implements AsyncDisposable {
   start(): void {
     if (this.started || this.disposed) return;
     this.started = true;
+    // Without an outbound adapter nothing can be reached: the checks are not run (rather than failing every
+    // instance); results still come from outside reporters (POST /healthcheck), as with the original's
+    // separate bcs-health.
+    if (this.outbound === unavailableOutbound) {
+      this.engine.logger.info({}, 'no outbound adapter: remote health checks are not run');
+      return;
+    }
     this.stopListening = this.engine.onCommit((changes) => {
       for (const taskGroup of changes.removedTaskGroups) this.untrack(taskGroup.id);
       for (const removed of changes.removedApps) for (const id of removed.taskGroupIds) this.untrack(id);
@@ -303,7 +343,15 @@ export class RemoteHealthChecker implements AsyncDisposable {
       });
   }
 
-  /** Records the queued results in one commit (inside the engine's queue). */
+  /**
+   * Records the queued results in one commit (inside the engine's queue), then:
+   *
+   * 1. restarts the instances whose `restartOnUnhealthy` check failed `consecutiveFailures` times in a row,
+   *    within their application's budget ({@link restartBudget} per window); past it, trips the application's
+   *    breaker instead (no more health restarts; its message and an event say why);
+   * 2. clears a tripped breaker once none of its application's Running instances is unhealthy;
+   * 3. lets the affected applications' controllers decide (health gates updates; a killed instance is replaced).
+   */
   private async flush(): Promise<void> {
     this.flushQueued = false;
     const batch = this.results.splice(0, MAX_RESULTS_PER_TURN);
@@ -311,11 +359,13 @@ export class RemoteHealthChecker implements AsyncDisposable {
     if (this.disposed) return;
     const changes = new Changes();
     const affected = new Set<AppState>();
+    const restart = new Map<string, { app: AppState; probe: Probe }>();
     const now = this.clock.now();
     for (const { probe, result, message } of batch) {
       if (probe.stopped) continue;
       const found = this.engine.state.findTaskGroup(probe.taskGroupId);
       if (found === undefined || found.taskGroup.status !== 'Running') continue;
+      if (!result && wantsRestart(probe)) restart.set(probe.taskGroupId, { app: found.app, probe });
       const current = changes.taskGroups.get(probe.taskGroupId) ?? found.taskGroup;
       const tasks = current.tasks.map((t) => Object.assign({}, t));
       const task = tasks.find((t) => t.id === probe.taskId);
@@ -325,8 +375,78 @@ export class RemoteHealthChecker implements AsyncDisposable {
       changes.putTaskGroup(Object.assign({}, current, { tasks }));
       affected.add(found.app);
     }
+    const kills = this.planRestarts(restart, changes, now);
+    for (const app of affected) this.resetBreaker(app, changes);
+    for (const { app } of restart.values()) affected.add(app);
     await this.engine.commit(changes);
-    // Health gates rolling updates and may restart an instance: the controllers decide on the news.
+    for (const taskGroup of kills) await this.engine.killTaskGroup(taskGroup);
+    // Health gates rolling updates and a killed instance is replaced: the controllers decide on the news.
     if (affected.size > 0) await this.engine.syncApps(affected);
   }
+
+  /** Marks the instances to restart (within budget) and trips breakers; returns the taskgroups to kill. */
+  private planRestarts(
+    restart: ReadonlyMap<string, { app: AppState; probe: Probe }>,
+    changes: Changes,
+    now: number,
+  ): TaskGroup[] {
+    const kills: TaskGroup[] = [];
+    for (const [taskGroupId, { app, probe }] of restart) {
+      const key = appKey(app.app.namespace, app.app.id);
+      const stored = changes.apps.get(key) ?? app.app;
+      if (stored.healthBreaker !== undefined || stored.operation?.type === 'delete') continue;
+      const recent = (this.restartsAt.get(key) ?? []).filter((at) => now - at < HEALTH_RESTART_WINDOW_MS);
+      const budget = restartBudget(stored.desiredInstances);
+      if (recent.length >= budget) {
+        const message = `health restarts stopped: more than ${budget} instance(s) unhealthy within ${HEALTH_RESTART_WINDOW_MS / 1000} s (circuit breaker); unhealthy instances keep running`;
+        const withMessage = stored.message === '' ? message : `${stored.message}; ${message}`;
+        changes.putApp({
+          ...stored,
+          healthBreaker: { trippedAt: now, message },
+          message: withMessage,
+          updatedAt: now,
+        });
+        this.engine.logger.warn({ app: key, budget }, 'health restarts stopped: circuit breaker tripped');
+        continue;
+      }
+      const current = changes.taskGroups.get(taskGroupId) ?? app.taskGroups.get(taskGroupId);
+      if (current === undefined || current.killRequestedAt !== undefined) continue;
+      recent.push(now);
+      this.restartsAt.set(key, recent);
+      const failing = current.tasks.find((t) => t.id === probe.taskId)?.health?.message;
+      const killed = Object.assign({}, current, {
+        killRequestedAt: now,
+        rescheduleRequested: true,
+        message: `restarting: ${probe.type} failed ${probe.failures} time(s) in a row${failing ? ` (${failing})` : ''}`,
+        updatedAt: now,
+      });
+      changes.putTaskGroup(killed);
+      kills.push(killed);
+    }
+    return kills;
+  }
+
+  /** Clears `app`'s tripped breaker when none of its Running instances is unhealthy any more. */
+  private resetBreaker(app: AppState, changes: Changes): void {
+    const key = appKey(app.app.namespace, app.app.id);
+    const stored = changes.apps.get(key) ?? app.app;
+    const breaker = stored.healthBreaker;
+    if (breaker === undefined) return;
+    for (const held of app.taskGroups.values()) {
+      const taskGroup = changes.taskGroups.get(held.id) ?? held;
+      if (taskGroup.status !== 'Running' || taskGroup.killRequestedAt !== undefined) continue;
+      if (taskGroup.tasks.some((t) => t.health?.state === 'unhealthy')) return;
+    }
+    const { healthBreaker: _cleared, ...rest } = stored;
+    const message = stored.message.replace(`; ${breaker.message}`, '').replace(breaker.message, '');
+    changes.putApp({ ...rest, message, updatedAt: this.clock.now() });
+  }
+}
+
+/** Whether a failed probe's check asks for a restart and has failed often enough (after grace). */
+function wantsRestart(probe: Probe): boolean {
+  return (
+    probe.check.restartOnUnhealthy === true &&
+    probe.failures >= Math.max(1, probe.check.consecutiveFailures ?? 0)
+  );
 }

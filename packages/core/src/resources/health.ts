@@ -126,3 +126,24 @@ export function withHealthResult(
 export function healthyOf(state: HealthState | undefined): boolean | undefined {
   return state === 'healthy' ? true : state === 'unhealthy' ? false : undefined;
 }
+
+/**
+ * Whether a task's local check lets it count as available (rollouts, readiness; issue 13 §2): a task created
+ * with a local check (`localCheck`) only once the executor reported it healthy (unknown is not available);
+ * any other only while no local result says unhealthy. Remote checks do not gate (they are informational for
+ * rollouts, as in the original, spec §7; they may restart an instance, `restartOnUnhealthy`). Records written
+ * before health was kept use their `healthy` flag.
+ *
+ * Examples: `{localCheck, health none}` → false; `{localCheck, local ok}` → true; `{}` → true;
+ * `{local failed}` → false; `{REMOTE_TCP failed}` → true; `{healthy false}` (old record) → false.
+ */
+export function passesLocalHealth(task: {
+  readonly localCheck?: true;
+  readonly healthy?: boolean;
+  readonly health?: TaskHealth;
+}): boolean {
+  const local = task.health?.checks.local?.result;
+  if (task.localCheck === true) return local === true;
+  if (task.health !== undefined) return local !== false;
+  return task.healthy !== false;
+}

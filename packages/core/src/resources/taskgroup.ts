@@ -47,6 +47,8 @@ export interface Task {
   healthy?: boolean;
   /** Its health checks' last results and when the state changed; absent until a result arrived. */
   health?: TaskHealth;
+  /** Its container has a local check: it is available only once the executor reported it healthy. */
+  readonly localCheck?: true;
   readonly portMappings: readonly PortMapping[];
   /** Executor-reported container IP, when known. */
   containerIp?: string;
