@@ -1,4 +1,5 @@
 import { type DomainEvent, HEALTH_RESTART_WINDOW_MS, restartBudget, type TaskGroup } from '@bcs/core';
+import { aDeployment } from '@bcs/testing/builders';
 import { FakeOutbound } from '@bcs/testing/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, smallApp } from '../engine/harness.js';
@@ -73,6 +74,39 @@ describe('an update waits for a healthy new instance', () => {
     await h.advance(3000);
     const [first] = taskGroups();
     expect(first!.tasks[0]!.localCheck).toBe(true);
+  });
+});
+
+describe('a deployment rollout to a version that never turns healthy', () => {
+  const NAME = 'deployment-test';
+  function deployment(image: string) {
+    const b = aDeployment({
+      spec: { instance: 2, strategy: { rollingupdate: { autoUpgrade: true, upgradeDuration: 1 } } },
+    }) as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+    Object.assign(b.spec.template.spec.containers[0]!, { image, ...LOCAL_ONLY });
+    return b as unknown as Record<string, unknown>;
+  }
+
+  it('is held back (the old version keeps serving), then suspended at the stage deadline', async () => {
+    h = await createHarness({ agents: 3, scripts: { sick: { kind: 'unhealthy' } } });
+    await h.deployments.create(NS, deployment('registry/app:v1'));
+    await h.advance(15_000, 500);
+    expect((await h.deployments.get(NS, NAME)).deployment.status).toBe('Running');
+
+    await h.deployments.update(NS, deployment('registry/sick:v2'));
+    let status = '';
+    let leastOldAvailable = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < 600_000 && status !== 'UpdateSuspend'; t += 1000) {
+      await h.advance(1000, 500);
+      const v = await h.deployments.get(NS, NAME);
+      status = v.deployment.status;
+      if (v.rollout !== undefined) leastOldAvailable = Math.min(leastOldAvailable, v.rollout.old.available);
+      // The new version's instances run but are never available.
+      if (v.rollout !== undefined) expect(v.rollout.new.available).toBe(0);
+    }
+    expect(status).toBe('UpdateSuspend');
+    expect((await h.deployments.get(NS, NAME)).rollout?.new.running).toBe(1);
+    expect(leastOldAvailable).toBeGreaterThanOrEqual(1);
   });
 });
 
