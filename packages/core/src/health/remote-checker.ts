@@ -13,12 +13,7 @@ import type {
 } from '../engine/ports.js';
 import { type AppState, Changes } from '../engine/state.js';
 import { type CancelTimer, type Clock, ClockToken } from '../ports/clock.js';
-import {
-  isOutboundError,
-  type Outbound,
-  OutboundToken,
-  unavailableOutbound,
-} from '../ports/outbound.js';
+import { isOutboundError, type Outbound, OutboundToken, unavailableOutbound } from '../ports/outbound.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { createToken } from '../tokens.js';
 import type { HealthCheckDefinition } from '../validation/pod-template.js';
