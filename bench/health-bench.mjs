@@ -1,6 +1,6 @@
 // Remote health checks at scale (issue 13 benchmarks): 10,000 Running taskgroups with a REMOTE_TCP check every
 // 10 s, run by the scheduler through the real outbound adapter (@bcs/outbound-http) against one loopback TCP
-// listener (0.0.0.0: every simulated agent's InnerIP 127.0.x.y reaches it). Imports the BUILT packages (run
+// listener in a child process (0.0.0.0: every simulated agent's InnerIP 127.0.x.y reaches it). Imports the BUILT packages (run
 // `pnpm exec tsc -b` first).
 //
 //   node bench/health-bench.mjs [--runs 3] [--instances 10000] [--agents 1000] [--seconds 20]
@@ -11,7 +11,7 @@
 //    measuring the process's CPU time over wall time (`process.cpuUsage`) and the checks made;
 // 3. create app B (instances, no checks) and measure its placements/s (create → no Pending), the clock
 //    stepped 100 ms at a time as fast as it goes, A's checks due meanwhile running alongside.
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as core from '@bcs/core';
@@ -44,17 +44,37 @@ function app(name, instances, port) {
   });
 }
 
+/**
+ * One TCP listener on 0.0.0.0 in a child process (so the scheduler process pays only the client side of each
+ * check), closing every connection at once; it reports its connection count every 200 ms.
+ */
 function listen() {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const net = require('node:net'); let n = 0;
+       const s = net.createServer((c) => { n++; c.destroy(); });
+       s.listen(0, '0.0.0.0', () => console.log('port ' + s.address().port));
+       setInterval(() => console.log('accepted ' + n), 200);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let accepted = 0;
   return new Promise((resolve, reject) => {
-    let accepted = 0;
-    const server = createServer((socket) => {
-      accepted++;
-      socket.destroy();
+    let buffer = '';
+    child.once('error', reject);
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        const [key, value] = line.split(' ');
+        if (key === 'accepted') accepted = Number(value);
+        if (key === 'port')
+          resolve({ port: Number(value), accepted: () => accepted, close: () => child.kill() });
+      }
     });
-    server.once('error', reject);
-    server.listen(0, '0.0.0.0', () =>
-      resolve({ server, port: server.address().port, accepted: () => accepted }),
-    );
   });
 }
 
@@ -194,7 +214,7 @@ for (let i = 0; i < Number(values.runs); i++) {
     rows[checks ? 'on' : 'off'].push(sample);
   }
 }
-listener.server.close();
+listener.close();
 console.log(
   `| checks | runs | process CPU share (steady) | checks/s | healthy | placements/s of a second app |`,
 );
