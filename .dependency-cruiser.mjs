@@ -91,13 +91,15 @@ export default {
       name: 'core-engine-through-ports',
       comment:
         "No engine passed around (issue 9 §5): the engine's helpers, the deployment effects and the domain take " +
-        "the engine's narrow ports (engine/ports.ts), never the engine. Only the wiring, the services and the " +
-        'deployment controller import engine.ts, for its DI token (events/ has a rule of its own).',
+        "the engine's narrow ports (engine/ports.ts), never the engine. Only the wiring, the services, the " +
+        'deployment controller and the remote health checker import engine.ts, for its DI token (events/ has a ' +
+        'rule of its own).',
       severity: 'error',
       from: {
         path: '^packages/core/src/',
         pathNot:
-          '^packages/core/src/(services/|events/|deployments/deployment-controller[.]ts$|container[.]ts$|' +
+          '^packages/core/src/(services/|events/|deployments/deployment-controller[.]ts$|' +
+          'health/remote-checker[.]ts$|container[.]ts$|' +
           'create-scheduler[.]ts$|index[.]ts$|engine/engine[.]ts$)',
       },
       to: { path: '^packages/core/src/engine/engine[.]ts$' },

@@ -9,6 +9,11 @@ import { createSystemIds } from './defaults/system-ids.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { type EngineOptions, EngineOptionsToken, SchedulerEngine } from './engine/engine.js';
 import { EventLog, type EventRetention, EventRetentionToken } from './events/event-log.js';
+import {
+  type HealthCheckOptions,
+  HealthCheckOptionsToken,
+  RemoteHealthChecker,
+} from './health/remote-checker.js';
 import { type Clock, ClockToken } from './ports/clock.js';
 import { type IdGenerator, IdGeneratorToken } from './ports/id-generator.js';
 import { type Logger, LoggerToken, silentLogger } from './ports/logger.js';
@@ -39,6 +44,7 @@ import {
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
+import { HealthService } from './services/health-service.js';
 import { MessageService } from './services/message-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
@@ -71,6 +77,8 @@ export interface CoreOverrides {
   readonly outbound?: Outbound;
   /** Settings of the command tracker (answer timeout, output bound). */
   readonly commands?: CommandTrackerOptions;
+  /** Settings of the remote health checks the scheduler runs (through `outbound`). */
+  readonly healthChecks?: HealthCheckOptions;
 }
 
 /** The services that need a Mesos driver; registered only when `driver` is given. */
@@ -85,6 +93,8 @@ export const schedulerServices = [
   DeploymentService,
   CommandTracker,
   MessageService,
+  RemoteHealthChecker,
+  HealthService,
 ] as const;
 
 /** Every service class core registers; transports resolve these. */
@@ -125,6 +135,7 @@ export function registerCore(container: DependencyContainer, overrides: CoreOver
     container.register(EngineOptionsToken, { useValue: overrides.engine ?? {} });
     container.register(EventRetentionToken, { useValue: overrides.events ?? {} });
     container.register(CommandTrackerOptionsToken, { useValue: overrides.commands ?? {} });
+    container.register(HealthCheckOptionsToken, { useValue: overrides.healthChecks ?? {} });
     for (const service of schedulerServices) container.registerSingleton(service as InjectableClass);
   }
   return container;

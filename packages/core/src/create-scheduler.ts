@@ -3,6 +3,7 @@ import { type CoreOverrides, registerCore } from './container.js';
 import { DeploymentController } from './deployments/deployment-controller.js';
 import { SchedulerEngine } from './engine/engine.js';
 import { BcsError, ErrorCode } from './errors.js';
+import { RemoteHealthChecker } from './health/remote-checker.js';
 import { AdmissionWebhookService } from './services/admission-webhook-service.js';
 import { AgentSettingService } from './services/agent-setting-service.js';
 import { ApplicationService } from './services/application-service.js';
@@ -13,6 +14,7 @@ import { CustomResourceService } from './services/custom-resource-service.js';
 import { DeploymentService } from './services/deployment-service.js';
 import { EndpointService } from './services/endpoint-service.js';
 import { EventService } from './services/event-service.js';
+import { HealthService } from './services/health-service.js';
 import { MessageService } from './services/message-service.js';
 import { SecretService } from './services/secret-service.js';
 import { ServiceService } from './services/service-service.js';
@@ -48,6 +50,8 @@ export interface Scheduler extends AsyncDisposable {
   readonly commands: CommandTracker;
   /** Messages and signals to taskgroups' executors (BCS executor only). */
   readonly messages: MessageService;
+  /** Health results from outside reporters (`POST /healthcheck`). */
+  readonly health: HealthService;
   /** True when a Mesos driver was given. */
   readonly scheduling: boolean;
   /** Stops the engine and the deployment controller and disposes the container. The store stays open. */
@@ -77,6 +81,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   await engine?.start();
   const controller = scheduling ? container.resolve(DeploymentController) : undefined;
   controller?.start();
+  const checker = scheduling ? container.resolve(RemoteHealthChecker) : undefined;
+  checker?.start();
   const needsCluster = <T>(service: new (...args: never[]) => T): T =>
     scheduling ? container.resolve(service as never) : noCluster<T>(service.name);
   let closing: Promise<void> | undefined;
@@ -84,6 +90,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     closing ??= (async () => {
       controller?.dispose();
       await tracker?.dispose();
+      await checker?.dispose();
       await engine?.dispose();
       await container.dispose();
     })();
@@ -104,6 +111,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     events: needsCluster(EventService),
     commands: needsCluster(CommandTracker),
     messages: needsCluster(MessageService),
+    health: needsCluster(HealthService),
     scheduling,
     close,
     [Symbol.asyncDispose]: close,

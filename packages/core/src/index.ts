@@ -26,11 +26,14 @@ export {
   RECONCILE_CHUNK,
   SchedulerEngine,
 } from './engine/engine.js';
+export { statusOfExecutorMessage } from './engine/executor-health.js';
 export * from './engine/keys.js';
 export type * from './engine/ports.js';
 export { type AppState, Changes, SchedulerState } from './engine/state.js';
 export * from './errors.js';
 export * from './events/index.js';
+export * from './health/remote-checker.js';
+export * from './health/remote-target.js';
 export * from './messages/bcs-message.js';
 export * from './ports/index.js';
 export type { AdmissionWebhook } from './resources/admission-webhook.js';
@@ -53,6 +56,7 @@ export {
   resolveCustomResourcePath,
 } from './resources/custom-resource.js';
 export * from './resources/deployment.js';
+export * from './resources/health.js';
 export * from './resources/ids.js';
 export type { NamespacedKind } from './resources/kind.js';
 export * from './resources/meta.js';
@@ -105,6 +109,7 @@ export {
 export { DeploymentService, type DeploymentView } from './services/deployment-service.js';
 export * from './services/endpoint-service.js';
 export { EventService, SNAPSHOT_CHUNK } from './services/event-service.js';
+export * from './services/health-service.js';
 export {
   MESSAGE_TYPES,
   type MessageResult,

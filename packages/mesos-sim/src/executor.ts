@@ -376,6 +376,8 @@ function containerInfo(ctx: SimContext, group: SimGroup, task: SimTask, message:
     FinishAt: ZERO_TIME,
     Status: 'running',
     Healthy: task.healthy === true,
+    // The original's executor sets it once its health check ran; the emulator once a verdict exists.
+    IsChecked: task.healthy !== undefined,
     NodeAddress: ctx.state.agents.get(group.agentId)?.innerIp ?? '',
     BcsMessage: message,
   };

@@ -146,6 +146,7 @@ function runningExtras(ctx: SimContext, task: SimTask): Partial<MesosTaskStatus>
     ip === undefined
       ? {}
       : { container_status: { network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: ip }] }] } };
+  if (task.script?.kind === 'unhealthy') return { ...extras, healthy: false };
   return task.healthCheck || task.script?.kind === 'unhealthy-after' ? { ...extras, healthy: true } : extras;
 }
 

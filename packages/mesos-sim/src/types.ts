@@ -38,6 +38,8 @@ export type SimScript =
   | { readonly kind: 'crash-after'; readonly ms: number; readonly message?: string; readonly reason?: string }
   /** RUNNING `healthy: true`, then RUNNING `healthy: false` (`REASON_TASK_HEALTH_CHECK_STATUS_UPDATED`) `ms` later. */
   | { readonly kind: 'unhealthy-after'; readonly ms: number }
+  /** RUNNING `healthy: false` and never healthy (a version whose health check always fails). */
+  | { readonly kind: 'unhealthy' }
   /** STARTING and nothing more. */
   | { readonly kind: 'never-start' };
 

@@ -3,6 +3,7 @@ import { type AppState, Changes } from '../engine/state.js';
 import { eventOfDeployment } from '../events/derive.js';
 import type { UnsequencedEvent } from '../events/event.js';
 import type { BatchOp } from '../ports/store.js';
+import { passesLocalHealth } from '../resources/health.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
 import { type AppCounts, appCountsOf } from '../rollout/state.js';
@@ -20,7 +21,8 @@ export const NO_APP: AppCounts = { desired: 0, total: 0, running: 0, available: 
 /**
  * Counts an app for the planner (from its summary when it has one, else by a walk of its taskgroups; both
  * agree, test/engine/app-summary.test.ts): `available` follows the engine's readiness rule (app-controller `isReady`):
- * Running, and healthy where the version has a local (HTTP/TCP/COMMAND) health check; a killed one never is.
+ * Running, and healthy where the version has a local (HTTP/TCP/COMMAND) health check — reported healthy, not
+ * unknown (`passesLocalHealth`); a killed one never is.
  */
 export function observeApp(state: AppState | undefined): AppCounts {
   if (state === undefined) return NO_APP;
@@ -45,7 +47,7 @@ function hasLocalCheck(version: Version | undefined): boolean {
 }
 
 function isReady(taskGroup: TaskGroup, checked: boolean): boolean {
-  return !checked || taskGroup.tasks.every((task) => task.healthy !== false);
+  return !checked || taskGroup.tasks.every(passesLocalHealth);
 }
 
 const LOCAL_CHECKS: ReadonlySet<string> = new Set(['HTTP', 'TCP', 'COMMAND']);

@@ -1,4 +1,5 @@
 import type { Application } from '../resources/app.js';
+import { isLocalCheckType, passesLocalHealth } from '../resources/health.js';
 import { taskGroupId, taskGroupName, taskId, taskName } from '../resources/ids.js';
 import type { Task, TaskGroup } from '../resources/taskgroup.js';
 import type { Version } from '../resources/version.js';
@@ -229,15 +230,13 @@ function groupByIndex(state: AppState): Map<number, TaskGroup[]> {
   return byIndex;
 }
 
-/** Running, and healthy where the version has a health check the executor reports. */
-function isReady(taskGroup: TaskGroup, version: Version | undefined): boolean {
+/**
+ * Running, and every task's local check (the executor's) reported healthy where it has one: unknown is not
+ * ready (issue 13 §2; see `passesLocalHealth`).
+ */
+function isReady(taskGroup: TaskGroup, _version: Version | undefined): boolean {
   if (taskGroup.status !== 'Running') return false;
-  const checked = version?.containers.some((c) => c.healthChecks.some((h) => isLocalCheck(h.type))) ?? false;
-  return !checked || taskGroup.tasks.every((task) => task.healthy !== false);
-}
-
-function isLocalCheck(type: string | undefined): boolean {
-  return type === 'HTTP' || type === 'TCP' || type === 'COMMAND';
+  return taskGroup.tasks.every(passesLocalHealth);
 }
 
 /**
@@ -311,6 +310,8 @@ export function newPendingTaskGroup(
       message: '',
       portMappings: [],
       updatedAt: ctx.now,
+      // Not available to a rollout until the executor reports its local check healthy.
+      ...(container.healthChecks.some((c) => isLocalCheckType(c.type)) ? { localCheck: true as const } : {}),
     };
   });
   const taskGroup: { -readonly [K in keyof TaskGroup]: TaskGroup[K] } = {
@@ -453,6 +454,10 @@ function applyStatus(app: Application, after: AfterDecision, ctx: ControllerCont
   if (status === 'Abnormal' && app.operation?.type === 'create' && after.awaitingFirstPlacement()) {
     status = 'Operating';
     message = `creating: ${WAITING_FOR_OFFER}`;
+  }
+  // A tripped health breaker says why unhealthy instances are left running (issue 13 §2).
+  if (app.healthBreaker !== undefined && !message.endsWith(app.healthBreaker.message)) {
+    message = message === '' ? app.healthBreaker.message : `${message}; ${app.healthBreaker.message}`;
   }
   if (status !== app.status || message !== app.message) {
     if (status !== app.status) app.lastStatus = app.status;

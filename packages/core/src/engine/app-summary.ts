@@ -1,3 +1,4 @@
+import { passesLocalHealth } from '../resources/health.js';
 import type { TaskGroup, TaskGroupStatus } from '../resources/taskgroup.js';
 import { ENDED_STATUSES, FAILED_STATUSES } from '../status/lifecycle.js';
 
@@ -104,7 +105,7 @@ export class AppSummary {
     if (FAILED_STATUSES.has(status)) this.failed += sign;
     if (status === 'Running' && taskGroup.killRequestedAt === undefined) {
       this.ready += sign;
-      if (taskGroup.tasks.every((task) => task.healthy !== false)) this.readyHealthy += sign;
+      if (taskGroup.tasks.every(passesLocalHealth)) this.readyHealthy += sign;
     }
     if (status === 'Pending') {
       const same = (this.pendingMessages.get(taskGroup.message) ?? 0) + sign;

@@ -25,6 +25,7 @@ import { isLive } from '../status/lifecycle.js';
 import { UNREADABLE_REASON } from '../store/unreadable.js';
 import { createToken } from '../tokens.js';
 import { type ControllerContext, decideApp } from './app-controller.js';
+import { statusOfExecutorMessage } from './executor-health.js';
 import { resendStuckKills, tasksToReconcile } from './housekeeping.js';
 import { appKey, Collections, FRAMEWORK_ID_KEY } from './keys.js';
 import { runPlacementPass } from './placement-pass.js';
@@ -743,7 +744,9 @@ export class SchedulerEngine
    */
   private receive(event: MesosEvent): void {
     if (event.type === 'MESSAGE') {
-      // Executor messages (command answers, issue 12) go to their listeners, which queue their own work.
+      // A health report (type 14) joins the status updates; every executor message (command answers, commit
+      // reports, issue 12) also goes to its listeners, which queue their own work.
+      this.onExecutorHealthMessage(event.message);
       for (const listener of this.messageListeners) listener(event.message);
       return;
     }
@@ -765,6 +768,16 @@ export class SchedulerEngine
     this.run(() => this.onEvent(event, receivedAt)).catch((error: unknown) =>
       this.logger.error({ err: error, event: event.type }, 'event handling failed'),
     );
+  }
+
+  /**
+   * A BCS executor's TASK_STATUS_UPDATE MESSAGE (type 14) joins the status updates, in stream order, as the
+   * RUNNING update with health it stands for (`executor-health.ts`); other MESSAGE types are not this hook's.
+   * A report of a task the scheduler does not know is dropped (no orphan kill on a message).
+   */
+  private onExecutorHealthMessage(message: MessageBody): void {
+    const status = statusOfExecutorMessage(message);
+    if (status !== undefined && this.current.taskIndex.has(status.task_id.value)) this.updates.push(status);
   }
 
   /** Handles an event other than UPDATE, in the queue; `receivedAt` is when it arrived (epoch ms). */

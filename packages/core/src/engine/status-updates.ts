@@ -1,10 +1,12 @@
 import type { MesosTaskStatus } from '../ports/mesos-driver.js';
+import type { HealthResult } from '../resources/health.js';
 import type { TaskGroup } from '../resources/taskgroup.js';
 import { ENDED_STATUSES } from '../status/lifecycle.js';
 import { planRestart } from '../status/restart-policy.js';
 import { nextTaskStatus, taskStatusOf } from '../status/task-status.js';
 import { taskGroupStatusOf } from '../status/taskgroup-status.js';
 import { type ControllerContext, newPendingTaskGroup } from './app-controller.js';
+import { withTaskHealth } from './health-results.js';
 import type { StateView } from './ports.js';
 import { type AppState, Changes } from './state.js';
 
@@ -77,13 +79,16 @@ export function applyStatusUpdate(
   // reconciliation answers (whose message is the master's, not news) would otherwise rewrite 10 000 unchanged
   // taskgroups, and an agent resending an update the scheduler already applied (its ACK was late) would
   // rewrite it again. It is still acknowledged (status-drain.ts).
-  if (next === task.status && !neverLaunched && confirms(task, status)) return changes;
+  const version = app.versions.get(taskGroup.versionId);
+  const healthChanged =
+    status.healthy !== undefined &&
+    withTaskHealth(task, version, localHealthResult(status.healthy, status, task), ctx.now);
+  if (next === task.status && !neverLaunched && !healthChanged && confirms(task, status)) return changes;
   if (next !== task.status) {
     task.lastStatus = task.status;
     task.status = next;
   }
   if (status.message !== undefined && status.message !== '') task.message = status.message;
-  if (status.healthy !== undefined) task.healthy = status.healthy;
   const ip = status.container_status?.network_infos?.[0]?.ip_addresses?.[0]?.ip_address;
   if (ip !== undefined) task.containerIp = ip;
   task.updatedAt = ctx.now;
@@ -148,11 +153,30 @@ function relaunchDropped(
 }
 
 /**
+ * The executor's verdict on a container's local check (Mesos' `healthy`, spec/bcs-behaviour.md §7). A
+ * failure keeps the update's message (Mesos says why); a pass says nothing. A reconciliation answer repeats
+ * the verdict with the master's boilerplate message, which is not news: the stored message stays.
+ */
+function localHealthResult(
+  healthy: boolean,
+  status: MesosTaskStatus,
+  task: TaskGroup['tasks'][number],
+): HealthResult {
+  const reported = (status as { readonly consecutiveFailures?: number }).consecutiveFailures;
+  const failures = reported === undefined ? {} : { consecutiveFailures: reported };
+  if (healthy) return { key: 'local', result: true, message: '', ...failures };
+  const message =
+    status.reason === 'REASON_RECONCILIATION'
+      ? (task.health?.checks.local?.message ?? '')
+      : (status.message ?? '');
+  return { key: 'local', result: false, message, ...failures };
+}
+
+/**
  * Whether `status` tells nothing new of `task` beyond its state: health, container IP and message unchanged
  * (a reconciliation answer's message is the master's boilerplate, not news).
  */
 function confirms(task: TaskGroup['tasks'][number], status: MesosTaskStatus): boolean {
-  if (status.healthy !== undefined && status.healthy !== task.healthy) return false;
   const news = status.message !== undefined && status.message !== '' && status.message !== task.message;
   if (news && status.reason !== 'REASON_RECONCILIATION') return false;
   const ip = status.container_status?.network_infos?.[0]?.ip_addresses?.[0]?.ip_address;

@@ -57,7 +57,8 @@ export function eventsOfChanges(changes: ChangeSet, state: StateBeforeChanges): 
     else if (
       before.status !== app.status ||
       before.desiredInstances !== app.desiredInstances ||
-      before.versionId !== app.versionId
+      before.versionId !== app.versionId ||
+      before.healthBreaker?.trippedAt !== app.healthBreaker?.trippedAt
     ) {
       appChanges.push(applicationEvent(before.status, app));
     }

@@ -35,6 +35,19 @@ export interface Application {
   readonly createdAt: number;
   updatedAt: number;
   operation?: AppOperation;
+  /**
+   * Set while health-driven restarts are stopped (the circuit breaker tripped: more instances turned unhealthy
+   * than may be restarted per window); its message is shown in the application's. Cleared once no Running
+   * instance is unhealthy.
+   */
+  healthBreaker?: HealthBreaker;
+}
+
+/** A tripped health-restart circuit breaker (see `Application.healthBreaker`). */
+export interface HealthBreaker {
+  /** Epoch ms it tripped. */
+  readonly trippedAt: number;
+  readonly message: string;
 }
 
 /** The intent of an in-progress operation. */

@@ -1,4 +1,5 @@
 import type { ResourceAmounts } from './application.js';
+import type { TaskHealth } from './health.js';
 
 /**
  * Task statuses (spec/bcs-behaviour.md §2.1). `Finish`, `Failed`, `Killed` and `Error` are terminal.
@@ -39,8 +40,15 @@ export interface Task {
   status: TaskStatus;
   lastStatus?: TaskStatus;
   message: string;
-  /** Whether its last RUNNING update said healthy; undefined until one with a health check arrived. */
+  /**
+   * Its health in short: true healthy, false unhealthy, undefined unknown (no result yet, or no check); always
+   * `health.state` (see `withTaskHealth` in engine/health-results.ts, which sets both).
+   */
   healthy?: boolean;
+  /** Its health checks' last results and when the state changed; absent until a result arrived. */
+  health?: TaskHealth;
+  /** Its container has a local check: it is available only once the executor reported it healthy. */
+  readonly localCheck?: true;
   readonly portMappings: readonly PortMapping[];
   /** Executor-reported container IP, when known. */
   containerIp?: string;

@@ -121,6 +121,12 @@ export const HealthCheckSchema = Type.Object({
   intervalSeconds: Seconds(),
   timeoutSeconds: Seconds(),
   consecutiveFailures: Type.Optional(Type.Integer({ minimum: 0, maximum: DEFINITION_LIMITS.retries })),
+  /**
+   * Ours (issue 13 §2): restart the instance once this REMOTE check failed `consecutiveFailures` times in a
+   * row (at least once) after its grace period, within the application's health-restart budget. Default false:
+   * an unhealthy instance is reported, not killed.
+   */
+  restartOnUnhealthy: Type.Optional(Type.Boolean()),
   command: Type.Optional(Type.Object({ value: Type.String() })),
   http: Type.Optional(
     Type.Object({

@@ -6,7 +6,10 @@ import {
   type EngineOptions,
   type EventRetention,
   EventService,
+  type HealthCheckOptions,
   type MesosDriver,
+  type Outbound,
+  RemoteHealthChecker,
   registerCore,
   SchedulerEngine,
   type Store,
@@ -94,6 +97,9 @@ export async function createHarness(
     engine?: EngineOptions;
     /** Default {@link MESOS_TRANSPORT}. */
     transport?: MesosTransport;
+    /** Where remote health checks go (default: nowhere, every call refused). */
+    outbound?: Outbound;
+    healthChecks?: HealthCheckOptions;
   } = {},
 ): Promise<Harness> {
   // The scheduler's store and clock are the harness's; only the cluster options go to the simulator (it must
@@ -105,6 +111,8 @@ export async function createHarness(
     events = {},
     engine = {},
     transport = MESOS_TRANSPORT,
+    outbound,
+    healthChecks,
     ...clusterOptions
   } = options;
   const clock = givenClock ?? new ManualClock(START);
@@ -121,7 +129,11 @@ export async function createHarness(
     });
   if (givenCluster === undefined) await cluster.open();
   const http = transport === 'http' ? await startHttpCluster(cluster, { clock }) : undefined;
-  return wire(clock, store, cluster, http, events, engine);
+  const extra = {
+    ...(outbound === undefined ? {} : { outbound }),
+    ...(healthChecks === undefined ? {} : { healthChecks }),
+  };
+  return wire(clock, store, cluster, http, events, engine, extra);
 }
 
 async function wire(
@@ -131,6 +143,7 @@ async function wire(
   http: HttpCluster | undefined,
   events: EventRetention,
   engineOptions: EngineOptions,
+  extra: { outbound?: Outbound; healthChecks?: HealthCheckOptions } = {},
 ): Promise<Harness> {
   const driver: MesosDriver = http?.driver ?? cluster;
   const container = registerCore(rootContainer.createChildContainer(), {
@@ -140,11 +153,14 @@ async function wire(
     driver,
     engine: { clusterName: '10001', tickMs: 1000, ...engineOptions },
     events,
+    ...extra,
   });
   const engine = container.resolve(SchedulerEngine);
   await engine.start();
   const controller = container.resolve(DeploymentController);
   controller.start();
+  const checker = container.resolve(RemoteHealthChecker);
+  checker.start();
   await settle(engine, http);
   const harness: Harness = {
     clock,
@@ -166,15 +182,17 @@ async function wire(
     },
     async restart(options) {
       controller.dispose();
+      await checker.dispose();
       await engine.dispose();
       await container.dispose();
       // Over HTTP the engine disposed its driver (the stream closed: the framework is disconnected until the
       // new scheduler re-subscribes with its id); the new one gets a fresh driver.
       http?.newDriver();
-      return wire(clock, store, cluster, http, events, options ?? engineOptions);
+      return wire(clock, store, cluster, http, events, options ?? engineOptions, extra);
     },
     async dispose() {
       controller.dispose();
+      await checker.dispose();
       await engine.dispose();
       await container.dispose();
       await http?.close();

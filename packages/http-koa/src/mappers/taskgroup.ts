@@ -1,4 +1,12 @@
-import type { ContainerSpec, HealthCheckDefinition, Task, TaskGroup, Version } from '@bcs/core';
+import {
+  type ContainerSpec,
+  type HealthCheckDefinition,
+  healthCheckKeyOf,
+  isLocalCheckType,
+  type Task,
+  type TaskGroup,
+  type Version,
+} from '@bcs/core';
 import {
   type BcsKillPolicy,
   type BcsObjectMeta,
@@ -178,15 +186,17 @@ export function toBcsTaskGroup(tg: TaskGroup, version?: Version): BcsTaskGroup {
 
 /**
  * One task of `tg` in the original's shape. The container it runs is `version.containers[task.containerIndex]`;
- * without it the container fields are empty. `Healthy` is true until a RUNNING update said otherwise;
- * local health checks' statuses follow it, remote ones stay true (spec/bcs-behaviour.md §7).
+ * without it the container fields are empty. Health (spec/bcs-behaviour.md §7, issue 13): `Healthy` is false
+ * only when the task is unhealthy (true while unknown, as the original started it); `IsChecked` is true once
+ * any check reported (false = unknown); each `HealthCheckStatus` entry carries its check's last result and
+ * message (local types share the executor's verdict; true until reported).
  *
  * Example: a task updated at epoch ms 1795500240999 → `UpdateTime: 1795500240`, `Hostame: ''`.
  */
 export function toBcsTask(task: Task, tg: TaskGroup, version?: Version): BcsTask {
   const container: ContainerSpec | undefined = version?.containers[task.containerIndex];
   const healthChecks = container?.healthChecks ?? [];
-  const healthy = task.healthy ?? true;
+  const health = task.health;
   return {
     Kind: version?.kind ?? 'application',
     ID: task.id,
@@ -212,14 +222,14 @@ export function toBcsTask(task: Task, tg: TaskGroup, version?: Version): BcsTask
     DataClass: toBcsDataClass(container),
     Cpuset: false,
     HealthChecks: healthChecks,
-    HealthCheckStatus: healthChecks.map((check) => ({
-      type: check.type ?? '',
-      result: isLocalCheck(check) ? healthy : true,
-      message: '',
-    })),
-    Healthy: healthy,
-    IsChecked: false,
-    ConsecutiveFailureTimes: 0,
+    HealthCheckStatus: healthChecks.map((check) => {
+      const key = healthCheckKeyOf(check.type);
+      const outcome = key === undefined ? undefined : health?.checks[key];
+      return { type: check.type ?? '', result: outcome?.result ?? true, message: outcome?.message ?? '' };
+    }),
+    Healthy: task.healthy !== false,
+    IsChecked: health !== undefined && health.state !== 'unknown',
+    ConsecutiveFailureTimes: health?.consecutiveFailures ?? 0,
     LocalMaxConsecutiveFailures: healthChecks.find(isLocalCheck)?.consecutiveFailures ?? 0,
     OfferId: '',
     AgentId: tg.agentId ?? '',
@@ -257,7 +267,7 @@ export function toBcsDataClass(container: ContainerSpec | undefined): BcsDataCla
 }
 
 function isLocalCheck(check: HealthCheckDefinition): boolean {
-  return check.type === 'COMMAND' || check.type === 'HTTP' || check.type === 'TCP';
+  return isLocalCheckType(check.type);
 }
 
 function toBcsAttribute(name: string, value: string | number): BcsAttribute {

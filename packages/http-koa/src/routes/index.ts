@@ -10,6 +10,7 @@ import { createCustomResourceRoutes } from './custom-resources.js';
 import { createDeploymentRoutes } from './deployments.js';
 import type { RouteDeps } from './deps.js';
 import { createEndpointRoutes } from './endpoints.js';
+import { createHealthRoutes } from './health.js';
 import { createNamespacedRoutes } from './namespaced.js';
 import { createNotImplementedRoutes } from './not-implemented.js';
 
@@ -36,6 +37,7 @@ export function createV4Routes(deps: RouteDeps): Router[] {
     createDeploymentRoutes(deps),
     createClusterRoutes(deps),
     createCommandRoutes(deps),
+    createHealthRoutes(deps),
     createNotImplementedRoutes(deps),
   ];
 }

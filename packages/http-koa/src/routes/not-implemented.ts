@@ -9,9 +9,7 @@ type Method = 'get' | 'post' | 'put' | 'delete';
  * never a fake success, so a client can tell "not yet" from "done". Each line: method, path, the issue that
  * implements it.
  */
-export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [
-  ['post', '/healthcheck', 'health check reports'],
-];
+export const NOT_YET_IMPLEMENTED: readonly (readonly [Method, string, string])[] = [];
 
 /** Registers every {@link NOT_YET_IMPLEMENTED} endpoint, answering 501. */
 export function createNotImplementedRoutes(deps: Pick<RouteDeps, 'prefix'>): Router {

@@ -179,14 +179,37 @@ describe('toBcsTask', () => {
 
   it.each<[string, Parameters<typeof toBcsTask>, Record<string, unknown>]>([
     [
-      'unhealthy: the local check follows, remote ones stay true',
-      [aTask({ healthy: false }), aTaskGroup(), aVersion()],
+      'unknown: Healthy (as the original started it) but not checked',
+      [aTask(), aTaskGroup(), aVersion()],
+      { Healthy: true, IsChecked: false, ConsecutiveFailureTimes: 0 },
+    ],
+    [
+      'unhealthy: each check shows its own result and message, unreported ones true',
+      [
+        aTask({
+          healthy: false,
+          health: {
+            state: 'unhealthy',
+            message: 'connection refused',
+            changedAt: 1_000,
+            checks: {
+              local: { result: true, message: '', since: 0 },
+              REMOTE_TCP: { result: false, message: 'connection refused', since: 1_000 },
+            },
+            consecutiveFailures: 2,
+          },
+        }),
+        aTaskGroup(),
+        aVersion(),
+      ],
       {
         Healthy: false,
+        IsChecked: true,
+        ConsecutiveFailureTimes: 2,
         HealthCheckStatus: [
-          { type: 'HTTP', result: false, message: '' },
+          { type: 'HTTP', result: true, message: '' },
           { type: 'REMOTE_HTTP', result: true, message: '' },
-          { type: 'REMOTE_TCP', result: true, message: '' },
+          { type: 'REMOTE_TCP', result: false, message: 'connection refused' },
         ],
       },
     ],
