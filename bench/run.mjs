@@ -1,6 +1,7 @@
 // `pnpm bench`: runs every benchmark and rewrites its section of docs/benchmarks.md, with the command, the
 // machine (nproc, memory) and the date. Sections live between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
 // markers, so one benchmark can be rerun alone (`pnpm bench -- store`) without touching the others.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -551,6 +552,46 @@ const benches = {
         .join('\n')
         .trim()
         .split('\n');
+    },
+  },
+  'health-checks': {
+    title: 'Remote health checks: 10,000 taskgroups checked every 10 s',
+    async run() {
+      const args = ['--runs', '3', '--instances', '10000', '--agents', '1000', '--seconds', '20'];
+      const loadBefore = loadNow();
+      const table = await new Promise((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [fileURLToPath(new URL('./health-bench.mjs', import.meta.url)), ...args],
+          { maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) => {
+            if (stderr) log(stderr.trimEnd());
+            if (error) reject(error);
+            else resolve(stdout.trimEnd());
+          },
+        );
+      });
+      const loadAfter = loadNow();
+      return [
+        `Command: \`pnpm bench -- health-checks\` (bench/health-bench.mjs ${args.join(' ')}, in a child process).`,
+        '',
+        "What it measures (issue 13's benchmark): the cost of the scheduler's own REMOTE_TCP checks of 10,000 Running",
+        'taskgroups every 10 s, through the real outbound adapter (`@bcs/outbound-http`, real loopback sockets), and',
+        'what they take from placement throughput in the same run.',
+        '',
+        'How: one Node process holds the engine (built `@bcs/core`, memory store) and the simulated cluster (1,000',
+        'agents, InnerIP 127.0.x.y); one TCP listener in a child process takes every check and closes it. Per run,',
+        'with checks on (an outbound adapter given) and then off (no adapter: the checker runs nothing), each on a',
+        'fresh store, cluster and engine: app A (10,000 instances, REMOTE_TCP, delay 1 s, interval 10 s, timeout 2 s)',
+        'is stepped to all Running; the manual clock then advances in real time for 20 s (CPU time over wall time,',
+        "checks made); then app B (10,000 instances, no checks) is created and its placements/s measured, A's",
+        'checks due meanwhile running alongside. Medians of 3 runs; placements/s min–max. Goal: placements with',
+        'checks within 10% of without.',
+        '',
+        table,
+        '',
+        `Load average (1 min, the whole machine) before and after: ${loadBefore} and ${loadAfter}.`,
+      ];
     },
   },
   commands: {
