@@ -89,7 +89,8 @@ describe('a status update Mesos resends', () => {
     sim.releaseAcks();
     sim.holdAcks(false);
     await h.advance(100);
-    expect(h.apps.get(NS, 'app-test').taskGroups[0]!.tasks[0]!.healthy).toBe(true);
+    // Applied: the executor's (local) result is recorded (the task's overall health also waits for its remote checks).
+    expect(h.apps.get(NS, 'app-test').taskGroups[0]!.tasks[0]!.health?.checks.local?.result).toBe(true);
 
     // A resend after the answer (the master did not get it, say) is acknowledged again, and writes nothing.
     const before = await h.store.revision();
@@ -138,8 +139,10 @@ describe('a status update Mesos resends', () => {
     sim.holdAcks(false);
     sim.releaseAcks();
     await h.advance(100);
-    const healthy = h.apps.get(NS, 'app-test').taskGroups.map((tg) => tg.tasks[0]!.healthy);
-    expect(healthy).toEqual([true, false]);
+    const local = h.apps
+      .get(NS, 'app-test')
+      .taskGroups.map((tg) => tg.tasks[0]!.health?.checks.local?.result);
+    expect(local).toEqual([true, false]);
   });
 
   it('two copies delivered together are applied and acknowledged once', async () => {

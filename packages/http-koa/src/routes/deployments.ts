@@ -26,11 +26,11 @@ export function createDeploymentRoutes(deps: RouteDeps): Router {
   });
   router.put(base, async (ctx) => {
     checkNames({ namespace: ctx.params.ns });
-    const deployments = service();
     const args = queryString(ctx.query, 'args');
     if (args === 'resource') {
       throw new BcsError(ErrorCode.NotImplemented, 'PUT deployments?args=resource is not implemented yet');
     }
+    const deployments = service();
     if (args !== undefined && args !== '') {
       throw new ValidationError(
         'URL',

@@ -92,10 +92,11 @@ describe('routing', () => {
     expectFailure(res.body, ErrorCode.MethodNotAllowed);
   });
   it('answers 501 code 1405902 for endpoints later issues own, and stores nothing', async () => {
+    // The one left: a deployment's resource-only update (whether or not the server has a Mesos cluster).
     const res = await api()
-      .post(`${V4}/healthcheck`)
+      .put(`${V4}/namespaces/defaultGroup/deployments?args=resource`)
       .set('BCS-ClusterID', CLUSTER_ID)
-      .send({ kind: 'healthcheck' });
+      .send({ kind: 'deployment' });
     expect(res.status).toBe(501);
     expectFailure(res.body, ErrorCode.NotImplemented);
     expect(await t.store.revision()).toBe(0);
