@@ -37,6 +37,10 @@ export interface CliConfig {
   readonly newFramework: boolean;
   /** etcd client URLs of `--store etcd://…` (the store in etcd); empty: LevelDB in `dataDir`. */
   readonly etcdEndpoints: readonly string[];
+  /** With `--store etcd://`: seconds of the leader election lease (`--leader-ttl`). */
+  readonly leaderTtlSeconds: number;
+  /** With `--store etcd://`: the URL other replicas send clients to while this one leads (`--advertise-url`). */
+  readonly advertiseUrl: string | undefined;
   readonly help: boolean;
 }
 
@@ -123,6 +127,14 @@ export const CLI_FLAGS = {
     env: 'BCS_STORE',
     help: 'where the state lives: level (LevelDB in --data-dir), level:DIR (the same, DIR as --data-dir) or etcd://host:port[,host:port...] (etcd v3, under /bcs/<cluster-id>/) (default level)',
   },
+  'leader-ttl': {
+    env: 'BCS_LEADER_TTL',
+    help: `with --store etcd://: seconds of the leader election lease, 1 to 300; a dead leader is replaced after it (default ${SERVER_DEFAULTS.leaderTtlSeconds})`,
+  },
+  'advertise-url': {
+    env: 'BCS_ADVERTISE_URL',
+    help: "with --store etcd://: this replica's URL as other replicas name it when it leads (default http://HOST:PORT as bound)",
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -170,6 +182,8 @@ export function parseCliConfig(
       'reconcile-interval': { type: 'string' },
       'new-framework': { type: 'boolean' },
       store: { type: 'string' },
+      'leader-ttl': { type: 'string' },
+      'advertise-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -234,8 +248,24 @@ export function parseCliConfig(
     ),
     newFramework: values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env]),
     etcdEndpoints: store.etcdEndpoints,
+    leaderTtlSeconds: integer('leader-ttl', SERVER_DEFAULTS.leaderTtlSeconds, 300, 1),
+    advertiseUrl: advertiseUrl(pick('advertise-url')),
     help: values.help === true,
   };
+}
+
+/** `--advertise-url`: an absolute http(s) URL without query or fragment, kept without a trailing slash. */
+function advertiseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError('--advertise-url must be an absolute http:// or https:// URL');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '')
+    throw new TypeError('--advertise-url must be an http:// or https:// URL without query or fragment');
+  return value.replace(/\/+$/, '');
 }
 
 /** The most etcd endpoints `--store etcd://…` takes. */

@@ -147,6 +147,8 @@ export const SERVER_DEFAULTS = {
   failoverTimeoutSeconds: 604_800,
   mesosRole: '*',
   reconcileIntervalSeconds: 600,
+  /** The leader election lease with `--store etcd://` (issue 14: 10 s). */
+  leaderTtlSeconds: 10,
 } as const;
 
 /**

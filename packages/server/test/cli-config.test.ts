@@ -23,6 +23,8 @@ describe('parseCliConfig', () => {
       reconcileIntervalSeconds: 600,
       newFramework: false,
       etcdEndpoints: [],
+      leaderTtlSeconds: 10,
+      advertiseUrl: undefined,
       help: false,
     });
   });
@@ -101,6 +103,10 @@ describe('parseCliConfig', () => {
       },
     ],
     [[], { BCS_STORE: 'etcd://[::1]:2379' }, { etcdEndpoints: ['http://[::1]:2379'] }],
+    [['--leader-ttl', '2'], {}, { leaderTtlSeconds: 2 }],
+    [[], { BCS_LEADER_TTL: '300' }, { leaderTtlSeconds: 300 }],
+    [['--advertise-url', 'http://10.0.0.5:8899/'], {}, { advertiseUrl: 'http://10.0.0.5:8899' }],
+    [[], { BCS_ADVERTISE_URL: 'https://bcs-1.example' }, { advertiseUrl: 'https://bcs-1.example' }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -154,6 +160,11 @@ describe('parseCliConfig', () => {
     [[], { BCS_NEW_FRAMEWORK: 'yes' }, '--new-framework'],
     [['--new-framework=true'], {}, 'new-framework'],
     [['--store', 'leveldb'], {}, '--store'],
+    [['--leader-ttl', '0'], {}, '--leader-ttl'],
+    [['--leader-ttl', '301'], {}, '--leader-ttl'],
+    [['--advertise-url', '10.0.0.5:8899'], {}, '--advertise-url'],
+    [['--advertise-url', 'ftp://h'], {}, '--advertise-url'],
+    [['--advertise-url', 'http://h/?q=1'], {}, '--advertise-url'],
     [['--store', 'level:'], {}, '--store'],
     [['--store', 'level:a', '--data-dir', 'b'], {}, '--store'],
     [['--store', 'etcd://'], {}, '--store'],

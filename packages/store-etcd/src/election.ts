@@ -3,7 +3,7 @@ import { BcsError, ErrorCode } from '@bcs/core';
 import type { Etcd3 } from 'etcd3';
 import { invalidArgument } from './errors.js';
 import { createdAt, getOp, rangeResult } from './etcd-io.js';
-import type { Fence } from './fence.js';
+import { deposedError, type Fence } from './fence.js';
 import { CLUSTER_ID } from './keys.js';
 
 /*
@@ -44,6 +44,11 @@ export interface Leadership {
   readonly fence: Fence;
   /** Resolves, once, with why the leadership was lost (lease expired, etcd unreachable for ttl/2). */
   readonly lost: Promise<BcsError>;
+  /**
+   * Replaces the value of the election key (keeping its lease and term), e.g. with the URL the replica bound
+   * after it was elected. Fenced: rejects with `StoreNotOpen` when the key no longer has this term.
+   */
+  advertise(value: string): Promise<void>;
   /** Gives the leadership up: revokes the lease (the key goes with it). */
   resign(): Promise<void>;
 }
@@ -98,6 +103,14 @@ export async function campaign(options: CampaignOptions): Promise<Leadership> {
           term,
           fence: { key, createRevision: term },
           lost: keeper.lost,
+          advertise: async (next: string) => {
+            const put = await client.kv.txn({
+              compare: [createdAt(key, term)],
+              success: [{ request_put: { key, value: Buffer.from(next), ignore_lease: true } }],
+              failure: [],
+            });
+            if (!put.succeeded) throw deposedError(term);
+          },
           resign: async () => {
             keeper.stop();
             await revoke();

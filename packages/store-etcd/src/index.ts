@@ -1,3 +1,5 @@
+/** The etcd3 client class, for a client shared by the store and the election (`createEtcdStore({ client })`). */
+export { Etcd3, type IOptions as EtcdClientOptions } from 'etcd3';
 export {
   type CampaignOptions,
   campaign,

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { pino } from 'pino';
 import { parseCliConfig, usage } from '../cli-config.js';
+import { EXIT_DEPOSED, startReplica } from '../replica.js';
 import { startServer } from '../start-server.js';
 import { closeOnSignals } from './on-signals.js';
 
@@ -9,6 +10,10 @@ import { closeOnSignals } from './on-signals.js';
  * `bcs-scheduler`: the v4 REST API on LevelDB. Prints `listening on http://HOST:PORT` once it answers;
  * SIGTERM or SIGINT closes the listener, finishes open requests and closes the store, then exits 0.
  * Bad flags exit 2; a failure to start (port taken, data dir locked by another process) exits 1.
+ *
+ * With `--store etcd://…` it is one replica of a highly available scheduler: it prints `following leader URL`
+ * while another replica leads, campaigns, and prints `listening on …` once elected. A deposed leader stops at
+ * once and exits 75 (EXIT_DEPOSED) for its supervisor to restart it.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseCliConfig>;
@@ -35,9 +40,11 @@ async function main(): Promise<void> {
       mesosRole,
       reconcileIntervalSeconds,
       newFramework,
+      leaderTtlSeconds,
+      advertiseUrl,
       ...rest
     } = config;
-    server = await startServer({
+    const options = {
       ...rest,
       mesosMasters,
       engine: {
@@ -50,7 +57,25 @@ async function main(): Promise<void> {
       limits: { maxInstances },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
-    });
+    };
+    if (config.etcdEndpoints.length === 0) server = await startServer(options);
+    else {
+      const replica = await startReplica({
+        ...options,
+        etcdEndpoints: config.etcdEndpoints,
+        leaderTtlSeconds,
+        ...(advertiseUrl === undefined ? {} : { advertiseUrl }),
+        onFollowing: (leader) => process.stdout.write(`following leader ${leader ?? '(none yet)'}\n`),
+        onDeposed: (error, stopped) => {
+          process.stderr.write(`bcs-scheduler: deposed, exiting ${EXIT_DEPOSED}: ${error.message}\n`);
+          // Stop at once: the Mesos stream and the event subscriptions close first, bounded by a second.
+          const exit = () => process.exit(EXIT_DEPOSED);
+          setTimeout(exit, 1_000).unref();
+          void stopped.then(exit, exit);
+        },
+      });
+      server = { ...replica.server, close: replica.close };
+    }
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);

@@ -1,0 +1,181 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aConfigMap } from '@bcs/testing/builders';
+import { type EtcdCluster, startEtcd } from '@bcs/testing/etcd';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_DEPOSED } from '../../src/replica.js';
+import { MesosSimProcess } from './helpers/mesos-sim-process.js';
+import { APPS, callLog, launchedTaskIds, repeated, smallApp } from './helpers/real-mesos.js';
+import { BIN, CLUSTER_ID, callApi } from './helpers/server-process.js';
+import { waitFor } from './helpers/wait.js';
+
+// Issue 14 §2–3 with real processes on loopback: a 3-member etcd, `bcs-mesos-sim`, and `bcs-scheduler`
+// replicas on `--store etcd://… --leader-ttl 2`: one leads, the others wait; a leader killed or paused past its
+// TTL is replaced, a paused one that wakes up is fenced and exits EXIT_DEPOSED without touching Mesos.
+
+const TTL = 2;
+let etcd: EtcdCluster;
+let sim: MesosSimProcess;
+let replicas: Replica[] = [];
+
+/** A `bcs-scheduler` replica child process: its output, and when it leads, its URL. */
+class Replica {
+  output = '';
+  readonly exited: Promise<number | null>;
+  private constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+    });
+    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+  }
+
+  static async start(): Promise<Replica> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bcs-ha-'));
+    const store = `etcd://${etcd.endpoints.map((url) => url.replace('http://', '')).join(',')}`;
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        ...['--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID],
+        ...['--store', store, '--leader-ttl', String(TTL), '--mesos-master', sim.urls[0] as string],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BCS_LOG_LEVEL: 'warn' } },
+    );
+    const replica = new Replica(child, dataDir);
+    replicas.push(replica);
+    return replica;
+  }
+
+  get url(): string | undefined {
+    return /listening on (http:\/\/\S+)/.exec(this.output)?.[1];
+  }
+
+  get following(): boolean {
+    return /following leader/.test(this.output);
+  }
+
+  /** Waits until this replica leads (prints its URL), failing after `ms`. */
+  async leads(ms = 30_000): Promise<string> {
+    await waitFor(
+      async () => this.url,
+      (url) => url !== undefined || this.child.exitCode !== null,
+      undefined,
+      ms,
+    );
+    if (this.url === undefined) throw new Error(`replica exited:\n${this.output}`);
+    return this.url;
+  }
+
+  async call(method: string, path: string, body?: unknown) {
+    return callApi(this.url as string, method, path, body);
+  }
+}
+
+beforeAll(async () => {
+  etcd = await startEtcd({ members: 3, args: ['--max-txn-ops=1024'] });
+  sim = await MesosSimProcess.start(['--agents', '4', '--heartbeat-seconds', '1']);
+}, 90_000);
+afterEach(async () => {
+  for (const replica of replicas) {
+    if (replica.child.exitCode === null && replica.child.signalCode === null) {
+      replica.child.kill('SIGCONT');
+      replica.child.kill('SIGKILL');
+      await replica.exited;
+    }
+    await rm(replica.dataDir, { recursive: true, force: true });
+  }
+  replicas = [];
+});
+afterAll(async () => {
+  await sim?.dispose();
+  await etcd?.stop();
+});
+
+type TaskGroup = { ID: string; Status: string };
+const taskgroups = (replica: Replica, app: string) =>
+  replica.call('GET', `${APPS}/${app}/taskgroups`).then((res) => (res.body.data ?? []) as TaskGroup[]);
+const allRunning = (count: number) => (list: TaskGroup[]) =>
+  list.length === count && list.every((tg) => tg.Status === 'Running');
+
+describe('bcs-scheduler replicas on etcd: election and fencing', () => {
+  it('a follower takes over from a SIGKILLed leader: answered writes are there, no task launched twice or lost', async () => {
+    const a = await Replica.start();
+    const aUrl = await a.leads();
+    const b = await Replica.start();
+    await waitFor(
+      async () => b.following,
+      (following) => following,
+    );
+    expect(b.url).toBeUndefined();
+
+    expect((await a.call('POST', APPS, smallApp(12, 'ha-kill'))).status).toBe(200);
+    const before = await waitFor(() => taskgroups(a, 'ha-kill'), allRunning(12), undefined, 60_000);
+    const answered: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const name = `ha-cm-${i}`;
+      const res = await a.call(
+        'POST',
+        '/namespaces/defaultGroup/configmaps',
+        aConfigMap({ metadata: { name } }),
+      );
+      if (res.status === 200) answered.push(name);
+    }
+    expect(answered).toHaveLength(10);
+
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const bUrl = await b.leads(TTL * 1000 + 15_000);
+    expect(bUrl).not.toBe(aUrl);
+
+    for (const name of answered)
+      expect((await b.call('GET', `/namespaces/defaultGroup/configmaps/${name}`)).status).toBe(200);
+    const after = await waitFor(() => taskgroups(b, 'ha-kill'), allRunning(12), undefined, 60_000);
+    expect(after.map((tg) => tg.ID).sort()).toEqual(before.map((tg) => tg.ID).sort());
+    // The new leader schedules: a scale-up runs, and no task id was ever launched twice.
+    expect((await b.call('PUT', `${APPS}/ha-kill/scale/14`)).status).toBe(200);
+    await waitFor(() => taskgroups(b, 'ha-kill'), allRunning(14), undefined, 60_000);
+    const launched = launchedTaskIds(await callLog(sim));
+    expect(repeated(launched)).toEqual([]);
+    const tasks = await sim.admin<{ taskId: string }[]>('/admin/tasks');
+    expect(new Set(tasks.map((t) => t.taskId)).size).toBeGreaterThanOrEqual(14);
+  }, 180_000);
+
+  it('a leader paused past its TTL is replaced; resumed, it exits EXIT_DEPOSED and sends nothing on its stale stream', async () => {
+    const a = await Replica.start();
+    await a.leads();
+    const b = await Replica.start();
+    await waitFor(
+      async () => b.following,
+      (following) => following,
+    );
+    expect((await a.call('POST', APPS, smallApp(4, 'ha-pause'))).status).toBe(200);
+    await waitFor(() => taskgroups(a, 'ha-pause'), allRunning(4), undefined, 60_000);
+
+    a.child.kill('SIGSTOP');
+    await b.leads(TTL * 1000 + 15_000);
+    // The new leader's stream: the one its calls carry once it has subscribed (it reconciles first thing).
+    const streams = () => sim.admin<(string | null)[]>('/admin/call-streams');
+    const subscribedAt = (await callLog(sim)).findLastIndex((call) => call.type === 'SUBSCRIBE');
+    const withB = await waitFor(streams, (ids) => ids.slice(subscribedAt + 1).some((id) => id !== null));
+    const bStream = withB.slice(subscribedAt + 1).find((id) => id !== null);
+    const mark = (await streams()).length;
+
+    a.child.kill('SIGCONT');
+    expect(await a.exited).toBe(EXIT_DEPOSED);
+    // Everything the simulator received since a resumed came on the new leader's stream.
+    const since = (await streams()).slice(mark);
+    expect(since.filter((id) => id !== bStream)).toEqual([]);
+    // b leads on: it writes and schedules.
+    expect((await b.call('PUT', `${APPS}/ha-pause/scale/5`)).status).toBe(200);
+    await waitFor(() => taskgroups(b, 'ha-pause'), allRunning(5), undefined, 60_000);
+    expect(repeated(launchedTaskIds(await callLog(sim)))).toEqual([]);
+  }, 180_000);
+});
