@@ -1,6 +1,24 @@
-import { type BcsError, silentLogger } from '@bcs/core';
-import { campaign, createEtcdStore, currentLeader, Etcd3, type Leadership } from '@bcs/store-etcd';
-import { type RunningServer, SERVER_DEFAULTS, type ServerOptions, startServer } from './start-server.js';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { type BcsError, ErrorCode, silentLogger } from '@bcs/core';
+import type { ReplicaEndpoint, SchedulerEndpoint } from '@bcs/http-koa';
+import {
+  campaign,
+  createEtcdStore,
+  currentLeader,
+  Etcd3,
+  type Leadership,
+  listReplicas,
+} from '@bcs/store-etcd';
+import {
+  type RunningServer,
+  SERVER_DEFAULTS,
+  type ServerOptions,
+  startServer,
+  VERSION,
+} from './start-server.js';
 
 /**
  * The exit code of a `bcs-scheduler` replica that was deposed (issue 14 §2): its leadership was lost (the
@@ -21,8 +39,11 @@ export interface ReplicaOptions extends Omit<ServerOptions, 'store' | 'etcdEndpo
    * on the election key once listening).
    */
   readonly advertiseUrl?: string;
-  /** Called once while campaigning, with the current leader's advertised URL (undefined: none yet). */
-  readonly onFollowing?: (leader: string | undefined) => void;
+  /**
+   * Called once the follower listens (before the campaign), with the current leader's advertised URL
+   * (undefined: none yet) and this replica's own URL.
+   */
+  readonly onFollowing?: (leader: string | undefined, url: string) => void;
   /**
    * Called once when this replica, having led, is deposed. By then the Mesos stream is being closed and
    * the event subscriptions ended; the caller must end the process (the command exits {@link EXIT_DEPOSED}).
@@ -42,9 +63,12 @@ export interface RunningReplica {
 }
 
 /**
- * Runs one replica of a highly available scheduler on etcd (issue 14 §2–3): campaigns on
- * `/bcs/<clusterId>/leader` and waits until elected (a follower serves nothing meanwhile); then opens the
- * store fenced by its term, starts the server as `startServer` does (the engine loads the state, subscribes to
+ * Runs one replica of a highly available scheduler on etcd (issue 14 §2–4). It listens at once as a
+ * follower, registers under `/bcs/<clusterId>/replicas/` and campaigns on `/bcs/<clusterId>/leader`. A
+ * follower answers `GET …/cluster/endpoints` itself (every replica, and which leads) and every other request
+ * with 307 to the leader's advertised URL (same path and query: clients may point at any replica), or 503
+ * (code 1405001) while none is elected. Once elected it stops the follower listener, opens the store fenced
+ * by its term, starts the server as `startServer` does (the engine loads the state, subscribes to
  * Mesos with the stored framework id, reconciles, then schedules), and publishes its URL on the election key.
  *
  * Deposition (a fenced write refused, the lease lost, etcd unreachable for ttl/2) stops it at once: the Mesos
@@ -55,21 +79,54 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
   const logger = options.logger ?? silentLogger;
   const ttlSeconds = options.leaderTtlSeconds ?? SERVER_DEFAULTS.leaderTtlSeconds;
+  const host = options.host ?? SERVER_DEFAULTS.host;
   const client = new Etcd3({ hosts: [...options.etcdEndpoints] });
+  const replicas = async (): Promise<ReplicaEndpoint[]> => {
+    const { replicas: registered, leader } = await listReplicas(client, clusterId);
+    return registered.flatMap(({ value }) => {
+      try {
+        const replica = JSON.parse(value) as SchedulerEndpoint & { url: string };
+        return [{ ...replica, leader: replica.url === leader }];
+      } catch {
+        return [];
+      }
+    });
+  };
+  const follower = createServer((req, res) => {
+    void answerAsFollower(req, res, client, clusterId, replicas).catch(() => res.destroy());
+  });
   let leadership: Leadership;
+  let port: number;
+  let advertised: string;
   try {
-    options.onFollowing?.((await currentLeader(client, clusterId))?.value || undefined);
+    port = await listen(follower, options.port ?? SERVER_DEFAULTS.port, host);
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    advertised = options.advertiseUrl ?? url;
+    const self: SchedulerEndpoint & { url: string } = {
+      ip: host,
+      port,
+      hostname: hostname(),
+      scheme: advertised.startsWith('https:') ? 'https' : 'http',
+      version: VERSION,
+      cluster: clusterId,
+      pid: process.pid,
+      url: advertised,
+    };
+    options.onFollowing?.((await currentLeader(client, clusterId))?.value || undefined, url);
     leadership = await campaign({
       client,
       clusterId,
       ttlSeconds,
-      value: options.advertiseUrl ?? '',
+      value: advertised,
+      register: { name: randomUUID(), value: JSON.stringify(self) },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } catch (error) {
+    await closeNow(follower);
     client.close();
     throw error;
   }
+  await closeNow(follower);
   logger.info({ term: leadership.term }, 'elected leader');
   let server: RunningServer | undefined;
   let stopped: Promise<void> | undefined;
@@ -97,8 +154,7 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
   });
   try {
     const { signal: _signal, onDeposed: _onDeposed, onFollowing: _onFollowing, ...serverOptions } = options;
-    server = await startServer({ ...serverOptions, store });
-    if (options.advertiseUrl === undefined) await leadership.advertise(server.url);
+    server = await startServer({ ...serverOptions, host, port, store, replicas });
   } catch (error) {
     await leadership.resign();
     await store.close().catch(() => undefined);
@@ -120,4 +176,70 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
       return closing;
     },
   };
+}
+
+/** Listens on `host:port` (0: any free port); resolves to the port bound. */
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops listening and ends every connection at once (the leader's server takes the port next). */
+function closeNow(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+const ENDPOINTS = /^\/(bcsapi\/)?v4\/scheduler\/mesos\/cluster\/endpoints\/?(\?.*)?$/;
+
+/** A follower's answer: the replica list itself, 307 to the leader for everything else, 503 without one. */
+async function answerAsFollower(
+  req: IncomingMessage,
+  res: ServerResponse,
+  client: Etcd3,
+  clusterId: string,
+  replicas: () => Promise<ReplicaEndpoint[]>,
+): Promise<void> {
+  const path = req.url ?? '/';
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  if ((req.method === 'GET' || req.method === 'HEAD') && ENDPOINTS.test(path)) {
+    json(200, {
+      result: true,
+      code: ErrorCode.Ok,
+      message: 'success',
+      data: { mesosscheduler: await replicas(), mesosmaster: [] },
+    });
+    return;
+  }
+  const leader = (await currentLeader(client, clusterId))?.value;
+  if (leader === undefined || leader === '') {
+    json(503, {
+      result: false,
+      code: ErrorCode.StoreNotOpen,
+      message: 'this replica follows and no leader is elected yet: retry',
+      data: null,
+    });
+    return;
+  }
+  json(
+    307,
+    {
+      result: false,
+      code: ErrorCode.StoreNotOpen,
+      message: `this replica follows: the leader is ${leader}`,
+      data: null,
+    },
+    { Location: `${leader}${path}` },
+  );
 }

@@ -23,6 +23,7 @@ import {
   createHttpApp,
   type HttpApp,
   MAX_HEADER_SIZE,
+  type ReplicaEndpoint,
   type SchedulerEndpoint,
 } from '@bcs/http-koa';
 import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
@@ -34,7 +35,7 @@ import { attachEventStream, type EventStream, type EventStreamOptions } from '@b
 import { container as rootContainer } from 'tsyringe';
 
 /** The version reported by `GET /cluster/endpoints`. */
-const VERSION = '0.0.0';
+export const VERSION = '0.0.0';
 
 /** Options of {@link startServer}; the defaults are the `bcs-scheduler` command's. */
 export interface ServerOptions {
@@ -110,6 +111,11 @@ export interface ServerOptions {
    * `@bcs/outbound-http` (Node's https, each webhook's `caBundle` as its only trust).
    */
   readonly outbound?: Outbound;
+  /**
+   * Every replica of a highly available scheduler (`startReplica`), for `GET /cluster/endpoints`; absent:
+   * the endpoints list this server alone.
+   */
+  readonly replicas?: () => Promise<readonly ReplicaEndpoint[]>;
 }
 
 /** A running server. */
@@ -209,6 +215,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clusterId,
     clusterName: clusterId,
     endpoint: () => endpoint,
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });

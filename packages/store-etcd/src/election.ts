@@ -3,8 +3,8 @@ import { BcsError, ErrorCode } from '@bcs/core';
 import type { Etcd3 } from 'etcd3';
 import { invalidArgument } from './errors.js';
 import { createdAt, getOp, rangeResult } from './etcd-io.js';
-import { deposedError, type Fence } from './fence.js';
-import { CLUSTER_ID } from './keys.js';
+import type { Fence } from './fence.js';
+import { CLUSTER_ID, prefixEnd } from './keys.js';
 
 /*
  * Leader election (issue 14 §2) on a plain lease and transaction, as etcd's own election recipe does:
@@ -30,6 +30,11 @@ export interface CampaignOptions {
   readonly ttlSeconds: number;
   /** What the leader key holds: the replica's advertised URL, say. */
   readonly value: string;
+  /**
+   * Registers the replica under `/bcs/<clusterId>/replicas/<name>` = `value` on the campaign's lease, from the
+   * start of the campaign (followers included) until the lease ends: {@link listReplicas} reads them.
+   */
+  readonly register?: { readonly name: string; readonly value: string };
   /** Stops campaigning: `campaign` rejects with the signal's reason and revokes the lease. */
   readonly signal?: AbortSignal;
 }
@@ -44,11 +49,6 @@ export interface Leadership {
   readonly fence: Fence;
   /** Resolves, once, with why the leadership was lost (lease expired, etcd unreachable for ttl/2). */
   readonly lost: Promise<BcsError>;
-  /**
-   * Replaces the value of the election key (keeping its lease and term), e.g. with the URL the replica bound
-   * after it was elected. Fenced: rejects with `StoreNotOpen` when the key no longer has this term.
-   */
-  advertise(value: string): Promise<void>;
   /** Gives the leadership up: revokes the lease (the key goes with it). */
   resign(): Promise<void>;
 }
@@ -57,6 +57,34 @@ export interface Leadership {
 export function leaderKey(clusterId: string): Buffer {
   if (!CLUSTER_ID.test(clusterId)) throw invalidArgument(`clusterId must match ${CLUSTER_ID}`);
   return Buffer.from(`/bcs/${clusterId}/leader`);
+}
+
+function replicaKey(clusterId: string, name: string): Buffer {
+  if (!CLUSTER_ID.test(name)) throw invalidArgument(`replica name must match ${CLUSTER_ID}`);
+  return Buffer.from(`/bcs/${clusterId}/replicas/${name}`);
+}
+
+/**
+ * The replicas registered by {@link campaign} (`register`) whose lease is alive, by name, and the leader's
+ * value: the replica whose registered value the leader key holds leads.
+ */
+export async function listReplicas(
+  client: Etcd3,
+  clusterId: string,
+): Promise<{ replicas: { name: string; value: string }[]; leader: string | undefined }> {
+  const prefix = Buffer.from(`/bcs/${clusterId}/replicas/`);
+  const response = await client.kv.txn({
+    compare: [],
+    success: [getOp(leaderKey(clusterId)), { request_range: { key: prefix, range_end: prefixEnd(prefix) } }],
+    failure: [],
+  });
+  return {
+    leader: rangeResult(response, 0)[0]?.value.toString('utf8'),
+    replicas: rangeResult(response, 1).map((kvs) => ({
+      name: kvs.key.subarray(prefix.length).toString('utf8'),
+      value: kvs.value.toString('utf8'),
+    })),
+  };
 }
 
 /** The current leader's value and term, or undefined when none is elected. */
@@ -83,6 +111,12 @@ export async function campaign(options: CampaignOptions): Promise<Leadership> {
   const key = leaderKey(clusterId);
   const id = await grantLease(client, ttlSeconds);
   const keeper = keepAlive(client, id, ttlSeconds);
+  if (options.register !== undefined)
+    await client.kv.put({
+      key: replicaKey(clusterId, options.register.name),
+      value: Buffer.from(options.register.value),
+      lease: id,
+    });
   const revoke = () =>
     client.leaseClient.leaseRevoke({ ID: id }).then(
       () => undefined,
@@ -103,14 +137,6 @@ export async function campaign(options: CampaignOptions): Promise<Leadership> {
           term,
           fence: { key, createRevision: term },
           lost: keeper.lost,
-          advertise: async (next: string) => {
-            const put = await client.kv.txn({
-              compare: [createdAt(key, term)],
-              success: [{ request_put: { key, value: Buffer.from(next), ignore_lease: true } }],
-              failure: [],
-            });
-            if (!put.succeeded) throw deposedError(term);
-          },
           resign: async () => {
             keeper.stop();
             await revoke();

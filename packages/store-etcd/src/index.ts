@@ -6,6 +6,7 @@ export {
   currentLeader,
   type Leadership,
   leaderKey,
+  listReplicas,
 } from './election.js';
 export {
   type ChangeListener,

@@ -12,7 +12,7 @@ import { closeOnSignals } from './on-signals.js';
  * Bad flags exit 2; a failure to start (port taken, data dir locked by another process) exits 1.
  *
  * With `--store etcd://…` it is one replica of a highly available scheduler: it prints `following leader URL`
- * while another replica leads, campaigns, and prints `listening on …` once elected. A deposed leader stops at
+ * and answers as a follower (307 to the leader) while it campaigns, and prints `listening on …` once elected. A deposed leader stops at
  * once and exits 75 (EXIT_DEPOSED) for its supervisor to restart it.
  */
 async function main(): Promise<void> {
@@ -65,7 +65,10 @@ async function main(): Promise<void> {
         etcdEndpoints: config.etcdEndpoints,
         leaderTtlSeconds,
         ...(advertiseUrl === undefined ? {} : { advertiseUrl }),
-        onFollowing: (leader) => process.stdout.write(`following leader ${leader ?? '(none yet)'}\n`),
+        onFollowing: (leader, url) =>
+          process.stdout.write(
+            `following leader ${leader ?? '(none yet)'}; on ${url} until elected (307 to the leader)\n`,
+          ),
         onDeposed: (error, stopped) => {
           process.stderr.write(`bcs-scheduler: deposed, exiting ${EXIT_DEPOSED}: ${error.message}\n`);
           // Stop at once: the Mesos stream and the event subscriptions close first, bounded by a second.

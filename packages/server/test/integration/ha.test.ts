@@ -62,6 +62,11 @@ class Replica {
     return /following leader/.test(this.output);
   }
 
+  /** The URL it answers on as a follower. */
+  get followerUrl(): string | undefined {
+    return /following leader \S+; on (http:\/\/\S+) until elected/.exec(this.output)?.[1];
+  }
+
   /** Waits until this replica leads (prints its URL), failing after `ms`. */
   async leads(ms = 30_000): Promise<string> {
     await waitFor(
@@ -115,6 +120,31 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
       (following) => following,
     );
     expect(b.url).toBeUndefined();
+    // The follower: the replica list (both, a leading), and 307 to the leader for anything else.
+    const bFollower = b.followerUrl as string;
+    const listed = await callApi(bFollower, 'GET', '/cluster/endpoints');
+    expect(listed.status).toBe(200);
+    const leaders = (list: { url: string; leader: boolean }[]) =>
+      list
+        .filter((r) => r.leader)
+        .map((r) => r.url)
+        .sort();
+    expect(leaders(listed.body.data.mesosscheduler)).toEqual([aUrl]);
+    expect(listed.body.data.mesosscheduler.map((r: { url: string }) => r.url).sort()).toEqual(
+      [aUrl, bFollower].sort(),
+    );
+    expect(leaders((await a.call('GET', '/cluster/endpoints')).body.data.mesosscheduler).sort()).toEqual([
+      aUrl,
+    ]);
+    const redirected = await fetch(`${bFollower}/v4/scheduler/mesos/namespaces/defaultGroup/configmaps?x=1`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: '{}',
+    });
+    expect(redirected.status).toBe(307);
+    expect(redirected.headers.get('location')).toBe(
+      `${aUrl}/v4/scheduler/mesos/namespaces/defaultGroup/configmaps?x=1`,
+    );
 
     expect((await a.call('POST', APPS, smallApp(12, 'ha-kill'))).status).toBe(200);
     const before = await waitFor(() => taskgroups(a, 'ha-kill'), allRunning(12), undefined, 60_000);
@@ -133,7 +163,10 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
     a.child.kill('SIGKILL');
     await a.exited;
     const bUrl = await b.leads(TTL * 1000 + 15_000);
-    expect(bUrl).not.toBe(aUrl);
+    // The new leader keeps the port it followed on; a, its lease gone, is no longer listed.
+    expect(bUrl).toBe(bFollower);
+    const now = (await b.call('GET', '/cluster/endpoints')).body.data.mesosscheduler;
+    expect(now.map((r: { url: string; leader: boolean }) => [r.url, r.leader])).toEqual([[bUrl, true]]);
 
     for (const name of answered)
       expect((await b.call('GET', `/namespaces/defaultGroup/configmaps/${name}`)).status).toBe(200);

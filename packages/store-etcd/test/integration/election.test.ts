@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BcsError, ErrorCode, isBcsError } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
-import { campaign, createEtcdStore, currentLeader, type Leadership } from '../../src/index.js';
+import { campaign, createEtcdStore, currentLeader, type Leadership, listReplicas } from '../../src/index.js';
 import { useEtcd } from '../support.js';
 
 const etcd = useEtcd();
@@ -38,6 +38,38 @@ describe('election: one leader per cluster id, its term the election key create 
     expect(await currentLeader(etcd.client, clusterId)).toEqual({ value: 'http://b', term: won.term });
     await won.resign();
     expect(await currentLeader(etcd.client, clusterId)).toBeUndefined();
+  });
+
+  it('registers every campaigning replica on its lease: listed while it lives, gone when it resigns', async () => {
+    const clusterId = `t-${randomUUID()}`;
+    const leader = await campaign({
+      client: etcd.client,
+      clusterId,
+      ttlSeconds: 5,
+      value: 'http://a',
+      register: { name: 'a', value: 'A' },
+    });
+    const abort = new AbortController();
+    const waiting = campaign({
+      client: etcd.client,
+      clusterId,
+      ttlSeconds: 5,
+      value: 'http://b',
+      register: { name: 'b', value: 'B' },
+      signal: abort.signal,
+    });
+    await expect.poll(async () => (await listReplicas(etcd.client, clusterId)).replicas.length).toBe(2);
+    expect(await listReplicas(etcd.client, clusterId)).toEqual({
+      leader: 'http://a',
+      replicas: [
+        { name: 'a', value: 'A' },
+        { name: 'b', value: 'B' },
+      ],
+    });
+    abort.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    await leader.resign();
+    expect(await listReplicas(etcd.client, clusterId)).toEqual({ leader: undefined, replicas: [] });
   });
 
   it('reports the leadership lost when etcd says its lease is gone', async () => {
