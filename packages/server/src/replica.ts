@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
 import { type BcsError, ErrorCode, silentLogger } from '@bcs/core';
 import type { ReplicaEndpoint, SchedulerEndpoint } from '@bcs/http-koa';
 import {
@@ -65,9 +66,9 @@ export interface RunningReplica {
 /**
  * Runs one replica of a highly available scheduler on etcd (issue 14 §2–4). It listens at once as a
  * follower, registers under `/bcs/<clusterId>/replicas/` and campaigns on `/bcs/<clusterId>/leader`. A
- * follower answers `GET …/cluster/endpoints` itself (every replica, and which leads) and every other request
- * with 307 to the leader's advertised URL (same path and query: clients may point at any replica), or 503
- * (code 1405001) while none is elected. Once elected it stops the follower listener, opens the store fenced
+ * follower answers `GET …/cluster/endpoints` itself (every replica, and which leads) and every other request,
+ * reads and WebSocket upgrades included, with 307 to the leader's advertised URL (same path and query: clients
+ * may point at any replica), or 503 (code 1405001) while none is elected. Once elected it stops the follower listener, opens the store fenced
  * by its term, starts the server as `startServer` does (the engine loads the state, subscribes to
  * Mesos with the stored framework id, reconciles, then schedules), and publishes its URL on the election key.
  *
@@ -94,6 +95,18 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
   };
   const follower = createServer((req, res) => {
     void answerAsFollower(req, res, client, clusterId, replicas).catch(() => res.destroy());
+  });
+  // The event stream (a WebSocket upgrade) is the leader's too: 307 there, or 503 while none leads.
+  follower.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    void currentLeader(client, clusterId)
+      .then((leader) =>
+        socket.end(
+          leader?.value
+            ? `HTTP/1.1 307 Temporary Redirect\r\nLocation: ${leader.value}${req.url ?? '/'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`
+            : 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        ),
+      )
+      .catch(() => socket.destroy());
   });
   let leadership: Leadership;
   let port: number;

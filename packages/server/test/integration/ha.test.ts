@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aConfigMap } from '@bcs/testing/builders';
@@ -145,6 +146,23 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
     expect(redirected.headers.get('location')).toBe(
       `${aUrl}/v4/scheduler/mesos/namespaces/defaultGroup/configmaps?x=1`,
     );
+
+    // The event stream too: the upgrade is answered 307 to the leader's stream.
+    const upgrade = await new Promise<{ status: number | undefined; location: string | undefined }>(
+      (done, fail) => {
+        const req = request(`${bFollower}/v4/scheduler/mesos/events`, {
+          headers: { Connection: 'Upgrade', Upgrade: 'websocket' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          done({ status: res.statusCode, location: res.headers.location });
+        });
+        req.on('upgrade', () => fail(new Error('the follower upgraded')));
+        req.on('error', fail);
+        req.end();
+      },
+    );
+    expect(upgrade).toEqual({ status: 307, location: `${aUrl}/v4/scheduler/mesos/events` });
 
     expect((await a.call('POST', APPS, smallApp(12, 'ha-kill'))).status).toBe(200);
     const before = await waitFor(() => taskgroups(a, 'ha-kill'), allRunning(12), undefined, 60_000);
