@@ -108,7 +108,7 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
       )
       .catch(() => socket.destroy());
   });
-  let leadership: Leadership;
+  let leadership: Leadership | undefined;
   let port: number;
   let advertised: string;
   try {
@@ -126,14 +126,26 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
       url: advertised,
     };
     options.onFollowing?.((await currentLeader(client, clusterId))?.value || undefined, url);
-    leadership = await campaign({
-      client,
-      clusterId,
-      ttlSeconds,
-      value: advertised,
-      register: { name: randomUUID(), value: JSON.stringify(self) },
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
+    const register = { name: randomUUID(), value: JSON.stringify(self) };
+    // A follower that loses etcd (its lease, or quorum) campaigns again once etcd answers: it never led, so
+    // there is nothing to stop, and a supervisor restart would only add churn.
+    for (;;) {
+      try {
+        leadership = await campaign({
+          client,
+          clusterId,
+          ttlSeconds,
+          value: advertised,
+          register,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        logger.error({ err: error }, 'campaign failed (etcd unreachable?): trying again in 1 s');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   } catch (error) {
     await closeNow(follower);
     client.close();

@@ -123,8 +123,11 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
     expect(b.url).toBeUndefined();
     // The follower: the replica list (both, a leading), and 307 to the leader for anything else.
     const bFollower = b.followerUrl as string;
-    const listed = await callApi(bFollower, 'GET', '/cluster/endpoints');
-    expect(listed.status).toBe(200);
+    // b registers as it starts campaigning, just after it printed its URL.
+    const listed = await waitFor(
+      () => callApi(bFollower, 'GET', '/cluster/endpoints'),
+      (res) => res.status === 200 && res.body.data.mesosscheduler.length === 2,
+    );
     const leaders = (list: { url: string; leader: boolean }[]) =>
       list
         .filter((r) => r.leader)
@@ -228,5 +231,32 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
     expect((await b.call('PUT', `${APPS}/ha-pause/scale/5`)).status).toBe(200);
     await waitFor(() => taskgroups(b, 'ha-pause'), allRunning(5), undefined, 60_000);
     expect(repeated(launchedTaskIds(await callLog(sim)))).toEqual([]);
+  }, 180_000);
+
+  it('etcd: one member killed changes nothing; two killed, the leader steps down and nothing is written until quorum returns', async () => {
+    const a = await Replica.start();
+    await a.leads();
+    const b = await Replica.start();
+    await waitFor(
+      async () => b.following,
+      (following) => following,
+    );
+    const configmap = (name: string) => aConfigMap({ metadata: { name } });
+    await etcd.kill(2);
+    expect((await a.call('POST', '/namespaces/defaultGroup/configmaps', configmap('q-1'))).status).toBe(200);
+    expect(a.child.exitCode).toBeNull();
+
+    await etcd.kill(1);
+    // No quorum: the leader's keep-alives fail, and it stops within TTL/2 (+ the keep-alive period).
+    expect(await a.exited).toBe(EXIT_DEPOSED);
+    expect(b.url).toBeUndefined();
+
+    await etcd.restart(1);
+    await etcd.restart(2);
+    const bUrl = await b.leads(TTL * 1000 + 30_000);
+    expect((await callApi(bUrl, 'GET', '/namespaces/defaultGroup/configmaps/q-1')).status).toBe(200);
+    expect(
+      (await callApi(bUrl, 'POST', '/namespaces/defaultGroup/configmaps', configmap('q-2'))).status,
+    ).toBe(200);
   }, 180_000);
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BcsError, ErrorCode, isBcsError } from '@bcs/core';
+import { startEtcd } from '@bcs/testing/etcd';
+import { Etcd3 } from 'etcd3';
 import { describe, expect, it } from 'vitest';
 import { campaign, createEtcdStore, currentLeader, type Leadership, listReplicas } from '../../src/index.js';
 import { useEtcd } from '../support.js';
@@ -81,6 +83,19 @@ describe('election: one leader per cluster id, its term the election key create 
     expect(error.code).toBe(ErrorCode.StoreNotOpen);
     expect(await currentLeader(etcd.client, clusterId)).toBeUndefined();
   });
+
+  it('reports the leadership lost when etcd cannot be reached for half the TTL', async () => {
+    const own = await startEtcd({ members: 1 });
+    const client = new Etcd3({ hosts: [...own.endpoints] });
+    try {
+      const leader = await campaign({ client, clusterId: `t-${randomUUID()}`, ttlSeconds: 2, value: 'x' });
+      await own.kill(0);
+      expect((await leader.lost).code).toBe(ErrorCode.StoreNotOpen);
+    } finally {
+      client.close();
+      await own.stop();
+    }
+  }, 60_000);
 
   it('rejects a campaign that is aborted while waiting, and leaves the leader alone', async () => {
     const clusterId = `t-${randomUUID()}`;
