@@ -169,20 +169,27 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
 
     expect((await a.call('POST', APPS, smallApp(12, 'ha-kill'))).status).toBe(200);
     const before = await waitFor(() => taskgroups(a, 'ha-kill'), allRunning(12), undefined, 60_000);
+    // Writes under way when the leader dies: every one answered 200 must be on the new leader.
     const answered: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const name = `ha-cm-${i}`;
-      const res = await a.call(
-        'POST',
-        '/namespaces/defaultGroup/configmaps',
-        aConfigMap({ metadata: { name } }),
-      );
-      if (res.status === 200) answered.push(name);
-    }
-    expect(answered).toHaveLength(10);
-
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const name = `ha-cm-${i}`;
+        const res = await a
+          .call('POST', '/namespaces/defaultGroup/configmaps', aConfigMap({ metadata: { name } }))
+          .catch(() => undefined);
+        if (res?.status === 200) answered.push(name);
+        if (res === undefined) return;
+      }
+    })();
+    await waitFor(
+      async () => answered.length,
+      (n) => n >= 10,
+    );
     a.child.kill('SIGKILL');
     await a.exited;
+    writing = false;
+    await writer;
     const bUrl = await b.leads(TTL * 1000 + 15_000);
     // The new leader keeps the port it followed on; a, its lease gone, is no longer listed.
     expect(bUrl).toBe(bFollower);
