@@ -81,7 +81,7 @@ export async function startReplica(options: ReplicaOptions): Promise<RunningRepl
   const logger = options.logger ?? silentLogger;
   const ttlSeconds = options.leaderTtlSeconds ?? SERVER_DEFAULTS.leaderTtlSeconds;
   const host = options.host ?? SERVER_DEFAULTS.host;
-  const client = new Etcd3({ hosts: [...options.etcdEndpoints] });
+  const client = new Etcd3({ ...options.etcdClient, hosts: [...options.etcdEndpoints] });
   const replicas = async (): Promise<ReplicaEndpoint[]> => {
     const { replicas: registered, leader } = await listReplicas(client, clusterId);
     return registered.flatMap(({ value }) => {

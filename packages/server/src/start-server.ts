@@ -29,7 +29,7 @@ import {
 import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createHttpOutbound } from '@bcs/outbound-http';
-import { createEtcdStore } from '@bcs/store-etcd';
+import { createEtcdStore, type EtcdClientOptions } from '@bcs/store-etcd';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
@@ -87,6 +87,11 @@ export interface ServerOptions {
    * is given; empty or absent: LevelDB.
    */
   readonly etcdEndpoints?: readonly string[];
+  /**
+   * etcd3 client options besides `hosts` for `etcdEndpoints`: `credentials` (TLS: `rootCertificate`,
+   * `certChain`, `privateKey`), `auth` (`username`, `password`).
+   */
+  readonly etcdClient?: Omit<EtcdClientOptions, 'hosts'>;
   /** How much event history is kept for resuming subscribers (count, age). */
   readonly events?: EventRetention;
   /** Limits an operator may raise: the most instances of one application or deployment (default 10,000). */
@@ -176,7 +181,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.etcdEndpoints !== undefined && options.etcdEndpoints.length > 0
         ? createEtcdStore({
             clusterId: options.clusterId ?? SERVER_DEFAULTS.clusterId,
-            etcd: { hosts: [...options.etcdEndpoints] },
+            etcd: { ...options.etcdClient, hosts: [...options.etcdEndpoints] },
           })
         : createLevelStore({ location: join(dataDir, 'store') });
   }

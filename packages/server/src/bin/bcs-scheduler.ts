@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { parseCliConfig, usage } from '../cli-config.js';
 import { EXIT_DEPOSED, startReplica } from '../replica.js';
@@ -42,10 +43,26 @@ async function main(): Promise<void> {
       newFramework,
       leaderTtlSeconds,
       advertiseUrl,
+      etcdTls,
+      etcdAuth,
       ...rest
     } = config;
+    const etcdClient = {
+      ...(etcdTls === undefined
+        ? {}
+        : {
+            credentials: {
+              rootCertificate: readFileSync(etcdTls.ca),
+              ...(etcdTls.cert === undefined || etcdTls.key === undefined
+                ? {}
+                : { certChain: readFileSync(etcdTls.cert), privateKey: readFileSync(etcdTls.key) }),
+            },
+          }),
+      ...(etcdAuth === undefined ? {} : { auth: etcdAuth }),
+    };
     const options = {
       ...rest,
+      etcdClient,
       mesosMasters,
       engine: {
         executor,

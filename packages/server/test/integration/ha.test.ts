@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Etcd3 } from '@bcs/store-etcd';
 import { aConfigMap } from '@bcs/testing/builders';
 import { type EtcdCluster, startEtcd } from '@bcs/testing/etcd';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +39,10 @@ class Replica {
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
   }
 
-  static async start(): Promise<Replica> {
+  static async start(options: { etcd?: EtcdCluster; env?: Record<string, string> } = {}): Promise<Replica> {
     const dataDir = await mkdtemp(join(tmpdir(), 'bcs-ha-'));
-    const store = `etcd://${etcd.endpoints.map((url) => url.replace('http://', '')).join(',')}`;
+    const on = options.etcd ?? etcd;
+    const store = `etcd://${on.endpoints.map((url) => url.replace('http://', '')).join(',')}`;
     const child = spawn(
       process.execPath,
       [
@@ -48,7 +50,7 @@ class Replica {
         ...['--port', '0', '--data-dir', dataDir, '--cluster-id', CLUSTER_ID],
         ...['--store', store, '--leader-ttl', String(TTL), '--mesos-master', sim.urls[0] as string],
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BCS_LOG_LEVEL: 'warn' } },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BCS_LOG_LEVEL: 'warn', ...options.env } },
     );
     const replica = new Replica(child, dataDir);
     replicas.push(replica);
@@ -266,4 +268,35 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
       (await callApi(bUrl, 'POST', '/namespaces/defaultGroup/configmaps', configmap('q-2'))).status,
     ).toBe(200);
   }, 180_000);
+
+  it('talks to an etcd with authentication as --etcd-user with $BCS_ETCD_PASSWORD; without them it cannot start', async () => {
+    const own = await startEtcd({ members: 1 });
+    const admin = new Etcd3({ hosts: [...own.endpoints] });
+    try {
+      await admin.role('root').create();
+      await (await admin.user('root').create('s3cret')).addRole('root');
+      await admin.auth.authEnable();
+      const refused = await Replica.start({ etcd: own });
+      expect(await refused.exited).toBe(1);
+      const replica = await Replica.start({
+        etcd: own,
+        env: { BCS_ETCD_USER: 'root', BCS_ETCD_PASSWORD: 's3cret' },
+      });
+      await replica.leads();
+      const name = 'auth-cm';
+      expect(
+        (
+          await replica.call(
+            'POST',
+            '/namespaces/defaultGroup/configmaps',
+            aConfigMap({ metadata: { name } }),
+          )
+        ).status,
+      ).toBe(200);
+      expect((await replica.call('GET', `/namespaces/defaultGroup/configmaps/${name}`)).status).toBe(200);
+    } finally {
+      admin.close();
+      await own.stop();
+    }
+  }, 120_000);
 });
