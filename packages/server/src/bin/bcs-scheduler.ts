@@ -77,8 +77,17 @@ async function main(): Promise<void> {
     };
     if (config.etcdEndpoints.length === 0) server = await startServer(options);
     else {
+      // SIGTERM or SIGINT while following: stop campaigning (the lease is revoked, the registration with it).
+      const following = new AbortController();
+      const stopFollowing = (signal: string) => {
+        logger.info({ signal }, 'shutting down (following)');
+        following.abort(new Error(signal));
+      };
+      process.once('SIGTERM', stopFollowing);
+      process.once('SIGINT', stopFollowing);
       const replica = await startReplica({
         ...options,
+        signal: following.signal,
         etcdEndpoints: config.etcdEndpoints,
         leaderTtlSeconds,
         ...(advertiseUrl === undefined ? {} : { advertiseUrl }),
@@ -94,9 +103,16 @@ async function main(): Promise<void> {
           void stopped.then(exit, exit);
         },
       });
+      process.off('SIGTERM', stopFollowing);
+      process.off('SIGINT', stopFollowing);
+      if (following.signal.aborted) {
+        await replica.close();
+        process.exit(0);
+      }
       server = { ...replica.server, close: replica.close };
     }
   } catch (error) {
+    if (error instanceof Error && /^SIG(TERM|INT)$/.test(error.message)) process.exit(0);
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);
     process.exit(1);

@@ -242,6 +242,28 @@ describe('bcs-scheduler replicas on etcd: election and fencing', () => {
     expect(repeated(launchedTaskIds(await callLog(sim)))).toEqual([]);
   }, 180_000);
 
+  it('SIGTERM: a follower stops campaigning and leaves the list at once; the leader resigns, exiting 0', async () => {
+    const a = await Replica.start();
+    const aUrl = await a.leads();
+    const b = await Replica.start();
+    const listed = () =>
+      a.call('GET', '/cluster/endpoints').then((res) => res.body.data.mesosscheduler.length);
+    await waitFor(listed, (n) => n === 2);
+    b.child.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+    // Its lease was revoked, not left to expire.
+    expect(await listed()).toBe(1);
+    const c = await Replica.start();
+    await waitFor(
+      async () => c.following,
+      (following) => following,
+    );
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    // The leader resigned: c leads well before a TTL would have expired.
+    expect(await c.leads(TTL * 1000)).not.toBe(aUrl);
+  }, 120_000);
+
   it('etcd: one member killed changes nothing; two killed, the leader steps down and nothing is written until quorum returns', async () => {
     const a = await Replica.start();
     await a.leads();
