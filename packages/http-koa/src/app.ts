@@ -7,7 +7,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { type HostCheck, requireAllowedHost } from './middleware/host-check.js';
 import { DEFAULT_MAX_URL_LENGTH, limitUrlLength } from './middleware/request-limits.js';
 import { requestLog } from './middleware/request-log.js';
-import type { SchedulerEndpoint } from './routes/cluster.js';
+import type { ReplicaEndpoint, SchedulerEndpoint } from './routes/cluster.js';
 import { createV4Routes, V4_PREFIXES } from './routes/index.js';
 
 /** Options of {@link createHttpApp}. */
@@ -24,6 +24,8 @@ export interface HttpAppOptions {
   readonly clusterName?: string;
   /** This scheduler's address for `GET /cluster/endpoints` (read per request: the port may be bound later). */
   readonly endpoint?: () => SchedulerEndpoint | undefined;
+  /** Every replica of a highly available scheduler, for `GET /cluster/endpoints` (listed instead of `endpoint`). */
+  readonly replicas?: () => Promise<readonly ReplicaEndpoint[]>;
   /**
    * Which `Host` headers are served (DNS-rebinding defence, `createHostCheck`); others get 403, code
    * 1405234. Default: every host (an app you mount decides for itself; `startServer` passes one).
@@ -82,6 +84,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       prefix,
       ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }),
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     };
     for (const router of createV4Routes(deps)) {
       koa.use(router.routes());

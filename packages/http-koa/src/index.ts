@@ -17,7 +17,7 @@ export {
   MAX_HEADER_SIZE,
 } from './middleware/request-limits.js';
 export { requestLog } from './middleware/request-log.js';
-export type { SchedulerEndpoint } from './routes/cluster.js';
+export type { ReplicaEndpoint, SchedulerEndpoint } from './routes/cluster.js';
 export type { RouteDeps } from './routes/deps.js';
 export { createV4Routes, V4_PREFIXES } from './routes/index.js';
 export { NOT_YET_IMPLEMENTED } from './routes/not-implemented.js';

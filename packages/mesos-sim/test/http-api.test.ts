@@ -162,6 +162,9 @@ describe('MesosSimServer calls', () => {
       'SUPPRESS',
       'REVIVE',
     ]);
+    // Which stream sent each: none for SUBSCRIBE, then the stream's id.
+    const streams = await send(sim.url, { method: 'GET', path: '/admin/call-streams' });
+    expect(JSON.parse(streams.body)).toEqual([null, stream.streamId, stream.streamId]);
   });
 
   it('TEARDOWN answers 202, ends the stream and removes the framework', async () => {

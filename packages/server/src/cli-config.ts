@@ -37,6 +37,17 @@ export interface CliConfig {
   readonly newFramework: boolean;
   /** etcd client URLs of `--store etcd://…` (the store in etcd); empty: LevelDB in `dataDir`. */
   readonly etcdEndpoints: readonly string[];
+  /**
+   * With `--store etcd://`: TLS to etcd, as PEM file paths (`--etcd-ca`, and `--etcd-cert` with `--etcd-key`
+   * for a client certificate); undefined: plain TCP.
+   */
+  readonly etcdTls: { readonly ca: string; readonly cert?: string; readonly key?: string } | undefined;
+  /** With `--store etcd://`: etcd user (`--etcd-user`) and password (`BCS_ETCD_PASSWORD` only: never a flag). */
+  readonly etcdAuth: { readonly username: string; readonly password: string } | undefined;
+  /** With `--store etcd://`: seconds of the leader election lease (`--leader-ttl`). */
+  readonly leaderTtlSeconds: number;
+  /** With `--store etcd://`: the URL other replicas send clients to while this one leads (`--advertise-url`). */
+  readonly advertiseUrl: string | undefined;
   readonly help: boolean;
 }
 
@@ -123,6 +134,27 @@ export const CLI_FLAGS = {
     env: 'BCS_STORE',
     help: 'where the state lives: level (LevelDB in --data-dir), level:DIR (the same, DIR as --data-dir) or etcd://host:port[,host:port...] (etcd v3, under /bcs/<cluster-id>/) (default level)',
   },
+  'etcd-ca': {
+    env: 'BCS_ETCD_CA',
+    help: "with --store etcd://: PEM file of the CA that signed the etcd servers' certificates: TLS to etcd",
+  },
+  'etcd-cert': {
+    env: 'BCS_ETCD_CERT',
+    help: 'with --etcd-ca: PEM file of the client certificate etcd asks for (with --etcd-key)',
+  },
+  'etcd-key': { env: 'BCS_ETCD_KEY', help: 'with --etcd-cert: PEM file of its private key' },
+  'etcd-user': {
+    env: 'BCS_ETCD_USER',
+    help: 'with --store etcd://: etcd user name (its password only from $BCS_ETCD_PASSWORD)',
+  },
+  'leader-ttl': {
+    env: 'BCS_LEADER_TTL',
+    help: `with --store etcd://: seconds of the leader election lease, 1 to 300; a dead leader is replaced after it (default ${SERVER_DEFAULTS.leaderTtlSeconds})`,
+  },
+  'advertise-url': {
+    env: 'BCS_ADVERTISE_URL',
+    help: "with --store etcd://: this replica's URL as other replicas name it when it leads (default http://HOST:PORT as bound)",
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -170,6 +202,12 @@ export function parseCliConfig(
       'reconcile-interval': { type: 'string' },
       'new-framework': { type: 'boolean' },
       store: { type: 'string' },
+      'etcd-ca': { type: 'string' },
+      'etcd-cert': { type: 'string' },
+      'etcd-key': { type: 'string' },
+      'etcd-user': { type: 'string' },
+      'leader-ttl': { type: 'string' },
+      'advertise-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -234,8 +272,53 @@ export function parseCliConfig(
     ),
     newFramework: values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env]),
     etcdEndpoints: store.etcdEndpoints,
+    etcdTls: etcdTls(pick('etcd-ca'), pick('etcd-cert'), pick('etcd-key')),
+    etcdAuth: etcdAuth(pick('etcd-user'), env.BCS_ETCD_PASSWORD),
+    leaderTtlSeconds: integer('leader-ttl', SERVER_DEFAULTS.leaderTtlSeconds, 300, 1),
+    advertiseUrl: advertiseUrl(pick('advertise-url')),
     help: values.help === true,
   };
+}
+
+/** `--etcd-ca`, `--etcd-cert`, `--etcd-key`: the CA alone, or with a client certificate and its key. */
+function etcdTls(
+  ca: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+): CliConfig['etcdTls'] {
+  if ((cert === undefined) !== (key === undefined))
+    throw new TypeError('--etcd-cert and --etcd-key go together');
+  if (ca === undefined) {
+    if (cert !== undefined) throw new TypeError('--etcd-cert needs --etcd-ca');
+    return undefined;
+  }
+  return cert === undefined || key === undefined ? { ca } : { ca, cert, key };
+}
+
+/** `--etcd-user` with `$BCS_ETCD_PASSWORD` (a password on the command line would show in `ps`). */
+function etcdAuth(username: string | undefined, password: string | undefined): CliConfig['etcdAuth'] {
+  if (username === undefined) {
+    if (password !== undefined && password !== '')
+      throw new TypeError('--etcd-user: $BCS_ETCD_PASSWORD is set without a user');
+    return undefined;
+  }
+  if (password === undefined || password === '')
+    throw new TypeError('--etcd-user needs its password in $BCS_ETCD_PASSWORD');
+  return { username, password };
+}
+
+/** `--advertise-url`: an absolute http(s) URL without query or fragment, kept without a trailing slash. */
+function advertiseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError('--advertise-url must be an absolute http:// or https:// URL');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '')
+    throw new TypeError('--advertise-url must be an http:// or https:// URL without query or fragment');
+  return value.replace(/\/+$/, '');
 }
 
 /** The most etcd endpoints `--store etcd://…` takes. */

@@ -23,18 +23,19 @@ import {
   createHttpApp,
   type HttpApp,
   MAX_HEADER_SIZE,
+  type ReplicaEndpoint,
   type SchedulerEndpoint,
 } from '@bcs/http-koa';
 import { MesosHttpDriver, type MesosHttpDriverOptions } from '@bcs/mesos-http';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createHttpOutbound } from '@bcs/outbound-http';
-import { createEtcdStore } from '@bcs/store-etcd';
+import { createEtcdStore, type EtcdClientOptions } from '@bcs/store-etcd';
 import { createLevelStore } from '@bcs/store-level';
 import { attachEventStream, type EventStream, type EventStreamOptions } from '@bcs/ws-events';
 import { container as rootContainer } from 'tsyringe';
 
 /** The version reported by `GET /cluster/endpoints`. */
-const VERSION = '0.0.0';
+export const VERSION = '0.0.0';
 
 /** Options of {@link startServer}; the defaults are the `bcs-scheduler` command's. */
 export interface ServerOptions {
@@ -86,6 +87,11 @@ export interface ServerOptions {
    * is given; empty or absent: LevelDB.
    */
   readonly etcdEndpoints?: readonly string[];
+  /**
+   * etcd3 client options besides `hosts` for `etcdEndpoints`: `credentials` (TLS: `rootCertificate`,
+   * `certChain`, `privateKey`), `auth` (`username`, `password`).
+   */
+  readonly etcdClient?: Omit<EtcdClientOptions, 'hosts'>;
   /** How much event history is kept for resuming subscribers (count, age). */
   readonly events?: EventRetention;
   /** Limits an operator may raise: the most instances of one application or deployment (default 10,000). */
@@ -110,6 +116,11 @@ export interface ServerOptions {
    * `@bcs/outbound-http` (Node's https, each webhook's `caBundle` as its only trust).
    */
   readonly outbound?: Outbound;
+  /**
+   * Every replica of a highly available scheduler (`startReplica`), for `GET /cluster/endpoints`; absent:
+   * the endpoints list this server alone.
+   */
+  readonly replicas?: () => Promise<readonly ReplicaEndpoint[]>;
 }
 
 /** A running server. */
@@ -147,6 +158,8 @@ export const SERVER_DEFAULTS = {
   failoverTimeoutSeconds: 604_800,
   mesosRole: '*',
   reconcileIntervalSeconds: 600,
+  /** The leader election lease with `--store etcd://` (issue 14: 10 s). */
+  leaderTtlSeconds: 10,
 } as const;
 
 /**
@@ -168,7 +181,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.etcdEndpoints !== undefined && options.etcdEndpoints.length > 0
         ? createEtcdStore({
             clusterId: options.clusterId ?? SERVER_DEFAULTS.clusterId,
-            etcd: { hosts: [...options.etcdEndpoints] },
+            etcd: { ...options.etcdClient, hosts: [...options.etcdEndpoints] },
           })
         : createLevelStore({ location: join(dataDir, 'store') });
   }
@@ -207,6 +220,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clusterId,
     clusterName: clusterId,
     endpoint: () => endpoint,
+    ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });

@@ -23,6 +23,10 @@ describe('parseCliConfig', () => {
       reconcileIntervalSeconds: 600,
       newFramework: false,
       etcdEndpoints: [],
+      etcdTls: undefined,
+      etcdAuth: undefined,
+      leaderTtlSeconds: 10,
+      advertiseUrl: undefined,
       help: false,
     });
   });
@@ -101,6 +105,21 @@ describe('parseCliConfig', () => {
       },
     ],
     [[], { BCS_STORE: 'etcd://[::1]:2379' }, { etcdEndpoints: ['http://[::1]:2379'] }],
+    [['--leader-ttl', '2'], {}, { leaderTtlSeconds: 2 }],
+    [['--etcd-ca', 'ca.pem'], {}, { etcdTls: { ca: 'ca.pem' } }],
+    [
+      ['--etcd-ca', 'ca.pem', '--etcd-cert', 'c.pem'],
+      { BCS_ETCD_KEY: 'k.pem' },
+      { etcdTls: { ca: 'ca.pem', cert: 'c.pem', key: 'k.pem' } },
+    ],
+    [
+      ['--etcd-user', 'bcs'],
+      { BCS_ETCD_PASSWORD: 's3cret' },
+      { etcdAuth: { username: 'bcs', password: 's3cret' } },
+    ],
+    [[], { BCS_LEADER_TTL: '300' }, { leaderTtlSeconds: 300 }],
+    [['--advertise-url', 'http://10.0.0.5:8899/'], {}, { advertiseUrl: 'http://10.0.0.5:8899' }],
+    [[], { BCS_ADVERTISE_URL: 'https://bcs-1.example' }, { advertiseUrl: 'https://bcs-1.example' }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -154,6 +173,15 @@ describe('parseCliConfig', () => {
     [[], { BCS_NEW_FRAMEWORK: 'yes' }, '--new-framework'],
     [['--new-framework=true'], {}, 'new-framework'],
     [['--store', 'leveldb'], {}, '--store'],
+    [['--leader-ttl', '0'], {}, '--leader-ttl'],
+    [['--etcd-ca', 'ca.pem', '--etcd-cert', 'c.pem'], {}, '--etcd-cert'],
+    [['--etcd-cert', 'c.pem', '--etcd-key', 'k.pem'], {}, '--etcd-cert'],
+    [['--etcd-user', 'bcs'], {}, '--etcd-user'],
+    [[], { BCS_ETCD_PASSWORD: 'x' }, '--etcd-user'],
+    [['--leader-ttl', '301'], {}, '--leader-ttl'],
+    [['--advertise-url', '10.0.0.5:8899'], {}, '--advertise-url'],
+    [['--advertise-url', 'ftp://h'], {}, '--advertise-url'],
+    [['--advertise-url', 'http://h/?q=1'], {}, '--advertise-url'],
     [['--store', 'level:'], {}, '--store'],
     [['--store', 'level:a', '--data-dir', 'b'], {}, '--store'],
     [['--store', 'etcd://'], {}, '--store'],

@@ -29,6 +29,7 @@ import {
   successor,
   txn,
 } from './etcd-io.js';
+import { type Fence, fencedKv } from './fence.js';
 import {
   CLUSTER_ID,
   decodeCounter,
@@ -77,6 +78,12 @@ export interface EtcdStoreOptions {
    * replica that must never write passes `false`; the next writer recovers it in any case.
    */
   readonly recoverOnOpen?: boolean;
+  /**
+   * Fence every write with the election key's create revision (fence.ts): a leader replica passes the key
+   * and its term; once another replica is elected, every write rejects with `StoreNotOpen` and `onDeposed` is
+   * called once. Reads are not fenced.
+   */
+  readonly fence?: Fence;
   /** Test hooks: `beforeSplitPart` runs before each part of a split batch after the first; a throw stops it there. */
   readonly faults?: { readonly beforeSplitPart?: (part: SplitPart) => void | Promise<void> };
 }
@@ -210,6 +217,8 @@ class EtcdKvStore implements EtcdStore {
   readonly #instance = randomUUID();
   #sequence = 0;
   #client: Etcd3 | undefined;
+  /** The client's KV, fenced when `options.fence` is set. */
+  #kvClient: KV | undefined;
   /** The tail of the write mutex: a promise chain that never rejects. */
   #writes: Promise<unknown> = Promise.resolve();
   readonly #queued: QueuedWrite[] = [];
@@ -228,11 +237,12 @@ class EtcdKvStore implements EtcdStore {
     this.#lifecycle = new StoreLifecycle({
       open: async () => {
         const client = options.client ?? new Etcd3(options.etcd as IOptions);
+        const kv = options.fence === undefined ? client.kv : fencedKv(client.kv, options.fence);
         try {
-          const pending = await client.kv.range({ key: this.#keys.pending });
+          const pending = await kv.range({ key: this.#keys.pending });
           const kvs = pending.kvs[0];
           if (kvs !== undefined && options.recoverOnOpen !== false)
-            await recoverPending(client.kv, this.#keys, this.#limits, kvs);
+            await recoverPending(kv, this.#keys, this.#limits, kvs);
           // Proves the counter readable too.
           readCounter((await client.kv.range({ key: this.#keys.revision })).kvs[0]);
         } catch (error) {
@@ -240,11 +250,13 @@ class EtcdKvStore implements EtcdStore {
           throw openFailed(error);
         }
         this.#client = client;
+        this.#kvClient = kv;
       },
       close: async () => {
         await Promise.all([...this.#watches].map((watch) => watch.close()));
         if (this.#options.client === undefined) this.#client?.close();
         this.#client = undefined;
+        this.#kvClient = undefined;
       },
       notOpen: (status: StoreStatus) => notOpenError(status),
     });
@@ -544,7 +556,7 @@ class EtcdKvStore implements EtcdStore {
   }
 
   #kv(): KV {
-    return (this.#client as Etcd3).kv;
+    return this.#kvClient as KV;
   }
 
   #write(ops: readonly BatchOp[], values: readonly (string | undefined)[]): Promise<WriteResult> {

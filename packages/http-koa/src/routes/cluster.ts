@@ -4,11 +4,12 @@ import { success } from '../envelope.js';
 import type { RouteDeps } from './deps.js';
 import { requireScheduler } from './scheduler-required.js';
 
-export type { SchedulerEndpoint } from './deps.js';
+export type { ReplicaEndpoint, SchedulerEndpoint } from './deps.js';
 
 /**
  * Cluster views (spec/api-v4.md getClusterResources, getClusterEndpoints, getClusteroffers). Resources and
- * offers come from the scheduler's view of the agents; endpoints list this scheduler, and `mesos` shows the
+ * offers come from the scheduler's view of the agents; endpoints list this scheduler (every replica, with
+ * `url` and `leader`, when it runs highly available on etcd), and `mesos` shows the
  * link to the Mesos master (master, state, since, framework id, why it is down).
  */
 export function createClusterRoutes(deps: RouteDeps): Router {
@@ -20,12 +21,13 @@ export function createClusterRoutes(deps: RouteDeps): Router {
   router.get('/cluster/current/offers', (ctx) => {
     ctx.body = success(service().offers());
   });
-  router.get('/cluster/endpoints', (ctx) => {
+  router.get('/cluster/endpoints', async (ctx) => {
     const self = deps.endpoint?.();
+    const replicas = deps.replicas === undefined ? undefined : await deps.replicas();
     // Without a Mesos cluster (no scheduler registered) the endpoints still list this scheduler.
     const scheduling = deps.container.isRegistered(ClusterService, true);
     ctx.body = success({
-      mesosscheduler: self === undefined ? [] : [self],
+      mesosscheduler: replicas ?? (self === undefined ? [] : [self]),
       mesosmaster: [],
       ...(scheduling ? { mesos: service().mesos() } : {}),
     });

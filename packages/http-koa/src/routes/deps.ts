@@ -12,6 +12,17 @@ export interface RouteDeps {
   readonly clusterName?: string;
   /** This scheduler's address, for `GET /cluster/endpoints`. */
   readonly endpoint?: () => SchedulerEndpoint | undefined;
+  /**
+   * Every replica of a highly available scheduler (issue 14), for `GET /cluster/endpoints`; replaces
+   * `endpoint` there when given.
+   */
+  readonly replicas?: () => Promise<readonly ReplicaEndpoint[]>;
+}
+
+/** One replica in `GET /cluster/endpoints`: its address, its advertised URL, and whether it leads. */
+export interface ReplicaEndpoint extends SchedulerEndpoint {
+  readonly url: string;
+  readonly leader: boolean;
 }
 
 /** What `GET /cluster/endpoints` reports about this scheduler (spec/bcs-behaviour.md §9 ServerInfo). */

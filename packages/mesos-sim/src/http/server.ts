@@ -113,6 +113,8 @@ export class MesosSimServer {
   readonly #maxBody: number;
   readonly #servers: Server[] = [];
   readonly #calls: unknown[] = [];
+  /** The `Mesos-Stream-Id` header of each recorded call (null: none), index for index with `#calls`. */
+  readonly #callStreams: (string | null)[] = [];
   #ports: number[] = [];
   #leader = 0;
   #recoveringUntil = Number.NEGATIVE_INFINITY;
@@ -255,7 +257,11 @@ export class MesosSimServer {
       if (mediaType(type) !== 'application/json')
         throw new Reject(415, `Expecting 'Content-Type' of application/json, got '${type}'`);
       const call = parseCall(await readBody(req, this.#maxBody));
-      if (this.#recordCalls) this.#calls.push(call);
+      if (this.#recordCalls) {
+        this.#calls.push(call);
+        const stream = req.headers['mesos-stream-id'];
+        this.#callStreams.push(typeof stream === 'string' ? stream : null);
+      }
       const problem = this.#checkCall?.(call);
       if (problem !== undefined) throw new Reject(400, `Failed to validate scheduler::Call: ${problem}`);
       if (call.type === 'SUBSCRIBE') return await this.#subscribe(req, res, call);
@@ -465,6 +471,7 @@ export class MesosSimServer {
     if (!isLoopback(req.socket.remoteAddress)) return reply(res, 403, 'admin endpoints answer loopback only');
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/admin/calls') return json(res, 200, this.#calls);
+    if (method === 'GET' && path === '/admin/call-streams') return json(res, 200, this.#callStreams);
     if (method === 'GET' && path === '/admin/tasks') return json(res, 200, this.#cluster.tasks());
     if (method === 'GET' && path === '/admin/state') {
       return json(res, 200, {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { parseCliConfig, usage } from '../cli-config.js';
+import { EXIT_DEPOSED, startReplica } from '../replica.js';
 import { startServer } from '../start-server.js';
 import { closeOnSignals } from './on-signals.js';
 
@@ -9,6 +11,10 @@ import { closeOnSignals } from './on-signals.js';
  * `bcs-scheduler`: the v4 REST API on LevelDB. Prints `listening on http://HOST:PORT` once it answers;
  * SIGTERM or SIGINT closes the listener, finishes open requests and closes the store, then exits 0.
  * Bad flags exit 2; a failure to start (port taken, data dir locked by another process) exits 1.
+ *
+ * With `--store etcd://…` it is one replica of a highly available scheduler: it prints `following leader URL`
+ * and answers as a follower (307 to the leader) while it campaigns, and prints `listening on …` once elected. A deposed leader stops at
+ * once and exits 75 (EXIT_DEPOSED) for its supervisor to restart it.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseCliConfig>;
@@ -35,10 +41,28 @@ async function main(): Promise<void> {
       mesosRole,
       reconcileIntervalSeconds,
       newFramework,
+      leaderTtlSeconds,
+      advertiseUrl,
+      etcdTls,
+      etcdAuth,
       ...rest
     } = config;
-    server = await startServer({
+    const etcdClient = {
+      ...(etcdTls === undefined
+        ? {}
+        : {
+            credentials: {
+              rootCertificate: readFileSync(etcdTls.ca),
+              ...(etcdTls.cert === undefined || etcdTls.key === undefined
+                ? {}
+                : { certChain: readFileSync(etcdTls.cert), privateKey: readFileSync(etcdTls.key) }),
+            },
+          }),
+      ...(etcdAuth === undefined ? {} : { auth: etcdAuth }),
+    };
+    const options = {
       ...rest,
+      etcdClient,
       mesosMasters,
       engine: {
         executor,
@@ -50,8 +74,45 @@ async function main(): Promise<void> {
       limits: { maxInstances },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
-    });
+    };
+    if (config.etcdEndpoints.length === 0) server = await startServer(options);
+    else {
+      // SIGTERM or SIGINT while following: stop campaigning (the lease is revoked, the registration with it).
+      const following = new AbortController();
+      const stopFollowing = (signal: string) => {
+        logger.info({ signal }, 'shutting down (following)');
+        following.abort(new Error(signal));
+      };
+      process.once('SIGTERM', stopFollowing);
+      process.once('SIGINT', stopFollowing);
+      const replica = await startReplica({
+        ...options,
+        signal: following.signal,
+        etcdEndpoints: config.etcdEndpoints,
+        leaderTtlSeconds,
+        ...(advertiseUrl === undefined ? {} : { advertiseUrl }),
+        onFollowing: (leader, url) =>
+          process.stdout.write(
+            `following leader ${leader ?? '(none yet)'}; on ${url} until elected (307 to the leader)\n`,
+          ),
+        onDeposed: (error, stopped) => {
+          process.stderr.write(`bcs-scheduler: deposed, exiting ${EXIT_DEPOSED}: ${error.message}\n`);
+          // Stop at once: the Mesos stream and the event subscriptions close first, bounded by a second.
+          const exit = () => process.exit(EXIT_DEPOSED);
+          setTimeout(exit, 1_000).unref();
+          void stopped.then(exit, exit);
+        },
+      });
+      process.off('SIGTERM', stopFollowing);
+      process.off('SIGINT', stopFollowing);
+      if (following.signal.aborted) {
+        await replica.close();
+        process.exit(0);
+      }
+      server = { ...replica.server, close: replica.close };
+    }
   } catch (error) {
+    if (error instanceof Error && /^SIG(TERM|INT)$/.test(error.message)) process.exit(0);
     logger.fatal({ err: error }, 'failed to start');
     process.stderr.write(`bcs-scheduler: failed to start: ${describeStartError(error, config.dataDir)}\n`);
     process.exit(1);
