@@ -1,4 +1,4 @@
-import type { MesosCall } from '@bcs/core';
+import type { EngineOptions, MesosCall } from '@bcs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCEPTS_IN_FLIGHT } from '../../src/engine/placement-pass.js';
 import { createHarness, type Harness, smallApp } from './harness.js';
@@ -22,8 +22,8 @@ async function spin(turns = 20): Promise<void> {
  * A harness whose cluster holds every ACCEPT (as a master that has not answered yet: it takes effect when
  * released) and records each call's type when the engine hands it to the driver.
  */
-async function holdingAccepts(agents: number) {
-  const harness = await createHarness({ agents, startupMs: 0, transport: 'in-process' });
+async function holdingAccepts(agents: number, engine: EngineOptions = {}) {
+  const harness = await createHarness({ agents, startupMs: 0, transport: 'in-process', engine });
   h = harness;
   const calls: string[] = [];
   const held: (() => void)[] = [];
@@ -71,6 +71,22 @@ describe("a round's ACCEPTs", () => {
     const acceptIndexes = calls.flatMap((type, i) => (type === 'ACCEPT' ? [i] : []));
     expect(acceptIndexes).toHaveLength(accepts);
     expect(Math.max(...acceptIndexes)).toBeLessThan(firstKill);
+  });
+
+  it('hold back a RECONCILE made meanwhile until they are answered (else it would be answered "unknown")', async () => {
+    const { harness, calls, held, release } = await holdingAccepts(3, { reconcileIntervalMs: 1000 });
+    await harness.apps.create(NS, smallApp({ spec: { instance: 3 } }));
+    await untilAcceptsHeld(harness, held);
+    const heldAt = calls.lastIndexOf('ACCEPT');
+    // The periodic implicit reconciliation comes due on the next ticks.
+    for (let t = 0; t < 3000; t += 100) {
+      harness.clock.advance(100);
+      await spin();
+    }
+    expect(calls.slice(heldAt)).not.toContain('RECONCILE');
+    release();
+    await harness.engine.idle();
+    expect(calls.slice(heldAt)).toContain('RECONCILE');
   });
 
   it(`are handed to the driver at most ACCEPTS_IN_FLIGHT (${ACCEPTS_IN_FLIGHT}) unanswered at a time, all sent in the end`, async () => {
