@@ -552,9 +552,12 @@ if (process.argv[1] === SELF) {
         : WIRE_MEMORY_CONFIGS;
     console.table(await runWireMemoryBench({ runs: Number(values.runs ?? 1), configs, log }));
   } else {
-    const configs = values.agents
-      ? WIRE_PLACEMENT_CONFIGS.filter((c) => c.agents === Number(values.agents))
-      : WIRE_PLACEMENT_CONFIGS;
+    // `--agents N` and `--instances M` select rows (e.g. the 10,000-agent, 10,000-instance row alone).
+    const configs = WIRE_PLACEMENT_CONFIGS.filter(
+      (c) =>
+        (values.agents === undefined || c.agents === Number(values.agents)) &&
+        (values.instances === undefined || c.instances === Number(values.instances)),
+    );
     console.table(await runWirePlacementBench({ runs: Number(values.runs ?? 3), configs, log }));
   }
 }

@@ -14,21 +14,31 @@ export interface CallSenderOptions {
   readonly clock: Clock;
   /** A call with no answer this long after it went on the wire fails (`timeout`, 504). */
   readonly callTimeoutMs: number;
-  /** Calls on the wire at once (keep-alive connections). */
+  /** Ordered calls on the wire at once (keep-alive connections). */
   readonly connections: number;
+  /**
+   * Parallel calls (`send(…, parallel = true)`) on the wire at once. Default 1. Consecutive parallel calls in
+   * the FIFO go out together, up to this many; an ordered call waits until every call queued before it is
+   * answered, and a parallel call waits for the ordered calls queued before it.
+   */
+  readonly parallelConnections?: number;
 }
 
 interface Waiting {
   readonly body: string;
   readonly label: string;
   readonly target: () => CallTarget | undefined;
+  readonly parallel: boolean;
   readonly resolve: () => void;
   readonly reject: (error: MesosCallError) => void;
 }
 
 /**
  * Sends the driver's calls: one FIFO, at most `connections` POSTs on the wire at once on keep-alive agents,
- * so calls reach the master in the order they were made with `connections` = 1. The FIFO is the sender's own
+ * so calls reach the master in the order they were made with `connections` = 1. Calls sent as `parallel`
+ * (ACCEPT and DECLINE of distinct offers, which do not depend on one another) go out up to
+ * `parallelConnections` at a time while they follow one another in the FIFO, and never overlap an ordered
+ * call: one made after them waits for their answers, one made before them is answered first. The FIFO is the sender's own
  * (Node's agent queue dequeues in O(n): a burst of 20 000 calls queued there slowed down quadratically).
  *
  * Each call's target is asked when its turn comes: a call whose stream is gone by then is refused
@@ -44,6 +54,9 @@ export class CallSender {
   #queue: (Waiting | undefined)[] = [];
   #head = 0;
   #sending = 0;
+  /** Of `#sending`, the parallel calls. */
+  #sendingParallel = 0;
+  readonly #parallelConnections: number;
   #pending = 0;
   #closed = false;
 
@@ -51,7 +64,8 @@ export class CallSender {
     this.#clock = options.clock;
     this.#callTimeoutMs = options.callTimeoutMs;
     this.#connections = options.connections;
-    const agent = { keepAlive: true, maxSockets: options.connections };
+    this.#parallelConnections = options.parallelConnections ?? 1;
+    const agent = { keepAlive: true, maxSockets: Math.max(options.connections, this.#parallelConnections) };
     this.#agents = { http: new HttpAgent(agent), https: new HttpsAgent(agent) };
   }
 
@@ -63,13 +77,14 @@ export class CallSender {
   /**
    * Queues one call (`label` names it in errors). Resolves on 202; rejects with {@link MesosCallError}: the
    * master's status (a 307's `Location`, resolved, as `body`), `network`, `timeout`, `closed`, or
-   * `not-subscribed` when `target()` gives nothing at its turn.
+   * `not-subscribed` when `target()` gives nothing at its turn. A `parallel` call may be on the wire with the
+   * parallel calls next to it in the FIFO (see the class).
    */
-  send(body: string, label: string, target: () => CallTarget | undefined): Promise<void> {
+  send(body: string, label: string, target: () => CallTarget | undefined, parallel = false): Promise<void> {
     if (this.#closed) return Promise.reject(closedError());
     this.#pending++;
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ body, label, target, resolve, reject });
+      this.#queue.push({ body, label, target, parallel, resolve, reject });
       this.#pump();
     }).finally(() => {
       this.#pending--;
@@ -95,8 +110,17 @@ export class CallSender {
     );
   }
 
+  /** The call at the FIFO's head may go on the wire now (see the class). */
+  #mayGo(waiting: Waiting): boolean {
+    if (this.#closed) return true;
+    const ordered = this.#sending - this.#sendingParallel;
+    return waiting.parallel
+      ? ordered === 0 && this.#sendingParallel < this.#parallelConnections
+      : this.#sendingParallel === 0 && ordered < this.#connections;
+  }
+
   #pump(): void {
-    while ((this.#closed || this.#sending < this.#connections) && this.#head < this.#queue.length) {
+    while (this.#head < this.#queue.length && this.#mayGo(this.#queue[this.#head]!)) {
       const waiting = this.#queue[this.#head]!;
       this.#queue[this.#head++] = undefined;
       if (this.#head === this.#queue.length) {
@@ -115,14 +139,19 @@ export class CallSender {
         continue;
       }
       this.#sending++;
+      if (waiting.parallel) this.#sendingParallel++;
+      const done = () => {
+        this.#sending--;
+        if (waiting.parallel) this.#sendingParallel--;
+      };
       this.#post(target, waiting.body).then(
         () => {
-          this.#sending--;
+          done();
           waiting.resolve();
           this.#pump();
         },
         (error: MesosCallError) => {
-          this.#sending--;
+          done();
           waiting.reject(error);
           this.#pump();
         },

@@ -55,6 +55,17 @@ export interface MesosHttpDriverOptions {
    * Default 8.
    */
   readonly ackConnections?: number;
+  /**
+   * Call types that may be on the wire together, `parallelConnections` at a time, while they follow one
+   * another among the calls: default ACCEPT and DECLINE (each names its own offers, used once, so neither
+   * depends on another; a round of 10 000 offers was 10 000 round trips one after another). They never overlap
+   * another call: a call made after them waits for their answers (a KILL never overtakes the ACCEPT that
+   * launched its task), and they wait for the calls made before them (a REVIVE). List only calls that are
+   * independent of one another; `[]` sends every call in order.
+   */
+  readonly parallelCalls?: readonly MesosCall['type'][];
+  /** Keep-alive connections for `parallelCalls`. Default 8. */
+  readonly parallelConnections?: number;
 }
 
 export const MESOS_HTTP_DEFAULTS = {
@@ -64,6 +75,8 @@ export const MESOS_HTTP_DEFAULTS = {
   maxRedirects: 5,
   callConnections: 1,
   ackConnections: 8,
+  parallelCalls: ['ACCEPT', 'DECLINE'] as readonly MesosCall['type'][],
+  parallelConnections: 8,
   /** Used for the watchdog when SUBSCRIBED carries no interval (Mesos' fixed 15 s). */
   heartbeatIntervalSeconds: 15,
 } as const;
@@ -115,6 +128,8 @@ export class MesosHttpDriver implements MesosDriver {
   readonly #calls: CallSender;
   /** The unordered lane of ACKNOWLEDGE and RECONCILE (see `ackConnections`). */
   readonly #acks: CallSender;
+  /** The call types sent as parallel calls on `#calls` (see `parallelCalls`). */
+  readonly #parallel: ReadonlySet<string>;
 
   #state: LinkState = 'connecting';
   #since: number;
@@ -173,7 +188,13 @@ export class MesosHttpDriver implements MesosDriver {
       clock: this.#clock,
       callTimeoutMs: positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs'),
       connections: positive(options.callConnections, MESOS_HTTP_DEFAULTS.callConnections, 'callConnections'),
+      parallelConnections: positive(
+        options.parallelConnections,
+        MESOS_HTTP_DEFAULTS.parallelConnections,
+        'parallelConnections',
+      ),
     });
+    this.#parallel = new Set(options.parallelCalls ?? MESOS_HTTP_DEFAULTS.parallelCalls);
     this.#acks = new CallSender({
       clock: this.#clock,
       callTimeoutMs: positive(options.callTimeoutMs, MESOS_HTTP_DEFAULTS.callTimeoutMs, 'callTimeoutMs'),
@@ -242,7 +263,8 @@ export class MesosHttpDriver implements MesosDriver {
 
   /**
    * Sends one call with `framework_id` and the stream id; resolves on 202, else rejects with MesosCallError.
-   * Calls wait in one FIFO and go out at most `callConnections` at a time, in the order they were made
+   * Calls wait in one FIFO and go out at most `callConnections` at a time, in the order they were made,
+   * except that consecutive `parallelCalls` (ACCEPT, DECLINE) go out `parallelConnections` at a time
    * (ACKNOWLEDGE and RECONCILE in a lane of their own, `ackConnections` at a time, in no order); one
    * still waiting when the link drops is refused (`not-subscribed`), never sent with a stale stream id.
    */
@@ -259,10 +281,12 @@ export class MesosHttpDriver implements MesosDriver {
         ? { endpoint: this.#endpoint, streamId: this.#streamId }
         : undefined;
     const lane = call.type === 'ACKNOWLEDGE' || call.type === 'RECONCILE' ? this.#acks : this.#calls;
-    return lane.send(body, call.type, target).catch((error: MesosCallError) => {
-      this.#callFailed(generation, call, error);
-      throw error;
-    });
+    return lane
+      .send(body, call.type, target, this.#parallel.has(call.type))
+      .catch((error: MesosCallError) => {
+        this.#callFailed(generation, call, error);
+        throw error;
+      });
   }
 
   #notSubscribed(call: MesosCall): MesosCallError {

@@ -354,6 +354,105 @@ describe('MesosHttpDriver: calls', () => {
     expect(ordered).toEqual(['REVIVE', 'SUPPRESS']);
   });
 
+  it('sends consecutive ACCEPTs and DECLINEs several at once, never overlapping the ordered calls around them', async () => {
+    const master = await startMaster();
+    const held: (() => void)[] = [];
+    // What had been answered when each call reached the master, by call label.
+    const answered: string[] = [];
+    const answeredAtArrival = new Map<string, string[]>();
+    const label = (body: { type: string; accept?: { offer_ids: { value: string }[] } }) =>
+      body.type === 'ACCEPT' ? `ACCEPT ${body.accept!.offer_ids[0]!.value}` : body.type;
+    master.onCall = (received, res) => {
+      const name = label(received.body as never);
+      answeredAtArrival.set(name, [...answered]);
+      held.push(() => {
+        answered.push(name);
+        res.writeHead(202);
+        res.end();
+      });
+    };
+    const { driver } = startDriver([master], { parallelConnections: 3 });
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    const accept = (offer: string) =>
+      ({
+        type: 'ACCEPT',
+        accept: { offer_ids: [{ value: offer }], operations: [], filters: { refuse_seconds: 1 } },
+      }) as const;
+    const calls = [
+      driver.call(REVIVE),
+      ...['o1', 'o2', 'o3', 'o4'].map((offer) => driver.call(accept(offer))),
+      driver.call({ type: 'DECLINE', decline: { offer_ids: [{ value: 'o5' }] } }),
+      driver.call({
+        type: 'KILL',
+        kill: { task_id: { value: 't-1' }, agent_id: { value: 'a' } },
+      }),
+      driver.call({ type: 'SUPPRESS' }),
+    ];
+    const release = () => {
+      for (const answer of held.splice(0)) answer();
+    };
+    await until(() => expect(master.calls).toHaveLength(1));
+    release(); // REVIVE answered: three of the four ACCEPTs go on the wire at once
+    await until(() => expect(master.calls).toHaveLength(4));
+    expect(master.calls.slice(1).map((c) => label(c.body as never))).toEqual([
+      'ACCEPT o1',
+      'ACCEPT o2',
+      'ACCEPT o3',
+    ]);
+    release();
+    await until(() => expect(master.calls).toHaveLength(6)); // the fourth ACCEPT and the DECLINE
+    release();
+    await until(() => expect(master.calls).toHaveLength(7));
+    release();
+    await until(() => expect(master.calls).toHaveLength(8));
+    release();
+    await Promise.all(calls);
+    expect(master.calls.map((c) => label(c.body as never))).toEqual([
+      'REVIVE',
+      'ACCEPT o1',
+      'ACCEPT o2',
+      'ACCEPT o3',
+      'ACCEPT o4',
+      'DECLINE',
+      'KILL',
+      'SUPPRESS',
+    ]);
+    // The ACCEPTs waited for the REVIVE made before them; the KILL for every ACCEPT and DECLINE before it.
+    for (const offer of ['o1', 'o2', 'o3', 'o4'])
+      expect(answeredAtArrival.get(`ACCEPT ${offer}`)).toContain('REVIVE');
+    expect([...answeredAtArrival.get('KILL')!].sort()).toEqual(
+      ['ACCEPT o1', 'ACCEPT o2', 'ACCEPT o3', 'ACCEPT o4', 'DECLINE', 'REVIVE'].sort(),
+    );
+    expect(answeredAtArrival.get('SUPPRESS')).toContain('KILL');
+    expect(driver.callsInFlight).toBe(0);
+  });
+
+  it('sends every call in order with parallelCalls []', async () => {
+    const master = await startMaster();
+    const held: (() => void)[] = [];
+    let answered = 0;
+    const answeredAtArrival: number[] = [];
+    master.onCall = (_received, res) => {
+      answeredAtArrival.push(answered);
+      held.push(() => {
+        answered++;
+        res.writeHead(202);
+        res.end();
+      });
+    };
+    const { driver } = startDriver([master], { parallelCalls: [] });
+    await until(() => expect(driver.status().state).toBe('subscribed'));
+    const calls = ['o1', 'o2', 'o3'].map((offer) =>
+      driver.call({ type: 'ACCEPT', accept: { offer_ids: [{ value: offer }], operations: [] } }),
+    );
+    for (let n = 1; n <= 3; n++) {
+      await until(() => expect(master.calls).toHaveLength(n));
+      for (const answer of held.splice(0)) answer();
+    }
+    await Promise.all(calls);
+    expect(answeredAtArrival).toEqual([0, 1, 2]); // each went out once the one before was answered
+  });
+
   it('refuses the calls still waiting when the link drops, never sending them with a stale stream id', async () => {
     const master = await startMaster();
     const held: (() => void)[] = [];

@@ -122,6 +122,19 @@ const FAILOVER_TIMEOUT_SECONDS = 7 * 24 * 3600;
 /** An ERROR event saying the master removed the framework ("Framework has been removed"). */
 const REMOVED_MESSAGE = /\bremoved\b/i;
 
+/**
+ * Calls that never concern a task a round's launches are still sending (see `sendLaunches`): they need not wait
+ * for them. A KILL, SHUTDOWN, MESSAGE or RECONCILE may (a RECONCILE that reached the master before its task's
+ * ACCEPT would be answered "unknown", and the task relaunched).
+ */
+const INDEPENDENT_OF_LAUNCHES: ReadonlySet<MesosCall['type']> = new Set([
+  'ACCEPT',
+  'DECLINE',
+  'ACKNOWLEDGE',
+  'REVIVE',
+  'SUPPRESS',
+]);
+
 /** Tasks per explicit RECONCILE call; each call is a queue turn of its own. */
 export const RECONCILE_CHUNK = 1000;
 
@@ -230,6 +243,8 @@ export class SchedulerEngine
   private readonly options: ResolvedEngineOptions;
   /** Calls not sent since the driver's link went down (see {@link send}). */
   private unsent = 0;
+  /** The rounds' launches on their way to the driver, the latest last (see {@link sendLaunches}). */
+  private launching: Promise<void> | undefined;
 
   constructor(
     @inject(StoreToken) readonly store: Store,
@@ -404,6 +419,7 @@ export class SchedulerEngine
   async dispose(): Promise<void> {
     if (this.disposed) return;
     await this.queue;
+    await this.launching;
     await this.updates.acknowledged();
     this.disposed = true;
     this.cancelTick?.();
@@ -416,13 +432,14 @@ export class SchedulerEngine
   }
 
   /**
-   * Resolves once everything queued so far has run and the acknowledgements it sent are answered (tests and
-   * benchmarks).
+   * Resolves once everything queued so far has run and the launches and acknowledgements it sent are
+   * answered (tests and benchmarks).
    */
   async idle(): Promise<void> {
     while (true) {
       const current = this.queue;
       await current;
+      await this.launching;
       await this.updates.acknowledged();
       if (current === this.queue) return;
     }
@@ -514,6 +531,9 @@ export class SchedulerEngine
    * is sent while the engine does not run its framework (see `refuse`).
    */
   async send(call: MesosCall): Promise<void> {
+    // A KILL (or SHUTDOWN, MESSAGE…) may concern a task whose ACCEPT a round's launches have not handed to the
+    // driver yet: it waits for them, and the driver keeps it behind the ACCEPTs it was handed.
+    if (this.launching !== undefined && !INDEPENDENT_OF_LAUNCHES.has(call.type)) await this.launching;
     if (this.refusal !== undefined) return;
     // A reconnecting driver refuses every call until SUBSCRIBED: don't try (nor log a line per call). What
     // is lost is repaired after the re-subscribe: offers are dropped anyway, kills are re-sent by the tick,
@@ -534,6 +554,16 @@ export class SchedulerEngine
       this.logger.warn({ err: error, call: call.type }, 'mesos call failed');
       if (call.type === 'ACCEPT') this.reconcileLaunchesSoon(call);
     }
+  }
+
+  sendLaunches(launches: () => Promise<void>): void {
+    const previous = this.launching;
+    const current: Promise<void> = (previous === undefined ? launches() : previous.then(launches))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'sending launches failed'))
+      .finally(() => {
+        if (this.launching === current) this.launching = undefined;
+      });
+    this.launching = current;
   }
 
   /**

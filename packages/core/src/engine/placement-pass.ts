@@ -77,7 +77,7 @@ export function placementBudget(pending: number): number {
  * 4. store every placed taskgroup (Staging, with its agent and ports) and every new no-fit reason in ONE batch;
  * 5. only then (at the round's end) read the configmaps and secrets the placed versions reference (none read
  *    when none is referenced), ACCEPT each used offer with its LAUNCH_GROUP operations, and DECLINE the unused
- *    ones; when the pass stopped at its {@link placementBudget}, the round goes on with what is left of the
+ *    ones, outside the queue (see {@link launchAndDecline}); when the pass stopped at its {@link placementBudget}, the round goes on with what is left of the
  *    same offers in the next pass, queued at once behind other work, and the ACCEPTs wait for the round's end;
  * 6. let each touched application's controller recompute its status (one batch for all of them).
  *
@@ -129,14 +129,26 @@ const rounds = new WeakMap<OfferPool, OfferRound>();
  * Launches handed to the driver between two yields to the event loop at a round's end. A round of 10 000
  * placements launches them all at once (one ACCEPT per offer); building their LAUNCH_GROUPs and handing them
  * to the driver (the simulated cluster takes them in the same process) held the event loop for about a
- * second (issue 9 §0). Yielding every 500, inside the same queue turn, lets requests that need no queue turn
- * (GETs) be answered meanwhile; nothing else of the engine runs before the round is sent.
+ * second (issue 9 §0). Yielding every 500 lets requests that need no queue turn (GETs) be answered meanwhile.
  */
 export const LAUNCHES_PER_YIELD = 500;
 
+/**
+ * ACCEPTs of a round handed to the driver and not answered yet, at most. The driver sends several at once
+ * (`@bcs/mesos-http`: 8 connections); a few more waiting keep its connections busy, and the LAUNCH_GROUPs
+ * (a few hundred MB for 100 000 placements) are built only as slots free up, not all at once.
+ */
+export const ACCEPTS_IN_FLIGHT = 64;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** ACCEPTs each used offer of `round` with its launches and DECLINEs the unused ones. */
+/**
+ * ACCEPTs each used offer of `round` with its launches and DECLINEs the unused ones. The configmaps and secrets
+ * are read in the pass's queue turn; the calls are sent outside it (`sendLaunches`): the placements are
+ * persisted already, and a round of 10 000 offers is thousands of round trips over the wire, during which the
+ * engine goes on applying status updates. An ACCEPT that fails is logged and its tasks join reconciliation
+ * (`send`); a KILL or RECONCILE made meanwhile waits for the round's launches.
+ */
 async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Promise<void> {
   // Configmaps and secrets are read once per version, when the launches are built.
   const data = new Map<Version, DataObjects | undefined>();
@@ -145,25 +157,32 @@ async function launchAndDecline(engine: PlacementPorts, round: OfferRound): Prom
     for (const { placement } of launches) versions.add(placement.request.version);
   }
   for (const version of versions) await readDataOnce(engine, version, data);
-  let sinceYield = 0;
-  for (const [offerId, launches] of round.launches) {
-    if (sinceYield >= LAUNCHES_PER_YIELD) {
-      sinceYield = 0;
-      await yieldToEventLoop();
+  engine.sendLaunches(async () => {
+    const inFlight = new Set<Promise<void>>();
+    let sinceYield = 0;
+    for (const [offerId, launches] of round.launches) {
+      if (sinceYield >= LAUNCHES_PER_YIELD) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+      sinceYield += launches.length;
+      const operations = launches.map((launch) =>
+        launchGroupOf(engine, launch, data.get(launch.placement.request.version)),
+      );
+      const sent = engine.send({
+        type: 'ACCEPT',
+        accept: { offer_ids: [{ value: offerId }], operations, filters: { refuse_seconds: 1 } },
+      });
+      inFlight.add(sent);
+      void sent.then(() => inFlight.delete(sent));
+      if (inFlight.size >= ACCEPTS_IN_FLIGHT) await Promise.race(inFlight);
     }
-    sinceYield += launches.length;
-    const operations = launches.map((launch) =>
-      launchGroupOf(engine, launch, data.get(launch.placement.request.version)),
+    await decline(
+      engine,
+      round.offers.filter((offer) => !round.launches.has(offer.id.value)),
     );
-    await engine.send({
-      type: 'ACCEPT',
-      accept: { offer_ids: [{ value: offerId }], operations, filters: { refuse_seconds: 1 } },
-    });
-  }
-  await decline(
-    engine,
-    round.offers.filter((offer) => !round.launches.has(offer.id.value)),
-  );
+    await Promise.all(inFlight);
+  });
 }
 
 /** The LAUNCH_GROUP operation of a stored launch, with the configmaps and secrets its containers get. */

@@ -89,6 +89,14 @@ export interface Committer {
 export interface MesosCalls {
   /** Sends `call`. */
   send(call: MesosCall): Promise<void>;
+  /**
+   * Runs `launches` (a round's ACCEPTs and DECLINE, already persisted) outside the queue, after the ones
+   * started before it, so that the queue goes on while they are on the wire. A KILL, SHUTDOWN or other call
+   * that may concern a launched task waits for them (see `send`); `idle()` and `dispose()` wait for them.
+   * `launches` starts at once when none runs: what it sends before its first `await` is sent before this
+   * returns.
+   */
+  sendLaunches(launches: () => Promise<void>): void;
   /** Kills a taskgroup (KILL of its tasks, or SHUTDOWN of a BCS executor); nothing when it has no agent. */
   killTaskGroup(taskGroup: TaskGroup): Promise<void>;
   /** How taskgroups are launched and killed (`default` or `bcs` executor). */
