@@ -121,9 +121,15 @@ describe('the failover timeout expired while the scheduler was down', () => {
     );
     expect(link.frameworkId).toBe(frameworkId);
     expect(link.reason).toEqual(expect.any(String));
-    // An error line names the removed framework.
-    const errors = logLines(server).filter((line) => (line.level as number) >= 50);
-    expect(errors.some((line) => line.frameworkId === frameworkId)).toBe(true);
+    // An error line names the removed framework (the log is read from the child's stdout, which may trail
+    // the API by a moment).
+    const named = await waitFor(
+      async () => logLines(server!).filter((line) => (line.level as number) >= 50),
+      (errors) => errors.some((line) => line.frameworkId === frameworkId),
+      () => undefined,
+      10_000,
+    );
+    expect(named.some((line) => line.frameworkId === frameworkId)).toBe(true);
 
     // It subscribed only with the old id: the master holds no other framework.
     const calls = (await callLog(sim)).slice(firstLife);
