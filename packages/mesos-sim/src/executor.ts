@@ -29,7 +29,8 @@ import type { SimMessage } from './types.js';
  * DEFAULT-executor groups ignore MESSAGEs (Mesos' default executor does), and so does a CUSTOM group that is not
  * running (every task TASK_RUNNING). Replies wait on the cluster's clock and go to the subscribed framework;
  * with none subscribed they are lost, as framework messages are. Programs, pending replies and the received-
- * message log live in memory only: a cluster reloaded from its store starts without them.
+ * message log live in memory only: a cluster reloaded from its store starts without them. The log keeps the
+ * newest {@link EXECUTOR_MESSAGE_LOG_LIMIT} messages (or the cluster's `executorMessageLimit`).
  */
 
 /** How the emulated executor answers a Req_COMMAND_TASK. */
@@ -117,14 +118,23 @@ export function checkExecutorProgram(program: unknown): string | undefined {
   return undefined;
 }
 
+/** Default of the most received messages the emulated executors keep (the newest; older ones are dropped). */
+export const EXECUTOR_MESSAGE_LOG_LIMIT = 10_000;
+
 /** The emulated BCS executors of one cluster. */
 export class EmulatedExecutors {
   readonly #ctx: SimContext;
   readonly #programs = new Map<string, ExecutorProgram>();
+  /** The newest `#limit` received messages, a ring: the oldest at `#head` once full. */
   readonly #log: ExecutorMessageRecord[] = [];
+  readonly #limit: number;
+  #head = 0;
 
-  constructor(ctx: SimContext) {
+  constructor(ctx: SimContext, limit: number = EXECUTOR_MESSAGE_LOG_LIMIT) {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('SimulatedCluster: executorMessageLimit must be an integer ≥ 1');
     this.#ctx = ctx;
+    this.#limit = limit;
   }
 
   /** Sets (or with `undefined` clears) the program of executor `target`, or of every executor for `'*'`. */
@@ -140,9 +150,18 @@ export class EmulatedExecutors {
     this.#programs.set(target, structuredClone(program));
   }
 
-  /** Every message a CUSTOM executor received, in order. */
+  /** The newest messages (at most the limit) a CUSTOM executor received, in order. */
   messages(): readonly ExecutorMessageRecord[] {
-    return [...this.#log];
+    return [...this.#log.slice(this.#head), ...this.#log.slice(0, this.#head)];
+  }
+
+  #record(entry: ExecutorMessageRecord): void {
+    if (this.#log.length < this.#limit) {
+      this.#log.push(entry);
+      return;
+    }
+    this.#log[this.#head] = entry;
+    this.#head = (this.#head + 1) % this.#limit;
   }
 
   /** A MESSAGE the master delivered to `message.executorId` on `message.agentId`. */
@@ -151,7 +170,7 @@ export class EmulatedExecutors {
     if (group === undefined || group.executor.type !== 'CUSTOM') return;
     const decoded = decodeSchedulerMessage(message.data);
     const type = typeof decoded?.Type === 'number' ? decoded.Type : 0;
-    this.#log.push({
+    this.#record({
       agentId: message.agentId,
       executorId: message.executorId,
       type,

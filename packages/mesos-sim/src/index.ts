@@ -3,6 +3,7 @@ export { defaultInnerIp } from './agents.js';
 export { EventStream } from './event-stream.js';
 export {
   checkExecutorProgram,
+  EXECUTOR_MESSAGE_LOG_LIMIT,
   type ExecutorCommandScript,
   type ExecutorMessageRecord,
   type ExecutorProgram,

@@ -91,7 +91,7 @@ export class SimulatedCluster implements MesosDriver {
         this.#executors.receive(message);
       },
     };
-    this.#executors = new EmulatedExecutors(this.#ctx);
+    this.#executors = new EmulatedExecutors(this.#ctx, options.executorMessageLimit);
     const agents = options.agents ?? 1;
     if (typeof agents === 'number') {
       if (!Number.isInteger(agents) || agents < 0)

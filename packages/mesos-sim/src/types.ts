@@ -67,6 +67,11 @@ export interface SimulatedClusterOptions {
    */
   readonly recordCalls?: boolean;
   /**
+   * The most messages `executorMessages()` keeps: the newest ones, older ones are dropped (default
+   * {@link EXECUTOR_MESSAGE_LOG_LIMIT}, 10 000), so a long-running simulator does not grow for ever.
+   */
+  readonly executorMessageLimit?: number;
+  /**
    * Persists agents, executors, tasks, pending updates and the framework id in collection `sim`, and reloads
    * them in `open()`, so a restarted scheduler finds its tasks still running. The store must be open.
    */

@@ -1,5 +1,7 @@
 import type { LaunchTaskSpec } from '@bcs/testing/conformance';
+import { ManualClock } from '@bcs/testing/fakes';
 import { describe, expect, it } from 'vitest';
+import { EXECUTOR_MESSAGE_LOG_LIMIT, SimulatedCluster } from '../src/index.js';
 import {
   commandRequest,
   customLaunch,
@@ -282,6 +284,25 @@ describe('who answers', () => {
     expect(h.cluster.tasks().map((t) => t.state)).toEqual(['TASK_FAILED', 'TASK_FAILED']);
     const failed = h.cluster.tasks()[0]!.unacked.find((u) => u.state === 'TASK_FAILED');
     expect(failed).toMatchObject({ source: 'SOURCE_AGENT', reason: 'REASON_EXECUTOR_TERMINATED' });
+  });
+
+  it('keeps only the newest executorMessageLimit messages, in order', async () => {
+    const { h, agentId } = await withGroup([{ id: 't1' }], { executorMessageLimit: 3 });
+    for (let i = 1; i <= 5; i++)
+      await send(h, agentId, commandRequest(TG, 't1', ['echo', `${i}`], `cmd-${i}`));
+    const kept = h.cluster.executorMessages();
+    expect(kept.map((m) => (m.body as { RequestCommandTask: { ID: string } }).RequestCommandTask.ID)).toEqual(
+      ['cmd-3', 'cmd-4', 'cmd-5'],
+    );
+    // Every message was still answered; only the log is bounded.
+    expect(replies(h.events)).toHaveLength(5);
+  });
+
+  it('refuses an executorMessageLimit below 1', () => {
+    expect(() => new SimulatedCluster({ clock: new ManualClock(T0), executorMessageLimit: 0 })).toThrow(
+      RangeError,
+    );
+    expect(EXECUTOR_MESSAGE_LOG_LIMIT).toBe(10_000);
   });
 
   it('programExecutor rejects an invalid program or target with a RangeError and keeps the old one', async () => {

@@ -48,6 +48,10 @@ export interface CliConfig {
   readonly leaderTtlSeconds: number;
   /** With `--store etcd://`: the URL other replicas send clients to while this one leads (`--advertise-url`). */
   readonly advertiseUrl: string | undefined;
+  /** Seconds a command sent to the instances may wait for an answer before it becomes `timeout`. */
+  readonly commandTimeoutSeconds: number;
+  /** Remote health checks in flight at once. */
+  readonly healthMaxConcurrent: number;
   readonly help: boolean;
 }
 
@@ -59,6 +63,12 @@ export const MESOS_FLAG_LIMITS = {
   /** A year, Mesos' own cap on durations it keeps. */
   failoverTimeoutSeconds: 365 * 86_400,
   reconcileIntervalSeconds: 7 * 86_400,
+} as const;
+
+/** Bounds of the core flags, as core bounds them (command tracker: 1 s to 24 h; health checks: 1 to 256). */
+export const CORE_FLAG_LIMITS = {
+  commandTimeoutSeconds: { min: 1, max: 86_400 },
+  healthMaxConcurrent: { min: 1, max: 256 },
 } as const;
 
 /** Each flag, the environment variable that sets it when the flag is absent, and its help text. */
@@ -155,6 +165,14 @@ export const CLI_FLAGS = {
     env: 'BCS_ADVERTISE_URL',
     help: "with --store etcd://: this replica's URL as other replicas name it when it leads (default http://HOST:PORT as bound)",
   },
+  'command-timeout': {
+    env: 'BCS_COMMAND_TIMEOUT',
+    help: `seconds a command to the instances waits for an answer before it is timeout, ${CORE_FLAG_LIMITS.commandTimeoutSeconds.min} to ${CORE_FLAG_LIMITS.commandTimeoutSeconds.max} (default ${SERVER_DEFAULTS.commandTimeoutSeconds})`,
+  },
+  'health-max-concurrent': {
+    env: 'BCS_HEALTH_MAX_CONCURRENT',
+    help: `remote health checks (HTTP, TCP) in flight at once; the others wait their turn, ${CORE_FLAG_LIMITS.healthMaxConcurrent.min} to ${CORE_FLAG_LIMITS.healthMaxConcurrent.max} (default ${SERVER_DEFAULTS.healthMaxConcurrent})`,
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -208,6 +226,8 @@ export function parseCliConfig(
       'etcd-user': { type: 'string' },
       'leader-ttl': { type: 'string' },
       'advertise-url': { type: 'string' },
+      'command-timeout': { type: 'string' },
+      'health-max-concurrent': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -276,6 +296,18 @@ export function parseCliConfig(
     etcdAuth: etcdAuth(pick('etcd-user'), env.BCS_ETCD_PASSWORD),
     leaderTtlSeconds: integer('leader-ttl', SERVER_DEFAULTS.leaderTtlSeconds, 300, 1),
     advertiseUrl: advertiseUrl(pick('advertise-url')),
+    commandTimeoutSeconds: integer(
+      'command-timeout',
+      SERVER_DEFAULTS.commandTimeoutSeconds,
+      CORE_FLAG_LIMITS.commandTimeoutSeconds.max,
+      CORE_FLAG_LIMITS.commandTimeoutSeconds.min,
+    ),
+    healthMaxConcurrent: integer(
+      'health-max-concurrent',
+      SERVER_DEFAULTS.healthMaxConcurrent,
+      CORE_FLAG_LIMITS.healthMaxConcurrent.max,
+      CORE_FLAG_LIMITS.healthMaxConcurrent.min,
+    ),
     help: values.help === true,
   };
 }

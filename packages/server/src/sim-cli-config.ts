@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 
 /** The flags of `bcs-mesos-sim` (see {@link SIM_USAGE}). */
 export const SIM_USAGE = `usage: bcs-mesos-sim [--agents N] [--port PORT] [--masters 1|3] [--data-dir DIR] [--seed N]
-                     [--heartbeat-seconds S] [--host HOST] [--log-level LEVEL]
+                     [--heartbeat-seconds S] [--host HOST] [--log-level LEVEL] [--no-record-calls]
   --agents N             simulated agents (default 3, at most ${100_000})
   --port PORT            the first master's port; master i listens on PORT+i; 0 = ephemeral (default 5050)
   --masters 1|3          masters (default 1); only the leader serves, the others answer 307 to it
@@ -10,7 +10,10 @@ export const SIM_USAGE = `usage: bcs-mesos-sim [--agents N] [--port PORT] [--mas
   --seed N               seeds ids, uuids and shuffles (default 1)
   --heartbeat-seconds S  HEARTBEAT interval announced in SUBSCRIBED and kept (default 15)
   --host HOST            listen address (default 127.0.0.1; the admin endpoints answer loopback only)
-  --log-level LEVEL      fatal, error, warn, info, debug (default info; logs go to stderr)`;
+  --log-level LEVEL      fatal, error, warn, info, debug (default info; logs go to stderr)
+  --record-calls BOOL    keep every call body for GET /admin/calls, true or false (default true; a
+                         long-running simulator should turn it off: the log otherwise grows for ever)
+  --no-record-calls      the same as --record-calls false (GET /admin/calls then answers [])`;
 
 export interface SimCliConfig {
   readonly help: boolean;
@@ -22,6 +25,8 @@ export interface SimCliConfig {
   readonly heartbeatSeconds: number;
   readonly host: string;
   readonly logLevel: string;
+  /** Keep every call body for `GET /admin/calls` (`--record-calls`, `--no-record-calls`). */
+  readonly recordCalls: boolean;
 }
 
 /** Parses the flags (`--name value` or `--name=value`); throws with a message naming the flag and the rule. */
@@ -33,6 +38,10 @@ export function parseSimFlags(argv: readonly string[]): SimCliConfig {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') {
       help = true;
+      continue;
+    }
+    if (arg === '--no-record-calls') {
+      values.set('record-calls', 'false');
       continue;
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -64,6 +73,8 @@ export function parseSimFlags(argv: readonly string[]): SimCliConfig {
     throw new Error('--log-level must be fatal, error, warn, info, debug or silent');
   const host = values.get('host') ?? '127.0.0.1';
   if (host === '') throw new Error('--host must not be empty');
+  const record = values.get('record-calls') ?? 'true';
+  if (record !== 'true' && record !== 'false') throw new Error('--record-calls must be true or false');
   const dataDir = values.get('data-dir') ?? './.bcs-mesos-sim';
   if (dataDir === '') throw new Error('--data-dir must not be empty');
   return {
@@ -76,6 +87,7 @@ export function parseSimFlags(argv: readonly string[]): SimCliConfig {
     heartbeatSeconds,
     host,
     logLevel,
+    recordCalls: record === 'true',
   };
 }
 
@@ -88,4 +100,5 @@ const FLAGS = new Set([
   'heartbeat-seconds',
   'host',
   'log-level',
+  'record-calls',
 ]);

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  type CommandTrackerOptions,
   createScheduler,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_INSTANCES,
   type EngineOptions,
   type EventRetention,
+  type HealthCheckOptions,
   type Logger,
   type MesosDriver,
   type Outbound,
@@ -96,6 +99,10 @@ export interface ServerOptions {
   readonly events?: EventRetention;
   /** Limits an operator may raise: the most instances of one application or deployment (default 10,000). */
   readonly limits?: SchedulerLimits;
+  /** The command tracker's answer timeout (`timeoutMs`, 1 s to 24 h; default 10 minutes). */
+  readonly commands?: Pick<CommandTrackerOptions, 'timeoutMs'>;
+  /** Remote health checks: `maxConcurrent` in flight at once (1 to 256; default 64). */
+  readonly healthChecks?: HealthCheckOptions;
   /** Settings of the WebSocket event stream (keep-alive, slow-consumer bound). */
   readonly eventStream?: Pick<
     EventStreamOptions,
@@ -160,6 +167,10 @@ export const SERVER_DEFAULTS = {
   reconcileIntervalSeconds: 600,
   /** The leader election lease with `--store etcd://` (issue 14: 10 s). */
   leaderTtlSeconds: 10,
+  /** The command tracker's answer timeout, as core's default (10 minutes). */
+  commandTimeoutSeconds: DEFAULT_COMMAND_TIMEOUT_MS / 1000,
+  /** Remote health checks in flight at once, as core's default. */
+  healthMaxConcurrent: 64,
 } as const;
 
 /**
@@ -203,6 +214,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(driver === undefined ? {} : { driver, engine }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.commands === undefined ? {} : { commands: options.commands }),
+    ...(options.healthChecks === undefined ? {} : { healthChecks: options.healthChecks }),
   }).catch(async (error: unknown) => {
     // The driver may already be subscribing in the background: stop it, or it would retry for ever.
     await mesosDriver?.dispose();

@@ -27,6 +27,8 @@ describe('parseCliConfig', () => {
       etcdAuth: undefined,
       leaderTtlSeconds: 10,
       advertiseUrl: undefined,
+      commandTimeoutSeconds: 600,
+      healthMaxConcurrent: 64,
       help: false,
     });
   });
@@ -120,6 +122,11 @@ describe('parseCliConfig', () => {
     [[], { BCS_LEADER_TTL: '300' }, { leaderTtlSeconds: 300 }],
     [['--advertise-url', 'http://10.0.0.5:8899/'], {}, { advertiseUrl: 'http://10.0.0.5:8899' }],
     [[], { BCS_ADVERTISE_URL: 'https://bcs-1.example' }, { advertiseUrl: 'https://bcs-1.example' }],
+    [['--command-timeout', '30'], {}, { commandTimeoutSeconds: 30 }],
+    [[], { BCS_COMMAND_TIMEOUT: '86400' }, { commandTimeoutSeconds: 86_400 }],
+    [['--command-timeout', '1'], { BCS_COMMAND_TIMEOUT: '99' }, { commandTimeoutSeconds: 1 }],
+    [['--health-max-concurrent', '256'], {}, { healthMaxConcurrent: 256 }],
+    [[], { BCS_HEALTH_MAX_CONCURRENT: '1' }, { healthMaxConcurrent: 1 }],
   ] as const)('%j with env %j gives %j', (argv, env, expected) => {
     expect(parseCliConfig(argv, env)).toMatchObject(expected);
   });
@@ -190,6 +197,12 @@ describe('parseCliConfig', () => {
     [['--store', 'etcd://user@host:2379'], {}, '--store'],
     [['--store', 'etcd://a:1,,b:2'], {}, '--store'],
     [['--store', 'http://127.0.0.1:2379'], {}, '--store'],
+    [['--command-timeout', '0'], {}, '--command-timeout'],
+    [['--command-timeout', '86401'], {}, '--command-timeout'],
+    [[], { BCS_COMMAND_TIMEOUT: '10m' }, '--command-timeout'],
+    [['--health-max-concurrent', '0'], {}, '--health-max-concurrent'],
+    [['--health-max-concurrent', '257'], {}, '--health-max-concurrent'],
+    [[], { BCS_HEALTH_MAX_CONCURRENT: ' ' }, '--health-max-concurrent'],
     [['--store', `etcd://${Array.from({ length: 17 }, (_, i) => `h${i}:2379`).join(',')}`], {}, '--store'],
   ] as const)('refuses %j (env %j), naming %s', (argv, env, flag) => {
     expect(() => parseCliConfig(argv, env)).toThrow(flag);
@@ -219,6 +232,10 @@ describe('parseCliConfig', () => {
       'BCS_NEW_FRAMEWORK',
       '--store',
       'BCS_STORE',
+      '--command-timeout',
+      'BCS_COMMAND_TIMEOUT',
+      '--health-max-concurrent',
+      'BCS_HEALTH_MAX_CONCURRENT',
     ]) {
       expect(usage()).toContain(text);
     }

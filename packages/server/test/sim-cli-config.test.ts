@@ -14,7 +14,17 @@ describe('bcs-mesos-sim flags', () => {
       heartbeatSeconds: 15,
       host: '127.0.0.1',
       logLevel: 'info',
+      recordCalls: true,
     });
+  });
+
+  it.each([
+    [['--no-record-calls'], false],
+    [['--record-calls', 'false'], false],
+    [['--record-calls=true'], true],
+    [['--no-record-calls', '--agents', '2'], false],
+  ])('%j records calls: %s', (args, recordCalls) => {
+    expect(parseSimFlags(args).recordCalls).toBe(recordCalls);
   });
 
   it('reads --name value and --name=value, and ignores a leading --', () => {
@@ -45,6 +55,8 @@ describe('bcs-mesos-sim flags', () => {
     [['--fast']],
     [['--agents']],
     [['stray']],
+    [['--record-calls', 'no']],
+    [['--record-calls']],
   ])('refuses %j', (args) => {
     expect(() => parseSimFlags(args)).toThrow(/--|argument/);
   });

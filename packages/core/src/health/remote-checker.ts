@@ -53,6 +53,26 @@ export function restartBudget(desiredInstances: number): number {
   return Math.max(1, Math.floor(desiredInstances / 10));
 }
 
+/** A check's interval in ms: `intervalSeconds` (default 60, at least 1). */
+function intervalMs(check: HealthCheckDefinition): number {
+  return Math.max(1, check.intervalSeconds ?? 60) * 1000;
+}
+
+/**
+ * When the first check of probe `key` (`<taskId>/<type>`) runs if it is already due when added: a whole number
+ * of ms in `[0, intervalMs)`, fixed by the key (FNV-1a), so checks due together (a scheduler restart over
+ * thousands of Running taskgroups) are spread over the interval instead of run in one burst every interval.
+ * Deterministic: core uses no randomness.
+ */
+export function firstCheckJitterMs(key: string, intervalMs: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return Math.floor((hash / 0x1_0000_0000) * intervalMs);
+}
+
 /** One remote check of one task, while its taskgroup runs. */
 interface Probe {
   readonly key: string;
@@ -82,8 +102,12 @@ interface ProbeResult {
  * taskgroup's host and port (`remote-target.ts`), through the Outbound port:
  *
  * - **When.** The first check `delaySeconds` after the taskgroup started Running, then every `intervalSeconds`
- *   (timers on the Clock port); each waits at most `timeoutSeconds`. A taskgroup that is not Running (Lost,
- *   Unreachable, Killing, being killed, ended) is not checked; checks resume when it runs again.
+ *   (timers on the Clock port); each waits at most `timeoutSeconds`. A check already due when it is added
+ *   (the scheduler restarting over Running taskgroups, a taskgroup running again, `delaySeconds` 0) runs
+ *   within one interval instead, at a share of it fixed by the task id ({@link firstCheckJitterMs}), so
+ *   thousands of them are spread over the interval rather than run in one burst every interval. A taskgroup
+ *   that is not Running (Lost, Unreachable, Killing, being killed, ended) is not checked; checks resume when it
+ *   runs again.
  * - **Grace.** Failures within `gracePeriodSeconds` of the start are ignored until a check has passed (the
  *   health stays unknown, never unhealthy, while the application starts; Nomad #9431).
  * - **Verdict.** A pass → healthy; a failure outside the grace period → unhealthy, with the reason as its
@@ -225,8 +249,11 @@ export class RemoteHealthChecker implements AsyncDisposable {
       this.byTaskGroup.set(probe.taskGroupId, keys);
     }
     keys.add(probe.key);
+    // A check already due when it is added (the checker starting over Running taskgroups, checks resuming) is
+    // spread over its interval: a restart with 10,000 of them would otherwise run them all in one burst, and
+    // again every interval after it.
     const first = probe.startedAt + (probe.check.delaySeconds ?? 0) * 1000 - this.clock.now();
-    this.schedule(probe, Math.max(0, first));
+    this.schedule(probe, first > 0 ? first : firstCheckJitterMs(probe.key, intervalMs(probe.check)));
   }
 
   private untrack(taskGroupId: string): void {
@@ -276,7 +303,7 @@ export class RemoteHealthChecker implements AsyncDisposable {
     }
     if (probe.stopped || this.disposed) return;
     this.judge(probe, outcome);
-    this.schedule(probe, Math.max(1, probe.check.intervalSeconds ?? 60) * 1000);
+    this.schedule(probe, intervalMs(probe.check));
   }
 
   /** Starts waiting probes while slots are free. */

@@ -1,4 +1,10 @@
-import { type DomainEvent, RemoteHealthChecker, type TaskGroup, type TaskGroupStatusEvent } from '@bcs/core';
+import {
+  type DomainEvent,
+  firstCheckJitterMs,
+  RemoteHealthChecker,
+  type TaskGroup,
+  type TaskGroupStatusEvent,
+} from '@bcs/core';
 import { FakeOutbound } from '@bcs/testing/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, smallApp } from '../engine/harness.js';
@@ -156,8 +162,52 @@ describe('remote health checks run by the scheduler', () => {
     h = await h.restart();
     expect(healthOf()).toEqual(before);
     await h.advance(1000);
-    // The taskgroup started long ago: the first check after the restart comes at once, and it is past grace.
+    // The taskgroup started long ago: the first check after the restart comes within one interval (spread by the
+    // task id), and it is past grace.
     await h.advance(30_000);
     expect(healthOf()?.state).toBe('unhealthy');
+  });
+
+  it('spreads the checks already due at a restart over the interval, and keeps them spread', async () => {
+    const outbound = new FakeOutbound();
+    outbound.endpoint(HOST, () => ({ status: 200 }));
+    h = await createHarness({ agents: 3, outbound });
+    await h.apps.create(NS, smallApp({ spec: { instance: 20 } }, { healthChecks: [REMOTE_HTTP] }));
+    await h.advance(20_000);
+    expect(taskGroups().filter((tg) => tg.status === 'Running')).toHaveLength(20);
+
+    h = await h.restart();
+    const perSecond: number[] = [];
+    for (let second = 0; second < 20; second++) {
+      const before = outbound.calls.length;
+      await h.advance(1000);
+      perSecond.push(outbound.calls.length - before);
+    }
+    const [first, second] = [perSecond.slice(0, 10), perSecond.slice(10)];
+    // Every check once per 10 s interval, never all in one burst.
+    expect(first.reduce((a, b) => a + b)).toBe(20);
+    expect(second.reduce((a, b) => a + b)).toBe(20);
+    expect(first.filter((n) => n > 0).length).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...first)).toBeLessThanOrEqual(10);
+    expect(second).toEqual(first);
+  });
+});
+
+describe('firstCheckJitterMs', () => {
+  it('is a fixed share of the interval per key, spread evenly over it', () => {
+    const intervalMs = 60_000;
+    const buckets = new Array<number>(60).fill(0);
+    for (let i = 0; i < 10_000; i++) {
+      const jitter = firstCheckJitterMs(
+        `app-${i}.ns.cluster.${1_700_000_000_000 + i}/REMOTE_HTTP`,
+        intervalMs,
+      );
+      expect(Number.isInteger(jitter) && jitter >= 0 && jitter < intervalMs).toBe(true);
+      buckets[Math.floor(jitter / 1000)]!++;
+    }
+    // 10,000 checks over 60 one-second buckets: about 167 each, none more than twice that.
+    expect(Math.max(...buckets)).toBeLessThan(2 * (10_000 / 60));
+    expect(Math.min(...buckets)).toBeGreaterThan(0);
+    expect(firstCheckJitterMs('t1/REMOTE_TCP', 5000)).toBe(firstCheckJitterMs('t1/REMOTE_TCP', 5000));
   });
 });

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
         host: config.host,
         heartbeatSeconds: config.heartbeatSeconds,
         seed: config.seed,
+        recordCalls: config.recordCalls,
         logger,
         ...(ports === undefined ? {} : { ports }),
       });

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
       advertiseUrl,
       etcdTls,
       etcdAuth,
+      commandTimeoutSeconds,
+      healthMaxConcurrent,
       ...rest
     } = config;
     const etcdClient = {
@@ -72,6 +74,8 @@ async function main(): Promise<void> {
         allowNewFramework: newFramework,
       },
       limits: { maxInstances },
+      commands: { timeoutMs: commandTimeoutSeconds * 1000 },
+      healthChecks: { maxConcurrent: healthMaxConcurrent },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
     };

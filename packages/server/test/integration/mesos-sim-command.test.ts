@@ -91,6 +91,22 @@ describe('bcs-mesos-sim', () => {
     }
   });
 
+  it('keeps call bodies for /admin/calls by default, and none with --no-record-calls', async () => {
+    for (const [args, recorded] of [
+      [[], ['SUBSCRIBE', 'RECONCILE']],
+      [['--no-record-calls'], []],
+    ] as const) {
+      sim = await MesosSimProcess.start(['--agents', '1', ...args]);
+      const subscription = await open(sim.urls[0]!);
+      expect(await subscription.call({ type: 'RECONCILE', reconcile: { tasks: [] } })).toBe(202);
+      const calls = await sim.admin<{ type: string }[]>('/admin/calls');
+      expect(calls.map((c) => c.type)).toEqual(recorded);
+      subscription.close();
+      await sim.dispose();
+      sim = undefined;
+    }
+  });
+
   it('exits 2 with the usage text for a bad flag (sim-cli-config.test.ts covers the rules)', () => {
     const run = spawnSync(process.execPath, [SIM_BIN, '--masters', '2'], {
       encoding: 'utf8',
