@@ -1,3 +1,4 @@
+import { decodeStoreKey, encodeStoreKey } from '@bcs/core';
 /**
  * The etcd key layout of an EtcdStore. Everything of one scheduler cluster lives under `/bcs/<cluster-id>/`
  * (the store under `store/`; the leader election key `/bcs/<cluster-id>/leader` comes with issue 14 §2):
@@ -31,37 +32,12 @@ export const PART_DIGITS = 8;
 /** Cluster ids: letters, digits, `.`, `_` and `-` (BCS ids look like `BCS-MESOS-10001`). */
 export const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Code units from 0xD800 up (surrogates and the rest of the BMP) move to code points from 0x10000 up. */
-const SHIFT_FROM = 0xd800;
-const SHIFT_TO = 0x10000;
-
 /**
- * Encodes a store key so that etcd's byte order (UTF-8) equals the port's UTF-16 code-unit order (the same
- * mapping as store-level's `encodeKey`): each code unit `u ≥ 0xD800` becomes the code point
- * `0x10000 + (u − 0xD800)`; units below 0xD800 are kept. Lone surrogates become valid UTF-8 too.
- * Examples: `'ns/web'` → `'ns/web'`; `'\uFFFF'` → `'\u{127FF}'`.
+ * Keys are stored so that the backend's UTF-8 byte order equals the port's UTF-16 order: core's
+ * `encodeStoreKey` / `decodeStoreKey` (shared with the other store adapter).
  */
-export function encodeKey(key: string): string {
-  let out = '';
-  let plain = 0;
-  for (let i = 0; i < key.length; i++) {
-    const unit = key.charCodeAt(i);
-    if (unit < SHIFT_FROM) continue;
-    out += key.slice(plain, i) + String.fromCodePoint(SHIFT_TO + unit - SHIFT_FROM);
-    plain = i + 1;
-  }
-  return plain === 0 ? key : out + key.slice(plain);
-}
-
-/** Reverses {@link encodeKey}. */
-export function decodeKey(stored: string): string {
-  let out = '';
-  for (const char of stored) {
-    const point = char.codePointAt(0) as number;
-    out += point >= SHIFT_TO ? String.fromCharCode(SHIFT_FROM + point - SHIFT_TO) : char;
-  }
-  return out;
-}
+export const encodeKey = encodeStoreKey;
+export const decodeKey = decodeStoreKey;
 
 /** The smallest byte string greater than every string starting with `prefix` (etcd's `range_end`). */
 export function prefixEnd(prefix: Buffer): Buffer {

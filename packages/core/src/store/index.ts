@@ -4,6 +4,7 @@
  * readers, the logging of unreadable rows. Pure: no I/O.
  */
 export { needsStoredRevision, type PlannedOp, planBatch, UNREADABLE_REVISION } from './batch-plan.js';
+export { decodeStoreKey, encodeStoreKey } from './key-order.js';
 export * as storeArgs from './store-args.js';
 export { StoreLifecycle, type StoreLifecycleHooks } from './store-lifecycle.js';
 export { UNREADABLE_REASON, unreadableReporter } from './unreadable.js';
