@@ -1,6 +1,6 @@
 /**
  * The v4 numeric error codes. Values 1405000–1405234 are the original's (spec/bcs-behaviour.md §12) and keep
- * their meaning; 14059xx are ours, for failures the original had no code for. The table with HTTP statuses is
+ * their meaning; 14054xx (authentication: 401, 403) and 14059xx are ours, for failures the original had no code for. The table with HTTP statuses is
  * in `packages/core/README.md`.
  */
 export const ErrorCode = {
@@ -28,6 +28,10 @@ export const ErrorCode = {
   UnknownMessageType: 1405233,
   /** A request filter refused the request: the `BCS-ClusterID` header, an admission webhook. */
   FilterFailed: 1405234,
+  /** Authentication is on and the request carries no token, or one the scheduler does not know (HTTP 401). */
+  Unauthorized: 1405401,
+  /** The token is known but its role or namespaces do not allow the request (HTTP 403). */
+  Forbidden: 1405403,
   /** An optimistic-concurrency precondition failed: the object changed since it was read. */
   Conflict: 1405901,
   /** The endpoint exists in the API but is not implemented yet. */
@@ -64,6 +68,8 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.ParameterError]: 400,
   [ErrorCode.UnknownMessageType]: 400,
   [ErrorCode.FilterFailed]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.NotImplemented]: 501,
   [ErrorCode.MethodNotAllowed]: 405,

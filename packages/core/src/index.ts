@@ -3,6 +3,7 @@ import 'reflect-metadata';
 
 export * from './admission/json-patch.js';
 export * from './admission/plan.js';
+export * from './auth/principal.js';
 export * from './commands/targets.js';
 export * from './container.js';
 export * from './convert/index.js';

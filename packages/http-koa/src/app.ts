@@ -3,6 +3,7 @@ import Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { DEFAULT_BODY_LIMIT } from './body.js';
 import { requireClusterId } from './middleware/cluster-header.js';
+import { type HttpAuthOptions, requireToken } from './middleware/auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { type HostCheck, requireAllowedHost } from './middleware/host-check.js';
 import { DEFAULT_MAX_URL_LENGTH, limitUrlLength } from './middleware/request-limits.js';
@@ -33,6 +34,12 @@ export interface HttpAppOptions {
   readonly hostCheck?: HostCheck;
   /** The longest request target (path and query) served; longer ones get 414. Default 8192. */
   readonly maxUrlLength?: number;
+  /**
+   * Bearer-token authentication on every route but the public ones (`GET /ui/*`, the OpenAPI document):
+   * 401 (code 1405401) without a known token, 403 (1405403) beyond its role or namespaces (`requireToken`).
+   * Default: none, every request is served.
+   */
+  readonly auth?: HttpAuthOptions;
 }
 
 /** The v4 REST API as a koa application you can mount or listen on. */
@@ -47,7 +54,7 @@ export interface HttpApp extends AsyncDisposable {
 /**
  * Builds the v4 REST API over core's services in `options.container`, under both `/v4/scheduler/mesos` and
  * `/bcsapi/v4/scheduler/mesos`. Middleware order: request log (outermost) → error mapping → Host check (when
- * given) → URL length → cluster header
+ * given) → URL length → token check (with `auth`) → cluster header
  * (v4 paths only) → routes, each family with its own 405 for a known path with another method; a request no
  * route answered becomes a 404.
  */
@@ -65,6 +72,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   koa.use(errorHandler());
   if (options.hostCheck !== undefined) koa.use(requireAllowedHost(options.hostCheck));
   koa.use(limitUrlLength(options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH));
+  if (options.auth !== undefined) koa.use(requireToken(options.auth, options.container));
   // Runs after everything downstream: a request no route answered becomes a 404 envelope. (It cannot be the
   // last middleware: @koa/router's allowedMethods must see the unanswered request first to answer 405.)
   koa.use(async (ctx, next) => {

@@ -2,6 +2,12 @@ export { createHttpApp, type HttpApp, type HttpAppOptions } from './app.js';
 export { DEFAULT_BODY_LIMIT, readJson } from './body.js';
 export { type Envelope, failure, success } from './envelope.js';
 export * from './mappers/index.js';
+export {
+  type Access,
+  classifyRequest,
+  type HttpAuthOptions,
+  requireToken,
+} from './middleware/auth.js';
 export { CLUSTER_HEADER, requireClusterId } from './middleware/cluster-header.js';
 export { errorHandler } from './middleware/error-handler.js';
 export {

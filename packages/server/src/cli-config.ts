@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFINITION_LIMITS } from '@bcs/core';
 import { schedulerEndpoint } from '@bcs/mesos-http';
@@ -52,6 +53,12 @@ export interface CliConfig {
   readonly commandTimeoutSeconds: number;
   /** Remote health checks in flight at once. */
   readonly healthMaxConcurrent: number;
+  /** The tokens file (`--auth-tokens`); undefined: no authentication (then only on a loopback host). */
+  readonly authTokens: string | undefined;
+  /** Serve HTTPS and WSS with this certificate chain and key (PEM file paths); undefined: plain HTTP. */
+  readonly tls: { readonly cert: string; readonly key: string } | undefined;
+  /** `--insecure-no-auth`: listen on a non-loopback host without `--auth-tokens` (logged as a warning). */
+  readonly insecureNoAuth: boolean;
   readonly help: boolean;
 }
 
@@ -173,6 +180,19 @@ export const CLI_FLAGS = {
     env: 'BCS_HEALTH_MAX_CONCURRENT',
     help: `remote health checks (HTTP, TCP) in flight at once; the others wait their turn, ${CORE_FLAG_LIMITS.healthMaxConcurrent.min} to ${CORE_FLAG_LIMITS.healthMaxConcurrent.max} (default ${SERVER_DEFAULTS.healthMaxConcurrent})`,
   },
+  'auth-tokens': {
+    env: 'BCS_AUTH_TOKENS',
+    help: 'tokens file (JSON lines {"token","name","role":"read|write|admin","namespaces"?}): every request needs Authorization: Bearer <token> (default none: no authentication, loopback hosts only)',
+  },
+  'tls-cert': {
+    env: 'BCS_TLS_CERT',
+    help: 'PEM file of the server certificate (chain): serve HTTPS and WSS (with --tls-key)',
+  },
+  'tls-key': { env: 'BCS_TLS_KEY', help: 'with --tls-cert: PEM file of its private key' },
+  'insecure-no-auth': {
+    env: 'BCS_INSECURE_NO_AUTH',
+    help: 'listen on a non-loopback --host without --auth-tokens: anyone who reaches the port may do anything; true or false (default false)',
+  },
   'log-level': {
     env: 'BCS_LOG_LEVEL',
     help: 'pino level: debug, info, warn, error or silent (default info)',
@@ -228,10 +248,16 @@ export function parseCliConfig(
       'advertise-url': { type: 'string' },
       'command-timeout': { type: 'string' },
       'health-max-concurrent': { type: 'string' },
+      'auth-tokens': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'insecure-no-auth': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const pick = (flag: Exclude<keyof typeof CLI_FLAGS, 'new-framework'>): string | undefined => {
+  const pick = (
+    flag: Exclude<keyof typeof CLI_FLAGS, 'new-framework' | 'insecure-no-auth'>,
+  ): string | undefined => {
     const value = values[flag] ?? env[CLI_FLAGS[flag].env];
     if (value !== undefined && value.trim() === '') throw new TypeError(`--${flag} must not be empty`);
     return value;
@@ -254,8 +280,22 @@ export function parseCliConfig(
     throw new TypeError('--log-level must be one of trace, debug, info, warn, error, fatal, silent');
   }
   const store = storeFlag(pick('store'), pick('data-dir'));
+  const host = pick('host') ?? SERVER_DEFAULTS.host;
+  const authTokens = pick('auth-tokens');
+  const insecureNoAuth =
+    values['insecure-no-auth'] === true ||
+    bool(env[CLI_FLAGS['insecure-no-auth'].env], 'insecure-no-auth');
+  if (authTokens === undefined && !insecureNoAuth && !isLoopbackHost(host)) {
+    throw new TypeError(
+      `--host ${host} is not a loopback address: give --auth-tokens, or --insecure-no-auth to serve it without authentication`,
+    );
+  }
+  const tls = tlsFiles(pick('tls-cert'), pick('tls-key'));
+  if (tls !== undefined && store.etcdEndpoints.length > 0) {
+    throw new TypeError('--tls-cert is not supported with --store etcd:// yet (the follower listener is HTTP)');
+  }
   return {
-    host: pick('host') ?? SERVER_DEFAULTS.host,
+    host,
     port: integer('port', SERVER_DEFAULTS.port, 65535),
     dataDir: store.dataDir ?? pick('data-dir') ?? SERVER_DEFAULTS.dataDir,
     clusterId: pick('cluster-id') ?? SERVER_DEFAULTS.clusterId,
@@ -290,7 +330,8 @@ export function parseCliConfig(
       MESOS_FLAG_LIMITS.reconcileIntervalSeconds,
       1,
     ),
-    newFramework: values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env]),
+    newFramework:
+      values['new-framework'] === true || bool(env[CLI_FLAGS['new-framework'].env], 'new-framework'),
     etcdEndpoints: store.etcdEndpoints,
     etcdTls: etcdTls(pick('etcd-ca'), pick('etcd-cert'), pick('etcd-key')),
     etcdAuth: etcdAuth(pick('etcd-user'), env.BCS_ETCD_PASSWORD),
@@ -308,6 +349,9 @@ export function parseCliConfig(
       CORE_FLAG_LIMITS.healthMaxConcurrent.max,
       CORE_FLAG_LIMITS.healthMaxConcurrent.min,
     ),
+    authTokens,
+    tls,
+    insecureNoAuth,
     help: values.help === true,
   };
 }
@@ -445,10 +489,30 @@ function role(value: string): string {
 }
 
 // The environment's form of a boolean flag.
-function bool(value: string | undefined): boolean {
+function bool(value: string | undefined, flag: 'new-framework' | 'insecure-no-auth'): boolean {
   if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
-  throw new TypeError('--new-framework ($BCS_NEW_FRAMEWORK) must be true or false');
+  throw new TypeError(`--${flag} ($${CLI_FLAGS[flag].env}) must be true or false`);
+}
+
+/**
+ * Whether the server listening on `host` is reachable from this machine only: `localhost` (and names under
+ * `.localhost`), an address in 127.0.0.0/8, `::1`, or an IPv4-mapped 127.x (`::ffff:127.0.0.1`). `0.0.0.0`
+ * and `::` (every interface) are not.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const family = isIP(name);
+  if (family === 4) return name.startsWith('127.');
+  if (family === 6) return name === '::1' || /^(0{0,4}:){0,5}:?ffff:127\./.test(name) || /^0*:(0*:){6}0*1$/.test(name);
+  return false;
+}
+
+/** `--tls-cert` with `--tls-key`: both or neither. */
+function tlsFiles(cert: string | undefined, key: string | undefined): CliConfig['tls'] {
+  if ((cert === undefined) !== (key === undefined)) throw new TypeError('--tls-cert and --tls-key go together');
+  return cert === undefined || key === undefined ? undefined : { cert, key };
 }
 
 // Each origin is `*` or scheme://host[:port] with nothing after it; returned as URL origins (lower case, no

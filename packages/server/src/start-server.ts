@@ -1,5 +1,6 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import {
   createHostCheck,
   createHttpApp,
   type HttpApp,
+  type HttpAuthOptions,
   MAX_HEADER_SIZE,
   type ReplicaEndpoint,
   type SchedulerEndpoint,
@@ -128,11 +130,19 @@ export interface ServerOptions {
    * the endpoints list this server alone.
    */
   readonly replicas?: () => Promise<readonly ReplicaEndpoint[]>;
+  /**
+   * Bearer-token authentication of every route and of the event stream (`createTokenTable`/`loadTokenFile`
+   * give an `authenticate`). Absent: none. The `bcs-scheduler` command refuses a non-loopback host without
+   * it unless `--insecure-no-auth`; `startServer` itself does not check.
+   */
+  readonly auth?: HttpAuthOptions;
+  /** Serve HTTPS and WSS with this certificate (chain) and private key, PEM. Absent: plain HTTP. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
 }
 
 /** A running server. */
 export interface RunningServer extends AsyncDisposable {
-  /** `http://host:port`, with the port actually bound. */
+  /** `http://host:port` (`https://` with `tls`), with the port actually bound. */
   readonly url: string;
   readonly port: number;
   readonly store: Store;
@@ -203,7 +213,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const clusterId = options.clusterId ?? SERVER_DEFAULTS.clusterId;
   const engine: EngineOptions = {
     clusterName: clusterId,
-    ...(mesosDriver === undefined ? {} : { hostname: hostname(), ...webuiUrl(host, options.port) }),
+    ...(mesosDriver === undefined
+      ? {}
+      : { hostname: hostname(), ...webuiUrl(host, options.port, options.tls === undefined ? 'http' : 'https') }),
     ...options.engine,
   };
   const scheduler = await createScheduler({
@@ -236,10 +248,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     logger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
   });
   // A larger head than Node's 16 KiB default, so a long URL gets the app's 414 envelope; past it, 431 in
-  // the envelope too (answerClientErrors), not Node's bare response.
-  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app.callback());
+  // the envelope too (answerClientErrors), not Node's bare response. With `tls` the same over HTTPS.
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  const server: Server =
+    options.tls === undefined
+      ? createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app.callback())
+      : createHttpsServer(
+          { maxHeaderSize: MAX_HEADER_SIZE, cert: options.tls.cert, key: options.tls.key },
+          app.callback(),
+        );
   answerClientErrors(server);
   const eventStream = scheduler.scheduling
     ? attachEventStream({
@@ -250,6 +270,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         exclusive: true,
         checkHost: hostCheck,
         allowedOrigins: options.allowedOrigins ?? [],
+        ...(options.auth === undefined ? {} : { authenticate: options.auth.authenticate }),
         ...options.eventStream,
       })
     : undefined;
@@ -274,7 +295,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ip: host,
     port,
     hostname: hostname(),
-    scheme: 'http',
+    scheme,
     version: VERSION,
     cluster: clusterId,
     pid: process.pid,
@@ -299,7 +320,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${displayHost}:${port}`,
+    url: `${scheme}://${displayHost}:${port}`,
     port,
     store,
     app,
@@ -317,11 +338,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
  * FrameworkInfo `webui_url`: this server's v4 API, so the Mesos UI links to it. Only for a fixed port (port 0
  * is chosen at listen, after the framework subscribed); a wildcard listen address is named by the host name.
  */
-function webuiUrl(host: string, port: number | undefined): { webuiUrl?: string } {
+function webuiUrl(host: string, port: number | undefined, scheme: string): { webuiUrl?: string } {
   const fixed = port ?? SERVER_DEFAULTS.port;
   if (fixed === 0) return {};
   const name = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
-  return { webuiUrl: `http://${name}:${fixed}/v4/scheduler/mesos` };
+  return { webuiUrl: `${scheme}://${name}:${fixed}/v4/scheduler/mesos` };
 }
 
 /** The real Mesos driver of `--mesos-master` (none with a driver of one's own or no masters). */

@@ -1,6 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, type EventSource, httpStatusOf, type Logger, silentLogger } from '@bcs/core';
+import {
+  type Authenticate,
+  ErrorCode,
+  type EventSource,
+  httpStatusOf,
+  type Logger,
+  redactAccessToken,
+  silentLogger,
+} from '@bcs/core';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from './close-code.js';
 import { Connection, type ConnectionContext, type StreamCounters } from './connection.js';
@@ -72,6 +80,13 @@ export interface EventStreamOptions {
    * Refused with 403, code 1405234. Default: every host.
    */
   readonly checkHost?: (host: string | undefined) => boolean;
+  /**
+   * Bearer-token authentication: the token from `Authorization: Bearer <token>` or, for browsers, the
+   * `access_token` query parameter, turned into its principal (`undefined`: unknown). No or an unknown token
+   * is refused with 401 (code 1405401); a token limited to namespaces only receives their events, and a
+   * `namespace` filter naming another is refused with 403 (code 1405403). Default: no authentication.
+   */
+  readonly authenticate?: Authenticate;
 }
 
 /** Counters of a stream since it was attached. */
@@ -126,7 +141,11 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     exclusive: resolved.exclusive,
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.checkHost === undefined ? {} : { checkHost: options.checkHost }),
+    ...(options.authenticate === undefined ? {} : { authenticate: options.authenticate }),
   };
+  if (options.authenticate !== undefined && typeof options.authenticate !== 'function') {
+    throw new TypeError('@bcs/ws-events: option "authenticate" must be a function');
+  }
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -153,8 +172,10 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     const verdict = decide(request);
     if (verdict.kind === 'ignore') return;
     const remote = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    // The target as logged: an `access_token` in the query is never written to the log.
+    const url = redactAccessToken(request.url ?? '/');
     if (verdict.kind === 'refuse') {
-      logger.debug({ remote, url: request.url, code: verdict.code }, 'ws-events: upgrade refused');
+      logger.debug({ remote, url, code: verdict.code }, 'ws-events: upgrade refused');
       writeRefusal(socket, verdict.status, verdict.code, verdict.message);
       return;
     }
@@ -166,7 +187,10 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
           return;
         }
         connections.add(connection);
-        logger.debug({ remote, url: request.url }, 'ws-events: connected');
+        logger.debug(
+          { remote, url, ...(verdict.principal === undefined ? {} : { user: verdict.principal.name }) },
+          'ws-events: connected',
+        );
         connection.start(verdict.subscription);
       });
     } catch (error) {
@@ -180,7 +204,7 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     try {
       return checkHandshake(request, rules);
     } catch (error) {
-      logger.error({ err: error, url: request.url }, 'ws-events: handshake check failed');
+      logger.error({ err: error, url: redactAccessToken(request.url ?? '/') }, 'ws-events: handshake check failed');
       const code = ErrorCode.Internal;
       return { kind: 'refuse', status: httpStatusOf[code], code, message: 'internal error' };
     }

@@ -85,7 +85,7 @@ async function encodeSnapshotMessage(message: SnapshotMessage): Promise<Buffer> 
 }
 
 /**
- * A key naming what a subscription selects (namespace, application, deployment, kinds): equal for two
+ * A key naming what a subscription selects (namespace, namespaces, application, deployment, kinds): equal for two
  * subscriptions exactly when they select the same events.
  */
 export function selectionKey(filter: EventFilter): string {
@@ -93,6 +93,7 @@ export function selectionKey(filter: EventFilter): string {
     filter.kinds === undefined || filter.kinds.length === 0 ? [] : [...new Set(filter.kinds)].sort();
   return JSON.stringify([
     filter.namespace ?? null,
+    filter.namespaces === undefined ? null : [...new Set(filter.namespaces)].sort(),
     filter.application ?? null,
     filter.deployment ?? null,
     kinds,

@@ -1,7 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode, httpStatusOf, isBcsError, parseSubscribeOptions, type SubscribeOptions } from '@bcs/core';
+import {
+  type Authenticate,
+  authenticateToken,
+  ErrorCode,
+  forbidden as forbiddenTo,
+  httpStatusOf,
+  isBcsError,
+  type Principal,
+  parseSubscribeOptions,
+  presentedToken,
+  type SubscribeOptions,
+} from '@bcs/core';
 
 /** The header every v4 request carries (spec/api-v4.md "header"), as in http-koa. */
 export const CLUSTER_HEADER = 'BCS-ClusterID';
@@ -18,7 +29,12 @@ export type HandshakeVerdict =
   /** Refuse with a plain HTTP response carrying the v4 envelope. */
   | { readonly kind: 'refuse'; readonly status: number; readonly code: number; readonly message: string }
   /** Upgrade, then subscribe with these options. */
-  | { readonly kind: 'accept'; readonly subscription: RequestedSubscription };
+  | {
+      readonly kind: 'accept';
+      readonly subscription: RequestedSubscription;
+      /** Who subscribed, with authentication on. */
+      readonly principal?: Principal;
+    };
 
 /** What {@link checkHandshake} needs from the stream's options. */
 export interface HandshakeRules {
@@ -29,13 +45,18 @@ export interface HandshakeRules {
   readonly allowedOrigins?: readonly string[];
   /** Whether the `Host` header may be served (DNS-rebinding defence). Default: any. */
   readonly checkHost?: (host: string | undefined) => boolean;
+  /** Bearer-token authentication (any role may subscribe). Default: none. */
+  readonly authenticate?: Authenticate;
 }
 
 /**
  * Decides an upgrade request, in order: the path (query string ignored), the `Host` (`rules.checkHost`), the
- * `Origin` ({@link originAllowed}; both refused with HTTP 403, code 1405234 `FilterFailed`), the cluster id (the `BCS-ClusterID`
+ * `Origin` ({@link originAllowed}; both refused with HTTP 403, code 1405234 `FilterFailed`), with
+ * `rules.authenticate` the token (`Authorization: Bearer`, else the `access_token` query parameter; 401, code
+ * 1405401), the cluster id (the `BCS-ClusterID`
  * header, else the `clusterId` query parameter), then the subscription parameters (core's
- * `parseSubscribeOptions`). Refusals carry the REST API's codes: 1405234 (`FilterFailed`, HTTP 400) for the
+ * `parseSubscribeOptions`). A token limited to namespaces subscribes to those only: a `namespace` parameter
+ * naming another is refused (403, code 1405403), and the subscription gets `namespaces`. Refusals carry the REST API's codes: 1405234 (`FilterFailed`, HTTP 400) for the
  * cluster id, 1405007 (`BadParams`, HTTP 400) for a parameter, 1405202 (`NotFound`, HTTP 404) for another path
  * when exclusive. Pure: it neither reads nor writes the socket.
  */
@@ -63,15 +84,33 @@ export function checkHandshake(
     );
   }
 
-  const clusterRefusal = checkClusterId(request.headers, query, rules.clusterId);
-  if (clusterRefusal !== undefined) return clusterRefusal;
-
   try {
-    return { kind: 'accept', subscription: parseSubscribeOptions(query) };
+    const principal =
+      rules.authenticate === undefined
+        ? undefined
+        : authenticateToken(rules.authenticate, presentedToken(request.headers.authorization, query));
+    const clusterRefusal = checkClusterId(request.headers, query, rules.clusterId);
+    if (clusterRefusal !== undefined) return clusterRefusal;
+    const subscription = parseSubscribeOptions(query);
+    if (principal === undefined) return { kind: 'accept', subscription };
+    return { kind: 'accept', subscription: limitToNamespaces(subscription, principal), principal };
   } catch (error) {
     if (isBcsError(error)) return refusal(error.code, error.message);
     throw error;
   }
+}
+
+/** A namespaced token's subscription: only its namespaces; 403 for a `namespace` filter naming another. */
+function limitToNamespaces(subscription: RequestedSubscription, principal: Principal): RequestedSubscription {
+  const { namespaces } = principal;
+  if (namespaces === undefined) return subscription;
+  if (subscription.namespace !== undefined && !namespaces.includes(subscription.namespace)) {
+    throw forbiddenTo(
+      principal,
+      `subscribe to namespace ${JSON.stringify(subscription.namespace)}: it is limited to ${namespaces.join(', ') || 'no namespace'}`,
+    );
+  }
+  return { ...subscription, namespaces };
 }
 
 function checkClusterId(

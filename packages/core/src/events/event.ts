@@ -130,6 +130,11 @@ export type UnsequencedEvent = DomainEvent extends infer E
 /** What a subscriber selects. Every given field must match; an absent field matches everything. */
 export interface EventFilter {
   readonly namespace?: string;
+  /**
+   * Only events of one of these namespaces (set by the transport for a token limited to them, besides any
+   * `namespace` the subscriber asked for). Absent: every namespace; empty: none.
+   */
+  readonly namespaces?: readonly string[];
   readonly application?: string;
   readonly deployment?: string;
   /** Only these kinds. Absent or empty: all. */
@@ -172,6 +177,7 @@ export type EventMessage =
 /** Whether `event` passes `filter`. */
 export function matchesFilter(event: DomainEvent, filter: EventFilter): boolean {
   if (filter.namespace !== undefined && event.namespace !== filter.namespace) return false;
+  if (filter.namespaces !== undefined && !filter.namespaces.includes(event.namespace)) return false;
   if (filter.application !== undefined && event.application !== filter.application) {
     // A deployment's rollout concerns both of its applications.
     if (event.kind !== 'deployment.status' || !rolloutConcerns(event.rollout, filter.application)) {

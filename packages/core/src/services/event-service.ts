@@ -79,6 +79,7 @@ export class EventService implements EventSource {
       const apps: { app: Application; taskGroups: readonly TaskGroup[] }[] = [];
       for (const { app, taskGroups } of this.engine.state.apps.values()) {
         if (filter.namespace !== undefined && app.namespace !== filter.namespace) continue;
+        if (filter.namespaces !== undefined && !filter.namespaces.includes(app.namespace)) continue;
         // A filter on an application selects the taskgroups of that application only.
         const selected = filter.application === undefined || filter.application === app.id;
         apps.push({ app, taskGroups: wants('taskgroup.status') && selected ? [...taskGroups.values()] : [] });

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { pino } from 'pino';
-import { parseCliConfig, usage } from '../cli-config.js';
+import { type Logger, pino } from 'pino';
+import { loadTokenFile, type TokenTable, TokenFileError } from '../auth-tokens.js';
+import { isLoopbackHost, parseCliConfig, usage } from '../cli-config.js';
 import { EXIT_DEPOSED, startReplica } from '../replica.js';
 import { startServer } from '../start-server.js';
 import { closeOnSignals } from './on-signals.js';
@@ -28,7 +29,27 @@ async function main(): Promise<void> {
     process.stdout.write(`${usage()}\n`);
     return;
   }
+  // A bad tokens file is a bad flag: refuse to start, naming its line (never a token).
+  let tokens: TokenTable | undefined;
+  if (config.authTokens !== undefined) {
+    try {
+      tokens = await loadTokenFile(config.authTokens);
+    } catch (error) {
+      if (!(error instanceof TokenFileError)) throw error;
+      process.stderr.write(`bcs-scheduler: --auth-tokens ${error.message}\n`);
+      process.exit(2);
+    }
+  }
   const logger = pino({ level: config.logLevel, base: { service: 'bcs-scheduler' } });
+  if (tokens !== undefined) {
+    logger.info({ tokens: tokens.size() }, 'authentication on (--auth-tokens)');
+    reloadOnHangup(config.authTokens!, tokens, logger);
+  } else if (!isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host },
+      '--insecure-no-auth: listening on a non-loopback host without authentication; anyone who reaches the port may do anything',
+    );
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     const {
@@ -47,6 +68,9 @@ async function main(): Promise<void> {
       etcdAuth,
       commandTimeoutSeconds,
       healthMaxConcurrent,
+      authTokens: _tokensFile,
+      insecureNoAuth: _insecure,
+      tls,
       ...rest
     } = config;
     const etcdClient = {
@@ -78,6 +102,8 @@ async function main(): Promise<void> {
       healthChecks: { maxConcurrent: healthMaxConcurrent },
       eventStream: { maxBufferedBytes: eventBufferBytes, stallTimeoutMs: eventStallSeconds * 1000 },
       logger,
+      ...(tokens === undefined ? {} : { auth: { authenticate: tokens.authenticate } }),
+      ...(tls === undefined ? {} : { tls: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } }),
     };
     if (config.etcdEndpoints.length === 0) server = await startServer(options);
     else {
@@ -130,6 +156,27 @@ async function main(): Promise<void> {
   closeOnSignals(logger, () => server.close());
   // Announced only once the signal handlers are in place: a supervisor may SIGTERM right after reading it.
   process.stdout.write(`listening on ${server.url}\n`);
+}
+
+/**
+ * SIGHUP re-reads the tokens file: a valid one replaces the tokens at once (requests in flight keep the
+ * principal they had); an invalid one is logged with its line and the old tokens stay. Open WebSocket
+ * subscriptions keep the access they were opened with.
+ */
+function reloadOnHangup(path: string, tokens: TokenTable, logger: Logger): void {
+  process.on('SIGHUP', () => {
+    loadTokenFile(path).then(
+      (next) => {
+        tokens.replace(next);
+        logger.info({ tokens: next.size() }, 'auth tokens reloaded (SIGHUP)');
+      },
+      (error: unknown) =>
+        logger.error(
+          { reason: error instanceof TokenFileError ? error.message : String(error) },
+          'auth tokens not reloaded (SIGHUP): the old ones stay',
+        ),
+    );
+  });
 }
 
 /** Explains a start failure in one line; a LevelDB lock means another process has the data dir open. */
