@@ -78,12 +78,12 @@ export function forbidden(principal: Principal, what: string): BcsError {
 
 /**
  * A request target with the `access_token` query parameter's value replaced by `REDACTED`, for logs:
- * `/events?access_token=s3cret&since=4` → `/events?access_token=REDACTED&since=4`. Targets without it are
- * returned as they are.
+ * `/events?access_token=s3cret&since=4` → `/events?access_token=REDACTED&since=4` (also when the name is
+ * percent-encoded, as `URLSearchParams` would read it). Other parameters are kept as they are.
  */
 export function redactAccessToken(url: string): string {
   const queryStart = url.indexOf('?');
-  if (queryStart === -1 || !url.includes(ACCESS_TOKEN_PARAMETER, queryStart)) return url;
+  if (queryStart === -1) return url;
   const parts = url
     .slice(queryStart + 1)
     .split('&')
