@@ -5,7 +5,7 @@ import { type Authenticate, isValidName, type Principal, ROLES, type Role } from
 /** Bounds of a tokens file (`--auth-tokens`). */
 export const TOKEN_FILE_LIMITS = {
   /** Bytes of the file. */
-  bytes: 1024 * 1024,
+  bytes: 4 * 1024 * 1024,
   /** Tokens in it. */
   tokens: 10_000,
   /** Characters of a token given in clear (at least 16: a guessable token is refused). */
@@ -51,7 +51,7 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
  * blank lines and lines starting with `#` are skipped. `token` is the secret itself (16 to 4096 visible ASCII
  * characters) or `sha256:<64 hex digits>`, the SHA-256 of it (`printf %s TOKEN | sha256sum`), so the file need
  * not hold the secret. `namespaces` (optional, at most 1000 names) limits the token to those namespaces.
- * Names and tokens must be unique. At most 1 MiB and 10 000 tokens. Throws a {@link TokenFileError} naming
+ * Names and tokens must be unique. At most 4 MiB and 10 000 tokens. Throws a {@link TokenFileError} naming
  * `source` and the line of the first problem.
  */
 export function parseTokenFile(text: string, source: string): TokenTable {

@@ -29,12 +29,16 @@ describe('parseCliConfig', () => {
       advertiseUrl: undefined,
       commandTimeoutSeconds: 600,
       healthMaxConcurrent: 64,
+      authTokens: undefined,
+      tls: undefined,
+      insecureNoAuth: false,
       help: false,
     });
   });
 
   it.each([
-    [['--host', '0.0.0.0'], {}, { host: '0.0.0.0' }],
+    [['--host', '0.0.0.0', '--auth-tokens', 't.jsonl'], {}, { host: '0.0.0.0', authTokens: 't.jsonl' }],
+    [['--host', '0.0.0.0', '--insecure-no-auth'], {}, { host: '0.0.0.0', insecureNoAuth: true }],
     [['--port', '9000'], {}, { port: 9000 }],
     [['--port', '0'], {}, { port: 0 }],
     [['--data-dir', '/var/lib/bcs'], {}, { dataDir: '/var/lib/bcs' }],
@@ -236,6 +240,14 @@ describe('parseCliConfig', () => {
       'BCS_COMMAND_TIMEOUT',
       '--health-max-concurrent',
       'BCS_HEALTH_MAX_CONCURRENT',
+      '--auth-tokens',
+      'BCS_AUTH_TOKENS',
+      '--tls-cert',
+      'BCS_TLS_CERT',
+      '--tls-key',
+      'BCS_TLS_KEY',
+      '--insecure-no-auth',
+      'BCS_INSECURE_NO_AUTH',
     ]) {
       expect(usage()).toContain(text);
     }
