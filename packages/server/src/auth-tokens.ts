@@ -95,7 +95,7 @@ export function parseTokenFile(text: string, source: string): TokenTable {
     }
     const sha256 = hashOf(token, fail);
     const hex = sha256.toString('hex');
-    if (hashes.has(hex)) fail('the token is the same as another line\'s');
+    if (hashes.has(hex)) fail("the token is the same as another line's");
     let limited: string[] | undefined;
     if (namespaces !== undefined) {
       if (
@@ -190,7 +190,9 @@ function hashOf(token: unknown, fail: (rule: string) => never): Buffer {
   if (given !== null) return Buffer.from(given[1]!.toLowerCase(), 'hex');
   if (token.startsWith('sha256:')) return fail('token: sha256: must be followed by 64 hex digits');
   if (token.length < min || token.length > max || !TOKEN_CHARS.test(token)) {
-    return fail(`token must be ${min} to ${max} visible ASCII characters (no spaces), or sha256:<64 hex digits>`);
+    return fail(
+      `token must be ${min} to ${max} visible ASCII characters (no spaces), or sha256:<64 hex digits>`,
+    );
   }
   return createHash('sha256').update(token, 'utf8').digest();
 }

@@ -283,8 +283,7 @@ export function parseCliConfig(
   const host = pick('host') ?? SERVER_DEFAULTS.host;
   const authTokens = pick('auth-tokens');
   const insecureNoAuth =
-    values['insecure-no-auth'] === true ||
-    bool(env[CLI_FLAGS['insecure-no-auth'].env], 'insecure-no-auth');
+    values['insecure-no-auth'] === true || bool(env[CLI_FLAGS['insecure-no-auth'].env], 'insecure-no-auth');
   if (authTokens === undefined && !insecureNoAuth && !isLoopbackHost(host)) {
     throw new TypeError(
       `--host ${host} is not a loopback address: give --auth-tokens, or --insecure-no-auth to serve it without authentication`,
@@ -292,7 +291,9 @@ export function parseCliConfig(
   }
   const tls = tlsFiles(pick('tls-cert'), pick('tls-key'));
   if (tls !== undefined && store.etcdEndpoints.length > 0) {
-    throw new TypeError('--tls-cert is not supported with --store etcd:// yet (the follower listener is HTTP)');
+    throw new TypeError(
+      '--tls-cert is not supported with --store etcd:// yet (the follower listener is HTTP)',
+    );
   }
   return {
     host,
@@ -501,17 +502,22 @@ function bool(value: string | undefined, flag: 'new-framework' | 'insecure-no-au
  * and `::` (every interface) are not.
  */
 export function isLoopbackHost(host: string): boolean {
-  const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   const family = isIP(name);
   if (family === 4) return name.startsWith('127.');
-  if (family === 6) return name === '::1' || /^(0{0,4}:){0,5}:?ffff:127\./.test(name) || /^0*:(0*:){6}0*1$/.test(name);
+  if (family === 6)
+    return name === '::1' || /^(0{0,4}:){0,5}:?ffff:127\./.test(name) || /^0*:(0*:){6}0*1$/.test(name);
   return false;
 }
 
 /** `--tls-cert` with `--tls-key`: both or neither. */
 function tlsFiles(cert: string | undefined, key: string | undefined): CliConfig['tls'] {
-  if ((cert === undefined) !== (key === undefined)) throw new TypeError('--tls-cert and --tls-key go together');
+  if ((cert === undefined) !== (key === undefined))
+    throw new TypeError('--tls-cert and --tls-key go together');
   return cert === undefined || key === undefined ? undefined : { cert, key };
 }
 

@@ -215,7 +215,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clusterName: clusterId,
     ...(mesosDriver === undefined
       ? {}
-      : { hostname: hostname(), ...webuiUrl(host, options.port, options.tls === undefined ? 'http' : 'https') }),
+      : {
+          hostname: hostname(),
+          ...webuiUrl(host, options.port, options.tls === undefined ? 'http' : 'https'),
+        }),
     ...options.engine,
   };
   const scheduler = await createScheduler({

@@ -28,7 +28,11 @@ describe('isLoopbackHost', () => {
 
 describe('authentication flags', () => {
   it('needs no flag on the default host (pnpm start stays flag-free)', () => {
-    expect(parseCliConfig([], {})).toMatchObject({ host: '127.0.0.1', authTokens: undefined, insecureNoAuth: false });
+    expect(parseCliConfig([], {})).toMatchObject({
+      host: '127.0.0.1',
+      authTokens: undefined,
+      insecureNoAuth: false,
+    });
     expect(parseCliConfig(['--host', '::1'], {})).toMatchObject({ host: '::1', authTokens: undefined });
   });
 
@@ -42,7 +46,11 @@ describe('authentication flags', () => {
   });
 
   it.each([
-    [['--host', '0.0.0.0', '--auth-tokens', '/etc/bcs/tokens.jsonl'], {}, { authTokens: '/etc/bcs/tokens.jsonl' }],
+    [
+      ['--host', '0.0.0.0', '--auth-tokens', '/etc/bcs/tokens.jsonl'],
+      {},
+      { authTokens: '/etc/bcs/tokens.jsonl' },
+    ],
     [['--host', '0.0.0.0'], { BCS_AUTH_TOKENS: 't.jsonl' }, { authTokens: 't.jsonl' }],
     [['--host', '0.0.0.0', '--insecure-no-auth'], {}, { insecureNoAuth: true }],
     [['--host', '0.0.0.0'], { BCS_INSECURE_NO_AUTH: 'true' }, { insecureNoAuth: true }],

@@ -13,7 +13,12 @@ const FILE = [
   '',
   line({ token: 'reader-secret-0123456789', name: 'reader', role: 'read' }),
   line({ token: `sha256:${sha('hashed-secret-0123456789').toUpperCase()}`, name: 'ci', role: 'write' }),
-  line({ token: 'team-a-secret-0123456789', name: 'team-a', role: 'admin', namespaces: ['team-a', 'team-a'] }),
+  line({
+    token: 'team-a-secret-0123456789',
+    name: 'team-a',
+    role: 'admin',
+    namespaces: ['team-a', 'team-a'],
+  }),
 ].join('\n');
 
 describe('parseTokenFile', () => {
@@ -31,7 +36,12 @@ describe('parseTokenFile', () => {
 
   it('knows no other token, nor a hash given as the token', () => {
     const table = parseTokenFile(FILE, 'tokens.jsonl');
-    for (const token of ['', 'reader-secret-012345678', 'reader-secret-0123456789 ', `sha256:${sha('hashed-secret-0123456789')}`]) {
+    for (const token of [
+      '',
+      'reader-secret-012345678',
+      'reader-secret-0123456789 ',
+      `sha256:${sha('hashed-secret-0123456789')}`,
+    ]) {
       expect(table.authenticate(token)).toBeUndefined();
     }
     expect(table.authenticate('x'.repeat(TOKEN_FILE_LIMITS.tokenLength.max + 1))).toBeUndefined();
@@ -58,12 +68,19 @@ describe('parseTokenFile', () => {
     ['namespaces not a list', line({ token: 'a'.repeat(16), name: 'n', role: 'read', namespaces: 'ns' }), 1],
     [
       'a repeated name',
-      [line({ token: 'a'.repeat(16), name: 'n', role: 'read' }), line({ token: 'b'.repeat(16), name: 'n', role: 'read' })].join('\n'),
+      [
+        line({ token: 'a'.repeat(16), name: 'n', role: 'read' }),
+        line({ token: 'b'.repeat(16), name: 'n', role: 'read' }),
+      ].join('\n'),
       2,
     ],
     [
       'a repeated token (once hashed)',
-      ['# c', line({ token: 'a'.repeat(16), name: 'n', role: 'read' }), line({ token: `sha256:${sha('a'.repeat(16))}`, name: 'm', role: 'read' })].join('\n'),
+      [
+        '# c',
+        line({ token: 'a'.repeat(16), name: 'n', role: 'read' }),
+        line({ token: `sha256:${sha('a'.repeat(16))}`, name: 'm', role: 'read' }),
+      ].join('\n'),
       3,
     ],
   ])('refuses %s, naming the file and line, never the token', (_what, text, lineNumber) => {
@@ -109,7 +126,9 @@ describe('loadTokenFile', () => {
 
   it('replaces the tokens of a table in one step (SIGHUP reload)', async () => {
     const table = parseTokenFile(FILE, 'a');
-    table.replace(parseTokenFile(line({ token: 'fresh-secret-0123456789', name: 'fresh', role: 'read' }), 'b'));
+    table.replace(
+      parseTokenFile(line({ token: 'fresh-secret-0123456789', name: 'fresh', role: 'read' }), 'b'),
+    );
     expect(table.size()).toBe(1);
     expect(table.authenticate('reader-secret-0123456789')).toBeUndefined();
     expect(table.authenticate('fresh-secret-0123456789')).toEqual({ name: 'fresh', role: 'read' });

@@ -204,7 +204,10 @@ export function attachEventStream(options: EventStreamOptions): EventStream {
     try {
       return checkHandshake(request, rules);
     } catch (error) {
-      logger.error({ err: error, url: redactAccessToken(request.url ?? '/') }, 'ws-events: handshake check failed');
+      logger.error(
+        { err: error, url: redactAccessToken(request.url ?? '/') },
+        'ws-events: handshake check failed',
+      );
       const code = ErrorCode.Internal;
       return { kind: 'refuse', status: httpStatusOf[code], code, message: 'internal error' };
     }

@@ -5,8 +5,8 @@ import {
   namespaceAllowed,
   type Principal,
   presentedToken,
-  redactAccessToken,
   type Role,
+  redactAccessToken,
   roleAllows,
 } from '@bcs/core';
 import { describe, expect, it } from 'vitest';
@@ -57,16 +57,19 @@ describe('authenticateToken', () => {
   it('returns the principal of a known token', () => {
     expect(authenticateToken(authenticate, 'good')).toBe(reader);
   });
-  it.each([undefined, 'bad'])('refuses %j with Unauthorized (401), without the token in the message', (token) => {
-    try {
-      authenticateToken(authenticate, token);
-      expect.unreachable();
-    } catch (error) {
-      expect(isBcsError(error) && error.code).toBe(ErrorCode.Unauthorized);
-      expect(isBcsError(error) && error.status).toBe(401);
-      expect(String((error as Error).message)).not.toContain('bad');
-    }
-  });
+  it.each([undefined, 'bad'])(
+    'refuses %j with Unauthorized (401), without the token in the message',
+    (token) => {
+      try {
+        authenticateToken(authenticate, token);
+        expect.unreachable();
+      } catch (error) {
+        expect(isBcsError(error) && error.code).toBe(ErrorCode.Unauthorized);
+        expect(isBcsError(error) && error.status).toBe(401);
+        expect(String((error as Error).message)).not.toContain('bad');
+      }
+    },
+  );
 });
 
 describe('redactAccessToken', () => {

@@ -1,4 +1,9 @@
-import { type EventMessage, matchesFilter, type SubscribeOptions, type TaskGroupStatusEvent } from '@bcs/core';
+import {
+  type EventMessage,
+  matchesFilter,
+  type SubscribeOptions,
+  type TaskGroupStatusEvent,
+} from '@bcs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, smallApp } from '../engine/harness.js';
 

@@ -83,12 +83,18 @@ export function classifyRequest(method: string, path: string): Access {
   if (first === 'image' && second === 'commit' && segments.length === 3) {
     return { kind: 'namespaced', namespace: parseTaskGroupId(segments[2]!)?.namespace, write: 'write' };
   }
-  if (segments.length === 1 && first === 'admissionwebhooks') return { kind: 'all-namespaces', write: 'admin' };
+  if (segments.length === 1 && first === 'admissionwebhooks')
+    return { kind: 'all-namespaces', write: 'admin' };
   if (segments.length === 2 && first === 'crd' && second === 'admissionwebhooks') {
     return { kind: 'all-namespaces', write: 'admin' };
   }
   if (first === 'customresources' && segments.length >= 4) {
-    return { kind: 'custom-resource', group: segments[1]!, version: segments[2]!, segments: segments.slice(3) };
+    return {
+      kind: 'custom-resource',
+      group: segments[1]!,
+      version: segments[2]!,
+      segments: segments.slice(3),
+    };
   }
   return { kind: 'cluster', write: 'admin' };
 }
@@ -109,7 +115,7 @@ export function requireToken(options: HttpAuthOptions, container: DependencyCont
     if (access.kind === 'public') return next();
     let principal: Principal;
     try {
-      const token = presentedToken(ctx.get('Authorization') || undefined, ctx.URL.searchParams);
+      const token = presentedToken(ctx.get('Authorization') || undefined, new URLSearchParams(ctx.querystring));
       principal = authenticateToken(options.authenticate, token);
     } catch (error) {
       ctx.set('WWW-Authenticate', 'Bearer realm="bcs-scheduler"');
@@ -126,7 +132,11 @@ export function requireToken(options: HttpAuthOptions, container: DependencyCont
 }
 
 /** Throws 403 unless `principal` may make a `method` request of `access`. */
-function authorize(principal: Principal, method: string, access: Exclude<Access, { kind: 'public' | 'custom-resource' }>): void {
+function authorize(
+  principal: Principal,
+  method: string,
+  access: Exclude<Access, { kind: 'public' | 'custom-resource' }>,
+): void {
   const read = READ_METHODS.has(method);
   const needed: Role = read ? 'read' : access.write;
   if (!roleAllows(principal.role, needed)) {
@@ -135,8 +145,12 @@ function authorize(principal: Principal, method: string, access: Exclude<Access,
   if (principal.namespaces === undefined) return;
   if (access.kind === 'namespaced') {
     if (access.namespace === undefined || !namespaceAllowed(principal, access.namespace)) {
-      const named = access.namespace === undefined ? 'this resource' : `namespace ${JSON.stringify(access.namespace)}`;
-      throw forbidden(principal, `touch ${named}: it is limited to ${principal.namespaces.join(', ') || 'no namespace'}`);
+      const named =
+        access.namespace === undefined ? 'this resource' : `namespace ${JSON.stringify(access.namespace)}`;
+      throw forbidden(
+        principal,
+        `touch ${named}: it is limited to ${principal.namespaces.join(', ') || 'no namespace'}`,
+      );
     }
   } else if (access.kind === 'cluster') {
     throw forbidden(principal, 'use cluster-scoped resources: it is limited to namespaces');
@@ -154,7 +168,9 @@ async function resolveCustomResource(
   access: Extract<Access, { kind: 'custom-resource' }>,
   container: DependencyContainer,
 ): Promise<Exclude<Access, { kind: 'public' | 'custom-resource' }>> {
-  const ref = await container.resolve(CustomResourceService).resolve(access.group, access.version, access.segments);
+  const ref = await container
+    .resolve(CustomResourceService)
+    .resolve(access.group, access.version, access.segments);
   if (ref.scope === 'Cluster') return { kind: 'cluster', write: 'admin' };
   if (ref.namespace === undefined) return { kind: 'all-namespaces', write: 'write' };
   return { kind: 'namespaced', namespace: ref.namespace, write: 'write' };

@@ -50,8 +50,11 @@ beforeEach(async () => {
 });
 afterEach(() => dispose());
 
-const call = (method: 'get' | 'post' | 'put' | 'delete', path: string, headers: Record<string, string> = {}) =>
-  request(app.callback())[method](path).set('BCS-ClusterID', CLUSTER_ID).set(headers);
+const call = (
+  method: 'get' | 'post' | 'put' | 'delete',
+  path: string,
+  headers: Record<string, string> = {},
+) => request(app.callback())[method](path).set('BCS-ClusterID', CLUSTER_ID).set(headers);
 
 const configMap = (namespace: string, name = 'cm') => aConfigMap({ metadata: { name, namespace } });
 
@@ -137,12 +140,16 @@ describe('roles', () => {
   });
 
   it('lets a write token change namespaced resources but not cluster-scoped ones', async () => {
-    const created = await call('post', `${V4}/namespaces/ns1/configmaps`, bearer(WRITER)).send(configMap('ns1'));
+    const created = await call('post', `${V4}/namespaces/ns1/configmaps`, bearer(WRITER)).send(
+      configMap('ns1'),
+    );
     expect(created.status).toBe(200);
     expect(await storedConfigMaps()).toHaveLength(1);
     const settings = await call('post', `${V4}/agentsettings`, bearer(WRITER)).send([]);
     expect(settings).toMatchObject({ status: 403, body: { code: 1405403 } });
-    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(WRITER)).send(aBkLogConfigDefinition());
+    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(WRITER)).send(
+      aBkLogConfigDefinition(),
+    );
     expect(crd).toMatchObject({ status: 403, body: { code: 1405403 } });
     const webhook = await call('post', `${V4}/namespaces/ns1/admissionwebhook`, bearer(WRITER)).send(
       anAdmissionWebhook({ metadata: { namespace: 'ns1' } }),
@@ -152,7 +159,9 @@ describe('roles', () => {
   });
 
   it('lets an admin token change cluster-scoped resources', async () => {
-    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(ADMIN)).send(aBkLogConfigDefinition());
+    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(ADMIN)).send(
+      aBkLogConfigDefinition(),
+    );
     expect(crd.status).toBe(200);
     const webhook = await call('post', `${V4}/namespaces/ns1/admissionwebhook`, bearer(ADMIN)).send(
       anAdmissionWebhook({ metadata: { namespace: 'ns1' } }),
@@ -176,13 +185,19 @@ describe('namespaced tokens', () => {
     const read = await call('get', `${V4}/namespaces/team-b/configmaps/cm`, bearer(TEAM_A));
     expect(read.status).toBe(403);
     expect(await storedConfigMaps()).toEqual([]);
-    const own = await call('post', `${V4}/namespaces/team-a/configmaps`, bearer(TEAM_A)).send(configMap('team-a'));
+    const own = await call('post', `${V4}/namespaces/team-a/configmaps`, bearer(TEAM_A)).send(
+      configMap('team-a'),
+    );
     expect(own.status).toBe(200);
     expect(await storedConfigMaps()).toHaveLength(1);
   });
 
   it('refuses cluster-scoped routes, whatever the role', async () => {
-    for (const path of [`${V4}/agentsettings`, `${V4}/cluster/resources`, `${V4}/customresourcedefinitions`]) {
+    for (const path of [
+      `${V4}/agentsettings`,
+      `${V4}/cluster/resources`,
+      `${V4}/customresourcedefinitions`,
+    ]) {
       expect((await call('get', path, bearer(TEAM_A_ADMIN))).status, path).toBe(403);
     }
     const commit = await call('post', `${V4}/image/commit/0.app.team-b.c.1?image=a&url=b`, bearer(TEAM_A));
@@ -197,10 +212,9 @@ describe('namespaced tokens', () => {
       expect(res.status).toBe(200);
     }
     const all = await call('get', `${V4}/admissionwebhooks`, bearer(READER));
-    expect(all.body.data.map((w: { metadata: { namespace: string } }) => w.metadata.namespace).sort()).toEqual([
-      'team-a',
-      'team-b',
-    ]);
+    expect(
+      all.body.data.map((w: { metadata: { namespace: string } }) => w.metadata.namespace).sort(),
+    ).toEqual(['team-a', 'team-b']);
     for (const path of [`${V4}/admissionwebhooks`, `${V4}/crd/admissionwebhooks`]) {
       const mine = await call('get', path, bearer(TEAM_A));
       expect(mine.status).toBe(200);
@@ -211,7 +225,9 @@ describe('namespaced tokens', () => {
   });
 
   it('checks custom resources by the namespace the path resolves to', async () => {
-    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(ADMIN)).send(aBkLogConfigDefinition());
+    const crd = await call('post', `${V4}/customresourcedefinitions`, bearer(ADMIN)).send(
+      aBkLogConfigDefinition(),
+    );
     expect(crd.status).toBe(200);
     const base = `${V4}/customresources/bkbcs.tencent.com/v2`;
     const other = await call('post', `${base}/team-b/bklogconfigs`, bearer(TEAM_A_ADMIN)).send(

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { type Logger, pino } from 'pino';
-import { loadTokenFile, type TokenTable, TokenFileError } from '../auth-tokens.js';
+import { loadTokenFile, TokenFileError, type TokenTable } from '../auth-tokens.js';
 import { isLoopbackHost, parseCliConfig, usage } from '../cli-config.js';
 import { EXIT_DEPOSED, startReplica } from '../replica.js';
 import { startServer } from '../start-server.js';

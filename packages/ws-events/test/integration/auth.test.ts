@@ -21,18 +21,27 @@ describe('event stream authentication', () => {
   it('refuses an upgrade without a token, or with an unknown one, with 401 (code 1405401)', async () => {
     harness = await startHarness({ authenticate });
     const none = await expectRefusal(harness.url());
-    const unknown = await expectRefusal(harness.url(EVENTS_PATH, `clusterId=${CLUSTER_ID}&access_token=nope-nope-nope-nope`));
+    const unknown = await expectRefusal(
+      harness.url(EVENTS_PATH, `clusterId=${CLUSTER_ID}&access_token=nope-nope-nope-nope`),
+    );
     const byHeader = await expectRefusal(harness.url(), { Authorization: 'Bearer nope-nope-nope-nope' });
     for (const refusal of [none, unknown, byHeader]) {
       expect(refusal.status).toBe(401);
-      expect(envelope(refusal.body)).toMatchObject({ result: false, code: ErrorCode.Unauthorized, data: null });
+      expect(envelope(refusal.body)).toMatchObject({
+        result: false,
+        code: ErrorCode.Unauthorized,
+        data: null,
+      });
     }
     expect(harness.source.subscriptions).toHaveLength(0);
   });
 
   it('accepts the token in the access_token query parameter (browsers) or the Authorization header', async () => {
     harness = await startHarness({ authenticate });
-    const byQuery = harness.connect(EVENTS_PATH, `clusterId=${CLUSTER_ID}&access_token=reader-token-0123456789`);
+    const byQuery = harness.connect(
+      EVENTS_PATH,
+      `clusterId=${CLUSTER_ID}&access_token=reader-token-0123456789`,
+    );
     const byHeader = harness.connect(EVENTS_PATH, `clusterId=${CLUSTER_ID}`, {
       headers: { Authorization: 'Bearer reader-token-0123456789' },
     });
@@ -50,7 +59,9 @@ describe('event stream authentication', () => {
     const options = harness.source.subscriptions.map((s) => [s.options.namespace, s.options.namespaces]);
     expect(options).toContainEqual([undefined, ['team-a', 'team-c']]);
     expect(options).toContainEqual(['team-c', ['team-a', 'team-c']]);
-    const other = await expectRefusal(harness.url(EVENTS_PATH, `clusterId=${CLUSTER_ID}&${token}&namespace=team-b`));
+    const other = await expectRefusal(
+      harness.url(EVENTS_PATH, `clusterId=${CLUSTER_ID}&${token}&namespace=team-b`),
+    );
     expect(other.status).toBe(403);
     expect(envelope(other.body).code).toBe(ErrorCode.Forbidden);
     expect(harness.source.subscriptions).toHaveLength(2);
@@ -59,8 +70,14 @@ describe('event stream authentication', () => {
   it('never logs the access_token', async () => {
     const lines: unknown[] = [];
     const keep = (fields: object) => lines.push(fields);
-    harness = await startHarness({ authenticate, logger: { debug: keep, info: keep, warn: keep, error: keep } });
-    const client = harness.connect(EVENTS_PATH, `clusterId=${CLUSTER_ID}&access_token=reader-token-0123456789`);
+    harness = await startHarness({
+      authenticate,
+      logger: { debug: keep, info: keep, warn: keep, error: keep },
+    });
+    const client = harness.connect(
+      EVENTS_PATH,
+      `clusterId=${CLUSTER_ID}&access_token=reader-token-0123456789`,
+    );
     await client.received(1);
     await expectRefusal(harness.url(EVENTS_PATH, `clusterId=${CLUSTER_ID}&access_token=secret-unknown-0000`));
     const text = JSON.stringify(lines);
