@@ -115,7 +115,10 @@ export function requireToken(options: HttpAuthOptions, container: DependencyCont
     if (access.kind === 'public') return next();
     let principal: Principal;
     try {
-      const token = presentedToken(ctx.get('Authorization') || undefined, new URLSearchParams(ctx.querystring));
+      const token = presentedToken(
+        ctx.get('Authorization') || undefined,
+        new URLSearchParams(ctx.querystring),
+      );
       principal = authenticateToken(options.authenticate, token);
     } catch (error) {
       ctx.set('WWW-Authenticate', 'Bearer realm="bcs-scheduler"');
