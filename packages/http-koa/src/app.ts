@@ -97,7 +97,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       koa.use(router.allowedMethods({ throw: true }));
     }
   }
-  koa.use(createOpenApiRoutes(() => buildOpenApiDocument(described, V4_PREFIXES)).routes());
+  koa.use(
+    createOpenApiRoutes(() => {
+      const version = options.endpoint?.()?.version;
+      return buildOpenApiDocument(described, V4_PREFIXES, version === undefined ? {} : { version });
+    }).routes(),
+  );
   const dispose = async () => {
     koa.removeAllListeners();
   };

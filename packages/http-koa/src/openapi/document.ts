@@ -138,10 +138,13 @@ function schemaOf(use: SchemaUse): Record<string, unknown> {
   return { type: use.type };
 }
 
-/** The statuses an error can answer with: every one core's codes map to, and the ones the middleware adds. */
+/**
+ * The statuses an error can answer with: every one core's codes map to, and the ones set explicitly: 401/403
+ * (authentication), 403 (Host check), 405 (another method), 413 (body), 414 (URL), 504 (a webhook's timeout).
+ */
 function errorStatuses(): number[] {
   const statuses = new Set<number>(Object.values(httpStatusOf));
-  for (const status of [401, 403, 405, 413, 414]) statuses.add(status);
+  for (const status of [401, 403, 405, 413, 414, 504]) statuses.add(status);
   statuses.delete(200);
   return [...statuses].sort((a, b) => a - b);
 }
@@ -160,6 +163,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   501: 'Not implemented',
   502: 'An admission webhook failed',
   503: 'No Mesos cluster, or the store is not open',
+  504: 'An admission webhook timed out',
 };
 
 function operationId(method: string, path: string): string {
@@ -266,8 +270,9 @@ export function buildOpenApiDocument(
     };
   }
   const schemas: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(OPENAPI_SCHEMAS))
-    schemas[name] = JSON.parse(JSON.stringify(schema));
+  for (const [name, schema] of Object.entries(OPENAPI_SCHEMAS)) {
+    schemas[name] = defaultsOptional(JSON.parse(JSON.stringify(schema)));
+  }
 
   return {
     openapi: '3.1.0',
@@ -309,6 +314,24 @@ export function buildOpenApiDocument(
       },
     },
   };
+}
+
+/**
+ * `schema` (JSON) with every property that has a `default` dropped from its object's `required`: core's
+ * validator fills defaults in before it checks (`applyDefaults`), so a client may leave those out.
+ */
+export function defaultsOptional(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(defaultsOptional);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = defaultsOptional(value);
+  const properties = out.properties as Record<string, Record<string, unknown>> | undefined;
+  if (Array.isArray(out.required) && properties !== undefined) {
+    const required = (out.required as string[]).filter((name) => !('default' in (properties[name] ?? {})));
+    if (required.length > 0) out.required = required;
+    else delete out.required;
+  }
+  return out;
 }
 
 function eventsOperation(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 export {
   buildOpenApiDocument,
+  defaultsOptional,
   EVENTS_PATH,
   koaPathToOpenApi,
   OPENAPI_PATHS,

@@ -100,6 +100,21 @@ class ResponseChecker {
     this.checked.add(key);
   }
 
+  /** Throws unless `body` matches the document's request body schema of `method path`. */
+  checkRequest(method: string, path: string, body: unknown): void {
+    const found = this.operationOf(method, path);
+    const schema = (found?.operation.requestBody as { content: Record<string, { schema: Json }> } | undefined)
+      ?.content['application/json']?.schema;
+    if (found === undefined || schema === undefined)
+      throw new Error(`${method} ${path}: no request body documented`);
+    const key = `request ${method} ${found.template}`;
+    const validate = this.validatorFor(key, schema);
+    if (!validate(body)) {
+      throw new Error(`${key}: body does not match the document: ${this.ajv.errorsText(validate.errors)}`);
+    }
+    this.checked.add(key);
+  }
+
   private validatorFor(key: string, schema: Json): ValidateFunction {
     let validate = this.compiled.get(key);
     if (validate === undefined) {
@@ -138,6 +153,15 @@ describe('real answers match the OpenAPI document', { timeout: 120_000 }, () => 
   /** Calls the API over loopback HTTP and checks the answer against the document. */
   async function call(method: string, path: string, body?: unknown, prefix: string = V4) {
     const url = `${prefix}${path}`;
+    // A body the server takes (status 200) must match the document's request schema too.
+    let requestError: unknown;
+    if (body !== undefined && typeof body !== 'string' && method !== 'PATCH') {
+      try {
+        checker.checkRequest(method, url, body);
+      } catch (error) {
+        requestError = error;
+      }
+    }
     const res = await fetch(`${base}${url}`, {
       method,
       headers: {
@@ -148,6 +172,7 @@ describe('real answers match the OpenAPI document', { timeout: 120_000 }, () => 
     });
     const json = (await res.json()) as { result: boolean; code: number; data: unknown };
     checker.check(method, url, res.status, json);
+    if (res.status === 200 && requestError !== undefined) throw requestError;
     await server.advance(100);
     return { status: res.status, body: json };
   }
@@ -338,10 +363,11 @@ describe('real answers match the OpenAPI document', { timeout: 120_000 }, () => 
   });
 
   it('checked 200 answers of every family and the error statuses', () => {
-    const statuses = new Set([...checker.checked].map((key) => key.split(' ').pop()));
+    const answers = [...checker.checked].filter((key) => !key.startsWith('request '));
+    const statuses = new Set(answers.map((key) => key.split(' ').pop()));
     expect([...statuses].sort()).toEqual(['200', '400', '404', '405', '409', '501']);
     const families = new Set(
-      [...checker.checked]
+      answers
         .filter((key) => key.endsWith(' 200'))
         .map(
           (key) =>
@@ -366,6 +392,8 @@ describe('real answers match the OpenAPI document', { timeout: 120_000 }, () => 
     ]) {
       expect(families).toContain(family);
     }
-    expect(checker.checked.size).toBeGreaterThan(60);
+    expect(answers.length).toBeGreaterThan(60);
+    // The bodies the server took matched the document's request schemas: one per kind of body sent.
+    expect([...checker.checked].filter((key) => key.startsWith('request ')).length).toBeGreaterThan(15);
   });
 });
