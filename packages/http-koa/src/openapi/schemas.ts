@@ -120,6 +120,8 @@ export const BcsTaskSchema = Type.Object({
   Uris: Type.Array(Str()),
   LastUpdateTime: Num(),
   Message: Str(),
+  Cpuset: Bool(),
+  NetLimit: Type.Null(),
 });
 
 /** A taskgroup in the original's field names (`toBcsTaskGroup`). */
@@ -147,6 +149,9 @@ export const BcsTaskGroupSchema = Type.Object({
   LastReschedTime: Num(),
   HostName: Str(),
   Message: Str(),
+  LaunchResource: BcsResource(),
+  CurrResource: BcsResource(),
+  BcsEventMsg: Type.Null(),
 });
 
 /** A version of an application in the original's field names (`toBcsVersion`). */
@@ -209,6 +214,15 @@ export const DeploymentBodySchema = Type.Object({
       ),
       deploymentStatus: Str(),
       step: Num(),
+      stage: Type.Optional(
+        Type.Object({
+          kind: Str(),
+          direction: Type.Union([Type.Literal('up'), Type.Literal('down')]),
+          from: Num(),
+          target: Num(),
+          startedAt: Num(),
+        }),
+      ),
       old: RolloutApp(),
       new: RolloutApp(),
       paused: Bool(),
