@@ -370,6 +370,8 @@ function eventsOperation(): Record<string, unknown> {
       '400': { $ref: '#/components/responses/Error400' },
       '401': { $ref: '#/components/responses/Error401' },
       '403': { $ref: '#/components/responses/Error403' },
+      '404': { $ref: '#/components/responses/Error404' },
+      '500': { $ref: '#/components/responses/Error500' },
     },
   };
 }

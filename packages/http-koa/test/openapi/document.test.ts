@@ -98,6 +98,27 @@ describe('OpenAPI document', () => {
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
+  it('gives each operation a unique id and declares exactly the parameters of its path', async () => {
+    const doc = (await request(t.app.callback()).get(OPENAPI_PATHS[0])).body as Doc;
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      for (const method of METHODS) {
+        const op = item[method] as
+          | { operationId: string; parameters?: { in?: string; name?: string }[] }
+          | undefined;
+        if (op === undefined) continue;
+        ids.push(op.operationId);
+        const declared = (op.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
+        expect(declared, `${method} ${path}`).toEqual(inPath);
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('carries core request schemas as they validate requests, defaulted fields optional', async () => {
     const doc = (await request(t.app.callback()).get(OPENAPI_PATHS[0])).body as Doc;
     const { CommandSchema, ConfigMapSchema, DeploymentSchema } = await import('@bcs/core');
