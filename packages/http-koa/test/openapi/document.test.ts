@@ -20,7 +20,10 @@ type Doc = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
-/** Every route the app's routers registered (their stacks), as `METHOD /full/openapi/path`. */
+/**
+ * Every v4 route the app's routers registered (their stacks), as `METHOD /full/openapi/path`: those under
+ * `/v4/` and `/bcsapi/v4/` (routers mounted elsewhere, such as `/metrics` or `/ui/`, are not the v4 API).
+ */
 function registered(t: TestApp): Set<string> {
   const routes = new Set<string>();
   for (const middleware of t.app.koa.middleware) {
@@ -28,7 +31,9 @@ function registered(t: TestApp): Set<string> {
     if (router === undefined) continue;
     for (const layer of router.stack) {
       for (const method of layer.methods) {
-        if (method !== 'HEAD') routes.add(`${method} ${koaPathToOpenApi(String(layer.path))}`);
+        const path = String(layer.path);
+        const v4 = path.startsWith('/v4/') || path.startsWith('/bcsapi/v4/');
+        if (method !== 'HEAD' && v4) routes.add(`${method} ${koaPathToOpenApi(path)}`);
       }
     }
   }
