@@ -309,8 +309,22 @@ export const ServiceEndpointsSchema = Type.Object({
       networkMode: Str(),
       nodeIP: Str(),
       containerIP: Str(),
-      targetRef: Type.Object({}),
-      ports: Type.Array(Type.Object({})),
+      targetRef: Type.Object({
+        kind: Type.Literal('taskgroup'),
+        id: Str(),
+        name: Str(),
+        namespace: Str(),
+        image: Str(),
+      }),
+      ports: Type.Array(
+        Type.Object({
+          name: Str(),
+          hostPort: Num(),
+          containerPort: Num(),
+          hostIP: Type.Optional(Str()),
+          protocol: Str(),
+        }),
+      ),
     }),
   ),
 });
@@ -352,7 +366,23 @@ export const CommandRecordSchema = Type.Object({
     reserveTime: Num(),
   }),
   status: Type.Object({
-    taskgroups: Type.Array(Type.Object({ taskgroupId: Str(), tasks: Type.Array(Type.Object({})) })),
+    taskgroups: Type.Array(
+      Type.Object({
+        taskgroupId: Str(),
+        tasks: Type.Array(
+          Type.Object({
+            taskId: Str(),
+            status: Type.Union(
+              ['staging', 'running', 'finish', 'failed', 'timeout'].map((status) => Type.Literal(status)),
+            ),
+            message: Str(),
+            commInspect: Nullable(Type.Object({ exitCode: Num(), stdout: Str(), stderr: Str() })),
+            sentAt: Type.Optional(Num()),
+            completedAt: Type.Optional(Num()),
+          }),
+        ),
+      }),
+    ),
   }),
   createdAt: Num(),
   timeoutAt: Num(),

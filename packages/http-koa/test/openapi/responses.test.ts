@@ -242,6 +242,11 @@ describe('real answers match the OpenAPI document', { timeout: 120_000 }, () => 
       (await call('GET', `${APPS}/app-test/versions/${(versions.body.data as string[])[0]}`)).status,
     ).toBe(200);
     expect((await call('GET', `/definition/application/${NS}/app-test`)).status).toBe(200);
+    // A service selecting the application: its endpoints list the Running taskgroups.
+    expect((await call('POST', SERVICES, aService())).status).toBe(200);
+    const endpoints = await call('GET', `${SERVICES}/service-test/endpoints`);
+    expect((endpoints.body.data as { eps: unknown[] }).eps.length).toBe(2);
+    expect((await call('DELETE', `${SERVICES}/service-test`)).status).toBe(200);
     expect((await call('PUT', `${APPS}/app-test/scale/3`)).status).toBe(200);
     const taskId = (tasks.body.data as { ID: string }[])[0]!.ID;
     const health = await call('POST', '/healthcheck', {

@@ -6,10 +6,14 @@ import type {
   CommandRecord,
   CommandSpecRecord,
   CustomResourceDefinition,
+  Endpoint,
+  EndpointPort,
+  EndpointTargetRef,
   HealthReportOutcome,
   MessageResult,
   RolloutAppStatus,
   RolloutStatus,
+  TaskCommandInfo,
 } from '@bcs/core';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -58,6 +62,12 @@ describe('response schemas follow the answer types', () => {
     expectTypeOf<keyof CommandSpecRecord>().toEqualTypeOf<
       keyof Static<(typeof CommandRecordSchema)['properties']['spec']>
     >();
+    type Tasks = Element<(typeof CommandRecordSchema)['properties']['status']['properties']['taskgroups']>;
+    expectTypeOf<keyof TaskCommandInfo>().toEqualTypeOf<keyof Tasks['tasks'][number]>();
+    type Eps = (typeof ServiceEndpointsSchema)['properties']['eps'];
+    expectTypeOf<keyof Endpoint>().toEqualTypeOf<keyof Element<Eps>>();
+    expectTypeOf<keyof EndpointTargetRef>().toEqualTypeOf<keyof Element<Eps>['targetRef']>();
+    expectTypeOf<keyof EndpointPort>().toEqualTypeOf<keyof Element<Eps>['ports'][number]>();
     expectTypeOf<keyof MessageResult>().toEqualTypeOf<Keys<typeof MessageResultSchema>>();
     expectTypeOf<keyof HealthReportOutcome>().toEqualTypeOf<Keys<typeof HealthReportOutcomeSchema>>();
     expectTypeOf<keyof BcsEndpoint>().toEqualTypeOf<Keys<typeof ServiceEndpointsSchema>>();
