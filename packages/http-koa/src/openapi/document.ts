@@ -280,7 +280,7 @@ export function buildOpenApiDocument(
       title: 'bcs-scheduler v4 API',
       version: options.version ?? '0.0.0',
       description:
-        'The BCS Mesos scheduler v4 API. Every answer is the envelope {result, code, message, data}; errors have data null. Request schemas are the ones the server validates with.',
+        'The BCS Mesos scheduler v4 API. Every answer is the envelope {result, code, message, data}; errors have data null. Request schemas are the ones the server validates with; it matches body keys to them case-insensitively and fills defaults in, so fields with a default may be left out.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
