@@ -3,7 +3,7 @@
  * the v4 prefix, exactly as the route files register it (`GET /namespaces/:ns/configmaps/:name`). The routes
  * themselves come from the routers (`buildOpenApiDocument` walks their stacks): a route without an entry here
  * fails the document's build (and test/openapi/document.test.ts), and an entry without a route is an error
- * too, so the table and the routers cannot drift apart. Schemas are named: `schemas` (document.ts) maps each
+ * too, so the table and the routers cannot drift apart. Schemas are named: `OPENAPI_SCHEMAS` (document.ts) maps each
  * name to a TypeBox schema, core's request schemas or this package's response schemas.
  */
 

@@ -124,6 +124,29 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('resolves every $ref it holds', async () => {
+    const doc = (await request(t.app.callback()).get(OPENAPI_PATHS[0])).body as Doc;
+    const refs = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (typeof value === 'object' && value !== null) {
+        for (const [key, child] of Object.entries(value)) {
+          if (key === '$ref' && typeof child === 'string') refs.add(child);
+          else walk(child);
+        }
+      }
+    };
+    walk(doc);
+    expect(refs.size).toBeGreaterThan(30);
+    for (const ref of refs) {
+      const target = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+      expect(target, ref).toBeDefined();
+    }
+  });
+
   it('carries core request schemas as they validate requests, defaulted fields optional', async () => {
     const doc = (await request(t.app.callback()).get(OPENAPI_PATHS[0])).body as Doc;
     const { CommandSchema, ConfigMapSchema, DeploymentSchema } = await import('@bcs/core');
