@@ -128,10 +128,15 @@ export { ServiceService } from './services/service-service.js';
 export * from './status/index.js';
 export * from './store/index.js';
 export * from './tokens.js';
+// The request schemas (TypeBox, i.e. JSON Schema) of the declarative kinds, for API descriptions (OpenAPI).
+export { AdmissionWebhookSchema } from './validation/admission-webhook.js';
 export {
   type AgentSettingDefinition,
+  AgentSettingSchema,
   type AgentSettingUpdateDefinition,
+  AgentSettingUpdateSchema,
   type AgentTaintDefinition,
+  AgentTaintSchema,
   AgentValueType,
   checkIpList,
   parseIpList,
@@ -139,14 +144,18 @@ export {
 export * from './validation/application.js';
 export { isPlainObject } from './validation/canonical-keys.js';
 export * from './validation/command.js';
+export { ConfigMapSchema } from './validation/configmap.js';
 export * from './validation/constraint.js';
 export type {
   CustomResourceDefinitionInput,
   CustomResourceInput,
   CustomResourceTarget,
 } from './validation/custom-resource.js';
+export { CustomResourceDefinitionSchema, CustomResourceSchema } from './validation/custom-resource.js';
 export * from './validation/deployment.js';
 export * from './validation/limits.js';
 export * from './validation/pod-template.js';
 export * from './validation/rules.js';
+export { SecretSchema } from './validation/secret.js';
+export { ServiceSchema } from './validation/service.js';
 export { createValidator, type Validator } from './validation/validate.js';

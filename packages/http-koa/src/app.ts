@@ -1,4 +1,5 @@
 import { BcsError, ErrorCode, type Logger, silentLogger } from '@bcs/core';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
 import { DEFAULT_BODY_LIMIT } from './body.js';
@@ -8,6 +9,8 @@ import { errorHandler } from './middleware/error-handler.js';
 import { type HostCheck, requireAllowedHost } from './middleware/host-check.js';
 import { DEFAULT_MAX_URL_LENGTH, limitUrlLength } from './middleware/request-limits.js';
 import { requestLog } from './middleware/request-log.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { createOpenApiRoutes } from './openapi/route.js';
 import type { ReplicaEndpoint, SchedulerEndpoint } from './routes/cluster.js';
 import { createV4Routes, V4_PREFIXES } from './routes/index.js';
 
@@ -85,6 +88,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   koa.use((ctx, next) =>
     V4_PREFIXES.some((p) => ctx.path.startsWith(`${p}/`)) ? checkCluster(ctx, next) : next(),
   );
+  // The routers under the first prefix describe the API (the others serve the same routes).
+  const described: Router[] = [];
   for (const prefix of V4_PREFIXES) {
     const deps = {
       container: options.container,
@@ -95,10 +100,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     };
     for (const router of createV4Routes(deps)) {
+      if (prefix === V4_PREFIXES[0]) described.push(router);
       koa.use(router.routes());
       koa.use(router.allowedMethods({ throw: true }));
     }
   }
+  koa.use(
+    createOpenApiRoutes(() => {
+      const version = options.endpoint?.()?.version;
+      return buildOpenApiDocument(described, V4_PREFIXES, version === undefined ? {} : { version });
+    }).routes(),
+  );
   const dispose = async () => {
     koa.removeAllListeners();
   };

@@ -23,6 +23,7 @@ export {
   MAX_HEADER_SIZE,
 } from './middleware/request-limits.js';
 export { requestLog } from './middleware/request-log.js';
+export * from './openapi/index.js';
 export type { ReplicaEndpoint, SchedulerEndpoint } from './routes/cluster.js';
 export type { RouteDeps } from './routes/deps.js';
 export { createV4Routes, V4_PREFIXES } from './routes/index.js';

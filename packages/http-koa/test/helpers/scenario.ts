@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScheduler, type Scheduler, SchedulerEngine } from '@bcs/core';
+import { createScheduler, type EngineOptions, type Scheduler, SchedulerEngine } from '@bcs/core';
 import { SimulatedCluster } from '@bcs/mesos-sim';
 import { createLevelStore } from '@bcs/store-level';
 import { ManualClock, SequentialIds } from '@bcs/testing/fakes';
@@ -58,7 +58,9 @@ export interface ScenarioServer {
   dispose(): Promise<void>;
 }
 
-export async function startScenario(options: { agents?: number } = {}): Promise<ScenarioServer> {
+export async function startScenario(
+  options: { agents?: number; executor?: EngineOptions['executor'] } = {},
+): Promise<ScenarioServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bcs-scenario-'));
   const clock = new ManualClock(START);
   const store = createLevelStore({ location: join(dataDir, 'store') });
@@ -70,7 +72,10 @@ export async function startScenario(options: { agents?: number } = {}): Promise<
     clock,
     ids: new SequentialIds({ startNanos: BigInt(START) * 1_000_000n }),
     driver: cluster,
-    engine: { clusterName: CLUSTER_ID },
+    engine: {
+      clusterName: CLUSTER_ID,
+      ...(options.executor === undefined ? {} : { executor: options.executor }),
+    },
   });
   const engine = scheduler.container.resolve(SchedulerEngine);
   const app = createHttpApp({
