@@ -17,7 +17,12 @@ import { createAgent } from './agents.js';
 import { type CallEffects, checkCall, dispatchCall } from './calls.js';
 import { groupOf, resolveSettings, type SimContext, type SimSettings } from './context.js';
 import { EventStream } from './event-stream.js';
-import { EmulatedExecutors, type ExecutorMessageRecord, type ExecutorProgram } from './executor.js';
+import {
+  EmulatedExecutors,
+  EXECUTOR_MESSAGE_LOG_LIMIT,
+  type ExecutorMessageRecord,
+  type ExecutorProgram,
+} from './executor.js';
 import { frameworkFrom, HEARTBEAT_MS, subscribedBody } from './framework.js';
 import { forgetTask } from './groups.js';
 import { type ClusterState, emptyState } from './model.js';
@@ -60,7 +65,9 @@ export class SimulatedCluster implements MesosDriver {
   readonly #persistence: SimPersistence | undefined;
   readonly #calls: MesosCall[] = [];
   readonly #recordCalls: boolean;
-  readonly #messages: SimMessage[] = [];
+  /** Delivered MESSAGE calls, the newest `#messageLimit` (older ones are dropped in chunks). */
+  #messages: SimMessage[] = [];
+  readonly #messageLimit: number;
   readonly #ctx: SimContext;
   readonly #effects: CallEffects;
   readonly #executors: EmulatedExecutors;
@@ -76,6 +83,7 @@ export class SimulatedCluster implements MesosDriver {
     this.#settings = resolveSettings(options);
     this.#clock = options.clock;
     this.#recordCalls = options.recordCalls ?? true;
+    this.#messageLimit = options.executorMessageLimit ?? EXECUTOR_MESSAGE_LOG_LIMIT;
     this.#prng = new Prng(options.seed ?? 1);
     this.#timeline = new Timeline(options.clock);
     this.#persistence =
@@ -88,6 +96,10 @@ export class SimulatedCluster implements MesosDriver {
       teardown: () => this.#teardown(),
       delivered: (message) => {
         this.#messages.push(message);
+        // Trim a quarter past the limit at once, so a long run pays O(1) per message on average.
+        if (this.#messages.length > this.#messageLimit + Math.ceil(this.#messageLimit / 4)) {
+          this.#messages = this.#messages.slice(-this.#messageLimit);
+        }
         this.#executors.receive(message);
       },
     };
@@ -265,9 +277,12 @@ export class SimulatedCluster implements MesosDriver {
     return [...this.#state.offers.values()].map((offer) => offer.body);
   }
 
-  /** MESSAGE calls delivered to executors, in order. */
+  /**
+   * MESSAGE calls delivered to executors, in order: the newest `executorMessageLimit` (default
+   * {@link EXECUTOR_MESSAGE_LOG_LIMIT}), like the emulated executors' own log.
+   */
   messages(): SimMessage[] {
-    return [...this.#messages];
+    return this.#messages.slice(-this.#messageLimit);
   }
 
   /**

@@ -67,7 +67,7 @@ export interface SimulatedClusterOptions {
    */
   readonly recordCalls?: boolean;
   /**
-   * The most messages `executorMessages()` keeps: the newest ones, older ones are dropped (default
+   * The most messages `executorMessages()` and `messages()` keep: the newest ones, older ones are dropped (default
    * {@link EXECUTOR_MESSAGE_LOG_LIMIT}, 10 000), so a long-running simulator does not grow for ever.
    */
   readonly executorMessageLimit?: number;

@@ -294,8 +294,9 @@ describe('who answers', () => {
     expect(kept.map((m) => (m.body as { RequestCommandTask: { ID: string } }).RequestCommandTask.ID)).toEqual(
       ['cmd-3', 'cmd-4', 'cmd-5'],
     );
-    // Every message was still answered; only the log is bounded.
+    // Every message was still answered; only the logs are bounded (the delivered MESSAGE calls too).
     expect(replies(h.events)).toHaveLength(5);
+    expect(h.cluster.messages()).toHaveLength(3);
   });
 
   it('refuses an executorMessageLimit below 1', () => {
